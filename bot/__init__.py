@@ -1,0 +1,1 @@
+"""hirebot: scope and hire ML roles, from Slack or the terminal."""
