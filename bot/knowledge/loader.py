@@ -71,7 +71,10 @@ def _plain(number: str | float) -> str:
 
 
 def default_root() -> Path:
-    """The knowledge base shipped with the package (the repo's `knowledge/`)."""
+    """The repo's `knowledge/` in a checkout (editable install); the copy shipped as `bot.kb_files` otherwise."""
+    checkout = Path(__file__).resolve().parents[2] / "knowledge"
+    if checkout.is_dir():
+        return checkout
     return Path(str(resources.files("bot.kb_files")))
 
 
