@@ -78,6 +78,7 @@ class RoleProfile(Strict):
     one_liner: str
     source: str
     core: bool = Field(default=False, description="one of the four roles hirebot recommends")
+    nearest: list[Role] = Field(default=[], description="roles whose figures to offer when this one has none")
 
 
 class Term(Strict):
