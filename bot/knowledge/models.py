@@ -5,6 +5,7 @@ Every YAML file holds one topic under one or more of these top-level keys:
 """
 
 import re
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.knowledge.ids import Intent, Level, Region, Role, Tier

@@ -1,0 +1,130 @@
+"""The `hirebot` command line: a thin layer over the engine (CONTRACT.md lists every command)."""
+
+import argparse
+import json
+import sys
+import uuid
+from pathlib import Path
+
+from bot.engine import Engine
+from bot.eval import answer_json, evaluate, read_cases, report
+from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
+from bot.render.text import render
+from bot.settings import Settings
+from bot.store import Store
+
+EXIT_WORDS = {"quit", "exit", "bye", ":q"}
+
+
+def load_kb(settings: Settings) -> KnowledgeBase:
+    """The knowledge base, or exit 1 printing every problem as `file:line: field: problem`."""
+    try:
+        return load(settings.kb)
+    except KnowledgeBaseError as err:
+        print("hirebot: the knowledge base is broken; not starting:", file=sys.stderr)
+        print("\n".join(err.problems), file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def build_engine(settings: Settings, db: str | Path | None = None) -> Engine:
+    """An engine on the configured knowledge base and store (`db` overrides HIREBOT_DB)."""
+    return Engine(load_kb(settings), Store(db or settings.db))
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    engine = build_engine(settings)
+    conversation = f"terminal:{uuid.uuid4().hex}"
+    print("hirebot: ask me about hiring ML roles (type 'quit' to leave).")
+    choices: list[str] = []
+    while True:
+        try:
+            text = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if text.lower() in EXIT_WORDS:
+            return 0
+        if text.isdigit() and 0 < int(text) <= len(choices):
+            text = choices[int(text) - 1]
+        answer = engine.ask(conversation, text)
+        choices = [c.value for c in answer.choices]
+        print("\n" + render(answer) + "\n")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = Engine(load_kb(settings), Store(":memory:"))
+    conversation = f"ask:{uuid.uuid4().hex}"
+    for earlier in args.context:
+        engine.ask(conversation, earlier)
+    answer = engine.ask(conversation, args.text)
+    print(json.dumps(answer_json(answer), ensure_ascii=False) if args.json else render(answer))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    kb = load_kb(settings)
+    try:
+        cases = read_cases(Path(args.file))
+    except (OSError, ValueError) as err:
+        print(f"hirebot eval: {err}", file=sys.stderr)
+        return 2
+    outcome = evaluate(Engine(kb, Store(":memory:")), cases, _req_checker(kb))
+    if args.json:
+        cases_out = [{"case": r["case"], "answer": r["answer"]} for r in outcome["cases"]]
+        print(json.dumps({"summary": outcome["summary"], "cases": cases_out}, ensure_ascii=False))
+    else:
+        print(report(outcome))
+    return 0
+
+
+def _req_checker(kb: KnowledgeBase):
+    try:
+        from bot.engine.reqs import check_case
+    except ImportError:
+        return None
+    return lambda req: check_case(kb, req)
+
+
+def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        kb = load(args.dir or settings.kb)
+    except KnowledgeBaseError as err:
+        print("\n".join(err.problems))
+        return 1
+    print(
+        f"{kb.root}: ok: {len(kb.sources)} sources, {len(kb.facts)} facts, {len(kb.roles)} roles, "
+        f"{len(kb.terms)} terms, {len(kb.intents)} intents"
+    )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    top = argparse.ArgumentParser(prog="hirebot", description="Scope and hire ML roles, from Slack or here.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("chat", help="a conversation in the terminal").set_defaults(func=cmd_chat)
+
+    ask = sub.add_parser("ask", help="one question, one answer")
+    ask.add_argument("text")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--context", action="append", default=[], metavar="EARLIER",
+                     help="an earlier message in the same thread (repeatable, in order)")
+    ask.set_defaults(func=cmd_ask)
+
+    ev = sub.add_parser("eval", help="score the engine on an evaluation file")
+    ev.add_argument("file")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
+
+    kb = sub.add_parser("kb", help="knowledge base tools").add_subparsers(dest="kb_command", required=True)
+    check = kb.add_parser("check", help="validate the knowledge base")
+    check.add_argument("dir", nargs="?")
+    check.set_defaults(func=cmd_kb_check)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `hirebot` console script and `python -m bot`."""
+    args = parser().parse_args(argv)
+    return args.func(args, Settings())

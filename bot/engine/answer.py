@@ -1,0 +1,367 @@
+"""Compose answers: an understood message + the conversation's context -> an Answer built from KB facts only.
+
+Every figure in an Answer comes from a `Fact` (cited with source, population and as-of date); the prose
+written here carries no figures.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from bot.engine.types import Answer, Choice, Cited, Entities
+from bot.engine.understand import Understanding
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.lookup import select
+from bot.knowledge.models import Fact
+
+STALE_MONTHS = 6
+MAX_FACTS = 8
+FIGURE_TAGS = {"median", "range", "base", "leadership"}
+TOPICS = {
+    "time_to_fill": "Time to fill",
+    "talent_pool": "Talent pool",
+    "sourcing_channels": "Where to source",
+    "interview_loop": "Interview loop",
+    "credentials": "Credentials",
+    "skills": "Skills to assess",
+    "day_to_day": "Day to day",
+    "career_ladder": "Career ladder",
+    "hiring_pitfalls": "Pitfalls",
+    "choose_role": "Which role to hire",
+    "compensation": "Pay",
+    "compare_roles": "Compared",
+}
+ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
+LADDER = ["intern", "junior", "mid", "senior", "staff", "principal", "distinguished", "manager"]
+SOURCES_WORDS = ("source", "data come", "data from", "how current", "how recent", "where do you get", "cite")
+
+
+def cite(kb: KnowledgeBase, fact: Fact, today: date | None = None) -> Cited:
+    """A fact as said: its text with source, population, as-of date and whether it is stale."""
+    as_of = kb.as_of(fact)
+    return Cited(
+        text=fact.text,
+        source=fact.source,
+        population=fact.population,
+        as_of=as_of,
+        stale=fact.dated and _months_old(as_of, today or date.today()) > STALE_MONTHS,
+    )
+
+
+def _months_old(as_of: str, today: date) -> float:
+    year, month = (int(x) for x in as_of.split("-"))
+    return (today.year - year) * 12 + today.month - month + (today.day - 1) / 31
+
+
+def compose(
+    kb: KnowledgeBase, heard: Understanding, context: dict, today: date | None = None
+) -> tuple[Answer, dict]:
+    """Answer one understood message. Returns the Answer and the conversation context to keep."""
+    intent, entities, term = _resolve(heard, context)
+    build = COMPOSERS.get(intent, _generic)
+    ask = Ask(kb, intent, entities, heard, term, today or date.today())
+    reply = build(ask)
+    reply.intent = intent
+    reply.entities = entities
+    reply.confidence = round(heard.confidence, 3)
+    _add_stale_note(reply)
+    keep = dict(context)
+    if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
+        keep = {"intent": intent, **entities.model_dump(), "term": term}
+    return reply, keep
+
+
+def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | None]:
+    """Apply the conversation's context: a follow-up keeps the last intent and changes only what it names;
+    a question that names no role inherits the last role and population."""
+    said = heard.entities
+    previous = context.get("intent")
+    if heard.followup and previous:
+        merged = Entities(
+            roles=said.roles or context.get("roles", []),
+            level=said.level or context.get("level"),
+            employer_tier=said.employer_tier or context.get("employer_tier"),
+            region=said.region or context.get("region"),
+        )
+        return previous, merged, heard.term or context.get("term")
+    if heard.intent not in ROLE_FREE and not said.roles and context.get("roles"):
+        merged = Entities(
+            roles=context["roles"],
+            level=said.level or context.get("level"),
+            employer_tier=said.employer_tier or context.get("employer_tier"),
+            region=said.region or context.get("region"),
+        )
+        return heard.intent, merged, heard.term
+    return heard.intent, said, heard.term
+
+
+class Ask:
+    """One question being answered: the knowledge base, what was asked, and helpers to cite facts."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        intent: str,
+        entities: Entities,
+        heard: Understanding,
+        term: str | None,
+        today: date,
+    ):
+        self.kb, self.intent, self.entities, self.heard, self.term, self.today = (
+            kb, intent, entities, heard, term, today,
+        )
+
+    def cite(self, facts: list[Fact]) -> list[Cited]:
+        return [cite(self.kb, f, self.today) for f in facts]
+
+    def name(self, role: str) -> str:
+        return self.kb.roles[role].name if role in self.kb.roles else role.replace("_", " ")
+
+    def who(self) -> str:
+        """'senior applied scientist' etc., for titles."""
+        roles = " vs ".join(self.name(r) for r in self.entities.roles) or "ML roles"
+        return f"{self.entities.level} {roles}" if self.entities.level else roles
+
+    def caveats(self, facts: list[Fact]) -> list[Fact]:
+        said = {f.id for f in facts}
+        refs = dict.fromkeys(ref for f in facts for ref in f.caveats if ref not in said)
+        return [self.kb.facts[ref] for ref in refs]
+
+
+def _add_stale_note(reply: Answer) -> None:
+    stale = sorted({f.as_of for f in reply.facts if f.stale and f.as_of})
+    if stale:
+        reply.notes.append(
+            f"Market figures as of {', '.join(stale)}: comp and time-to-fill shift quarterly, "
+            "so verify against current data before you commit to a number."
+        )
+
+
+def _role_choices(ask: Ask, roles: list[str] | None = None) -> list[Choice]:
+    roles = roles or [r.id for r in ask.kb.roles.values() if r.core]
+    return [Choice(label=ask.kb.roles[r].name.capitalize(), value=f"ask:{ask.intent}:{r}") for r in roles]
+
+
+def _which_role(ask: Ask, topic: str) -> Answer:
+    return Answer(
+        intent=ask.intent,
+        kind="question",
+        title=f"{topic} for which role?",
+        lines=["The figures differ a lot by role. Pick one, or name it in your own words."],
+        choices=_role_choices(ask),
+    )
+
+
+def _compensation(ask: Ask) -> Answer:
+    e = ask.entities
+    if not e.roles:
+        return _which_role(ask, "Pay")
+    lines: list[str] = []
+    facts: list[Fact] = []
+    for role in e.roles[:3]:
+        found, gap = _figures_for(ask, role)
+        if gap:
+            lines.append(gap)
+        facts += [f for f in found if f not in facts]
+    wants_premium = len(e.roles) > 1 or "premium" in ask.heard.text or "more" in ask.heard.text.split()
+    if wants_premium or any(f.tags and "median" in f.tags for f in facts):
+        facts += [f for f in select(ask.kb, "compensation", e.roles, tags={"premium"}) if f not in facts]
+    if e.region and e.region != "us":
+        adjust = select(ask.kb, "compensation", region=e.region, tags={"region_adjustment"})
+        adjust = [f for f in adjust if f.region == e.region]
+        if adjust:
+            lines.append(
+                f"The sources give no {e.region.upper() if e.region == 'apac' else 'European'} figures; "
+                "below are the US figures and the regional adjustment the sources give."
+            )
+            facts = adjust + facts
+    facts += ask.caveats(facts)
+    return Answer(intent=ask.intent, title=f"Pay: {ask.who()}", lines=lines, facts=ask.cite(facts[:MAX_FACTS + 2]))
+
+
+def _figures_for(ask: Ask, role: str) -> tuple[list[Fact], str | None]:
+    """The pay figures for one role at the asked population, relaxing level then tier when the seeds have
+    none, and saying so. Falls back to the role's nearest roles, labelled."""
+    e = ask.entities
+    kb = ask.kb
+    exact = _own(select(kb, "compensation", [role], e.level, e.employer_tier, tags=FIGURE_TAGS), role)
+    if exact:
+        return exact, None
+    relaxed = _own(select(kb, "compensation", [role], None, e.employer_tier, tags=FIGURE_TAGS), role)
+    if not relaxed:
+        relaxed = _own(select(kb, "compensation", [role], tags=FIGURE_TAGS), role)
+    asked = " ".join(x for x in (e.level, _tier_name(e.employer_tier)) if x)
+    if relaxed:
+        return relaxed, (
+            f"The sources have no figure for {asked} {ask.name(role)}s; the nearest they give is below, "
+            "labelled with the population it describes."
+        )
+    nearest = kb.roles[role].nearest if role in kb.roles else []
+    fallback = [f for r in nearest for f in _own(select(kb, "compensation", [r], e.level, tags=FIGURE_TAGS), r)[:2]]
+    names = " and ".join(ask.name(r) + "s" for r in nearest)
+    gap = f"The sources give no pay figure for {ask.name(role)}s."
+    if fallback:
+        gap += f" The nearest figures they have are for {names}, below; they are not {ask.name(role)} figures."
+    return fallback, gap
+
+
+def _own(facts: list[Fact], role: str) -> list[Fact]:
+    return [f for f in facts if role in f.roles]
+
+
+def _tier_name(tier: str | None) -> str:
+    return {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
+            "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}.get(tier or "", "")
+
+
+def _generic(ask: Ask) -> Answer:
+    """Facts of the intent's topic that fit the question; says so when none is specific to the role."""
+    e = ask.entities
+    topic = ask.intent
+    title = f"{TOPICS.get(topic, topic)}: {ask.who()}"
+    facts = select(ask.kb, topic, e.roles, e.level, e.employer_tier, e.region)
+    if topic == "career_ladder":
+        facts = _ladder(ask)
+    lines: list[str] = []
+    if e.roles:
+        specific = [f for f in facts if set(f.roles) & set(e.roles)]
+        if not specific:
+            names = " or ".join(ask.name(r) + "s" for r in e.roles)
+            lines.append(f"The sources say nothing specific to {names} on this; here is what they say in general.")
+            facts = [f for f in facts if not f.roles] or select(ask.kb, topic)
+        else:
+            facts = specific + [f for f in facts if not f.roles]
+    if not facts:
+        return _nothing(ask)
+    facts = facts[:MAX_FACTS]
+    facts += ask.caveats(facts)
+    return Answer(intent=topic, title=title, lines=lines, facts=ask.cite(facts))
+
+
+def _ladder(ask: Ask) -> list[Fact]:
+    rungs = select(ask.kb, "career_ladder", ask.entities.roles)
+    level = ask.entities.level
+    if level in LADDER:
+        after = [f for f in rungs if f.level and LADDER.index(f.level) > LADDER.index(level)]
+        rest = [f for f in rungs if f not in after]
+        return after + rest
+    return rungs
+
+
+def _compare(ask: Ask) -> Answer:
+    roles = ask.entities.roles
+    kb = ask.kb
+    if not roles:
+        return Answer(
+            intent=ask.intent,
+            kind="question",
+            title="Compare which roles?",
+            lines=["Name two, for example ML engineer vs applied scientist."],
+            choices=[
+                Choice(label="MLE vs applied scientist", value="ask:compare_roles:ml_engineer,applied_scientist"),
+                Choice(label="Research engineer vs applied scientist",
+                       value="ask:compare_roles:research_engineer,applied_scientist"),
+                Choice(label="Research scientist vs ML engineer",
+                       value="ask:compare_roles:research_scientist,ml_engineer"),
+            ],
+        )
+    if len(roles) == 1:
+        nearest = kb.roles[roles[0]].nearest if roles[0] in kb.roles else []
+        roles = roles + nearest[:1]
+        ask.entities = ask.entities.model_copy(update={"roles": roles})
+    both = [f for f in ask.kb.topic("compare_roles") if set(roles[:2]) <= set(f.roles)]
+    either = [f for f in ask.kb.topic("compare_roles") if set(f.roles) & set(roles) and f not in both]
+    lines = [f"{kb.roles[r].name.capitalize()}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
+    facts = (both or either)[:MAX_FACTS]
+    for role in roles[:2]:
+        for topic in ("compensation", "time_to_fill"):
+            hit = _own(select(kb, topic, [role], tags={"median"}), role)[:1]
+            facts += [f for f in hit if f not in facts]
+    facts += ask.caveats(facts)
+    sources = [kb.roles[r].source for r in roles if r in kb.roles]
+    reply = Answer(intent=ask.intent, title=f"Compared: {ask.who()}", lines=lines, facts=ask.cite(facts))
+    if not facts and sources:
+        reply.facts = [Cited(text=line, source=src) for line, src in zip(lines, sources, strict=False)]
+        reply.lines = []
+    return reply
+
+
+def _define(ask: Ask) -> Answer:
+    term = next((t for t in ask.kb.terms if t.term == ask.term), None)
+    if term is None:
+        return Answer(
+            intent=ask.intent,
+            kind="question",
+            title="Which term?",
+            lines=["I can explain these terms from the sources:"],
+            choices=[Choice(label=t.term, value=f"what is {t.term}") for t in ask.kb.terms[:12]],
+        )
+    return Answer(
+        intent=ask.intent,
+        title=term.term[:1].upper() + term.term[1:],
+        facts=[Cited(text=term.definition, source=term.source, as_of=ask.kb.sources[term.source].as_of)],
+    )
+
+
+def _help(ask: Ask) -> Answer:
+    if any(w in ask.heard.text for w in SOURCES_WORDS):
+        return _sources(ask)
+    return Answer(
+        intent=ask.intent,
+        title="I help you scope and hire ML roles",
+        lines=[
+            "Ask me in your own words about ML engineers, applied scientists, research engineers and "
+            "research scientists. I can tell you about:",
+            *(f"- {spec.label}" for spec in ask.kb.intents.values() if spec.id not in ROLE_FREE),
+            "Every figure comes with its source and as-of date. Say \"MLE or applied scientist?\" to start "
+            "a short diagnostic that ends with a recommendation and a hiring plan.",
+        ],
+        suggestions=["comp for a senior applied scientist", "MLE or applied scientist?",
+                     "where do I find research engineers?"],
+    )
+
+
+def _sources(ask: Ask) -> Answer:
+    kb = ask.kb
+    lines = [
+        f"- {s.publisher}: \"{s.title}\" ({s.published or 'undated'}; figures as of {s.as_of}). {s.basis}"
+        for s in kb.sources.values()
+    ]
+    return Answer(
+        intent=ask.intent,
+        title="Where my answers come from",
+        lines=["Everything I say comes from these three articles, each fact cited with its as-of date:", *lines],
+        facts=ask.cite(kb.topic("help")[:MAX_FACTS]),
+    )
+
+
+def _declined(ask: Ask) -> Answer:
+    return Answer(
+        intent="out_of_scope",
+        kind="declined",
+        title="I only know ML hiring",
+        lines=[
+            "I can't answer that from my sources, and I won't guess. I can tell you, for ML engineers, "
+            "applied scientists, research engineers and research scientists:",
+            *(f"- {spec.label}" for spec in ask.kb.intents.values() if spec.id not in ROLE_FREE),
+        ],
+        suggestions=["comp for a senior applied scientist", "how long does it take to hire an MLE?"],
+    )
+
+
+def _nothing(ask: Ask) -> Answer:
+    return Answer(
+        intent=ask.intent,
+        kind="declined",
+        title="The sources don't cover that",
+        lines=[f"I have nothing on {TOPICS.get(ask.intent, ask.intent).lower()} for {ask.who()}."],
+        choices=_role_choices(ask),
+    )
+
+
+COMPOSERS: dict[str, Callable[[Ask], Answer]] = {
+    "compensation": _compensation,
+    "compare_roles": _compare,
+    "define_term": _define,
+    "help": _help,
+    "out_of_scope": _declined,
+}

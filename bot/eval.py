@@ -1,0 +1,167 @@
+"""`hirebot eval`: score the engine on a .jsonl evaluation file (format in CONTRACT.md), like `rasa test nlu`."""
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.engine import Answer, Engine
+from bot.render.text import render
+
+
+def answer_json(answer: Answer) -> dict:
+    """What `hirebot ask --json` prints for an answer."""
+    return {
+        "intent": answer.intent,
+        "confidence": answer.confidence,
+        "entities": answer.entities.model_dump(),
+        "text": render(answer),
+        "sources": answer.sources,
+    }
+
+
+def ask(engine: Engine, text: str, context: list[str] = ()) -> dict:
+    """Ask `text` after `context` in a new conversation; the last answer as `ask --json` prints it."""
+    conversation = f"eval:{uuid.uuid4().hex}"
+    for earlier in context:
+        engine.ask(conversation, earlier)
+    return answer_json(engine.ask(conversation, text))
+
+
+def read_cases(path: Path) -> list[dict]:
+    """The cases of a .jsonl file; blank lines skipped, a bad line is an error naming its number."""
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}:{number}: not JSON: {err.msg}") from err
+        if not isinstance(case, dict) or not ("text" in case or "req" in case):
+            raise ValueError(f"{path}:{number}: a case needs 'text' or 'req'")
+        cases.append(case)
+    return cases
+
+
+def score_question(case: dict, got: dict) -> list[str]:
+    """The reasons a question case fails ([] when it passes whole)."""
+    problems = []
+    wanted = case.get("intent")
+    if wanted is not None:
+        allowed = wanted if isinstance(wanted, list) else [wanted]
+        if got["intent"] not in allowed:
+            problems.append(f"intent {got['intent']} != {'|'.join(allowed)}")
+    for key, value in (case.get("entities") or {}).items():
+        have = got["entities"].get(key)
+        same = set(have or []) == set(value or []) if key == "roles" else have == value
+        if not same:
+            problems.append(f"{key} {have} != {value}")
+    text = got["text"].lower()
+    for needle in case.get("must_include", []):
+        if needle.lower() not in text:
+            problems.append(f"text lacks {needle!r}")
+    return problems
+
+
+def score_req(case: dict, got: dict) -> list[str]:
+    """The reasons a req case fails ([] when it passes whole)."""
+    expect = case.get("expect", {})
+    kinds = [f["kind"] for f in got.get("findings", [])]
+    problems = [f"missing {k}" for k in expect.get("kinds", []) if k not in kinds]
+    problems += [f"unexpected {k}" for k in expect.get("forbid", []) if k in kinds]
+    if "suggested_role" in expect:
+        allowed = expect["suggested_role"].split("|")
+        roles = [f.get("suggested_role") for f in got.get("findings", []) if f["kind"] == "role_mismatch"]
+        if not any(r in allowed for r in roles):
+            problems.append(f"suggested_role {roles or None} not in {allowed}")
+    return problems
+
+
+def evaluate(engine: Engine, cases: list[dict], check_req: Callable[[dict], dict] | None = None) -> dict:
+    """Run every case; returns {"summary": ..., "cases": [{"case", "answer", "problems"}]}."""
+    results = []
+    for case in cases:
+        if "req" in case:
+            got = check_req(case["req"]) if check_req else {"findings": []}
+            problems = score_req(case, got) if check_req else ["req analysis not available"]
+        else:
+            got = ask(engine, case["text"], case.get("context", []))
+            problems = score_question(case, got)
+        results.append({"case": case, "answer": got, "problems": problems})
+    return {"summary": summarise(results), "cases": results}
+
+
+def summarise(results: list[dict]) -> dict:
+    """Whole-case pass rate, intent accuracy, per-intent precision/recall, entities, facts, confidences."""
+    questions = [r for r in results if "text" in r["case"]]
+    with_intent = [r for r in questions if r["case"].get("intent") is not None]
+    gold = [_first(r["case"]["intent"], r["answer"]["intent"]) for r in with_intent]
+    pred = [r["answer"]["intent"] for r in with_intent]
+    per_intent = {}
+    for intent in sorted(set(gold) | set(pred)):
+        tp = sum(g == p == intent for g, p in zip(gold, pred, strict=True))
+        fp = sum(p == intent != g for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == intent != p for g, p in zip(gold, pred, strict=True))
+        per_intent[intent] = {
+            "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn), "support": tp + fn,
+        }
+    entity_cases = [r for r in questions if r["case"].get("entities")]
+    fact_cases = [r for r in questions if r["case"].get("must_include")]
+    reqs = [r for r in results if "req" in r["case"]]
+    confusions = Counter(f"{g} -> {p}" for g, p in zip(gold, pred, strict=True) if g != p)
+    buckets = Counter(min(int(r["answer"]["confidence"] * 10), 9) / 10 for r in questions)
+    return {
+        "cases": len(results),
+        "passed": sum(not r["problems"] for r in results),
+        "pass_rate": _ratio(sum(not r["problems"] for r in results), len(results)),
+        "intent_accuracy": _ratio(sum(g == p for g, p in zip(gold, pred, strict=True)), len(gold)),
+        "per_intent": per_intent,
+        "out_of_scope": per_intent.get("out_of_scope", {"precision": None, "recall": None, "support": 0}),
+        "entity_accuracy": _ratio(
+            sum(not any(p.split()[0] in ("roles", "level", "employer_tier", "region") for p in r["problems"])
+                for r in entity_cases),
+            len(entity_cases),
+        ),
+        "fact_checks": _ratio(sum(not any("lacks" in p for p in r["problems"]) for r in fact_cases),
+                              len(fact_cases)),
+        "req_cases": _ratio(sum(not r["problems"] for r in reqs), len(reqs)) if reqs else None,
+        "confusions": dict(confusions.most_common()),
+        "confidence_histogram": {f"{k:.1f}": v for k, v in sorted(buckets.items())},
+    }
+
+
+def _first(wanted: str | list[str], got: str) -> str:
+    if isinstance(wanted, list):
+        return got if got in wanted else wanted[0]
+    return wanted
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def report(outcome: dict) -> str:
+    """The human-readable report; the last line is the whole-case score."""
+    s = outcome["summary"]
+    pct = lambda x: "n/a" if x is None else f"{x:.1%}"  # noqa: E731
+    out = [f"intent accuracy: {pct(s['intent_accuracy'])}", "per intent (precision / recall / support):"]
+    for intent, m in s["per_intent"].items():
+        out.append(f"  {intent:<18} {pct(m['precision']):>7} {pct(m['recall']):>7} {m['support']:>4}")
+    oos = s["out_of_scope"]
+    out.append(f"out-of-scope precision / recall: {pct(oos['precision'])} / {pct(oos['recall'])}")
+    out.append(f"entity accuracy: {pct(s['entity_accuracy'])}   fact checks: {pct(s['fact_checks'])}")
+    if s["req_cases"] is not None:
+        out.append(f"req cases: {pct(s['req_cases'])}")
+    if s["confusions"]:
+        out.append("confusions: " + ", ".join(f"{k} ({v})" for k, v in s["confusions"].items()))
+    out.append("confidence histogram: " + " ".join(f"{k}:{v}" for k, v in s["confidence_histogram"].items()))
+    failures = [r for r in outcome["cases"] if r["problems"]]
+    if failures:
+        out.append(f"failures ({len(failures)}):")
+        for r in failures:
+            label = r["case"].get("text") or r["case"]["req"].get("id") or r["case"]["req"].get("title")
+            out.append(f"  - {label[:90]!r}: {'; '.join(r['problems'])}")
+    out.append(f"cases passed whole: {s['passed']}/{s['cases']} ({pct(s['pass_rate'])})")
+    return "\n".join(out)
