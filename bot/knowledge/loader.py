@@ -57,6 +57,8 @@ class KnowledgeBase:
         found: set[str] = set()
         texts = [f.text for f in self.facts.values()] + [f.population or "" for f in self.facts.values()]
         texts += [t.definition for t in self.terms] + [r.one_liner for r in self.roles.values()]
+        texts += [f"{s.as_of} {s.published} {s.title} {s.basis}" for s in self.sources.values()]
+        texts += [f.as_of for f in self.facts.values() if f.as_of]
         for fact in self.facts.values():
             found.update(_plain(v) for v in fact.values.values())
         if self.diagnostic:
