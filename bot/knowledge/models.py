@@ -111,33 +111,96 @@ class Vocabulary(Strict):
 
 
 class DiagnosticChoice(Strict):
+    """One answer to a diagnostic question and where it points."""
+
     id: str
     label: str
-    synonyms: list[str] = []
-    scores: dict[str, float] = Field(default={}, description="role id or signal -> points")
+    synonyms: list[str] = Field(default=[], description="typed answers, matched when this question is asked")
+    cues: list[str] = Field(default=[], description="phrases that answer it in any message, so it is skipped")
+    tiers: list[Tier] = Field(default=[], description="employer_tier entity values that answer it")
+    scores: dict[Role, float] = Field(default={}, description="role id -> points")
+    reason: str = Field(description="why this answer points where it does (said in the recommendation)")
 
 
 class DiagnosticQuestion(Strict):
+    """One question of the walk-through, from a seed."""
+
     id: str
+    short: str = Field(description="a few words naming the question, for reasons and 'left open' lines")
     text: str
     why: str
     source: str
+    open: str = Field(description="what a 'not sure' answer leaves open")
+    ask_if: dict[str, list[str]] = Field(default={}, description="earlier question id -> answers that ask this")
     choices: list[DiagnosticChoice] = Field(min_length=2)
 
 
 class Recommendation(Strict):
+    """A role the walk-through can recommend, with the seed's one-line case for it."""
+
     role: Role
     reason: str
     source: str
+    work: str = Field(description="the work to put in a req for this role")
+
+
+class DiagnosticWarning(Strict):
+    """A seed warning said with a recommendation when its conditions hold (all of them)."""
+
+    id: str
+    text: str
+    source: str
+    population: str | None = None
+    roles: list[Role] = Field(default=[], description="recommended roles it applies to; empty means any")
+    answers: dict[str, list[str]] = Field(default={}, description="question id -> answers it applies to")
+
+
+class DiagnosticCommands(Strict):
+    """Words that steer the walk-through at any step."""
+
+    back: list[str] = Field(min_length=1)
+    restart: list[str] = Field(min_length=1)
+    cancel: list[str] = Field(min_length=1)
+    not_sure: list[str] = Field(min_length=1)
 
 
 class Diagnostic(Strict):
-    """The diagnostic walk-through as data: questions, choices and how answers score roles."""
+    """The diagnostic walk-through as data: questions, choices and how answers score roles.
+
+    `recommendations` are in tie-break order (the first wins a tie).
+    """
 
     intro: str
+    commands: DiagnosticCommands
     questions: list[DiagnosticQuestion] = Field(min_length=1)
-    recommendations: list[Recommendation] = []
-    warnings: dict[str, str] = {}
+    recommendations: list[Recommendation] = Field(min_length=1)
+    warnings: list[DiagnosticWarning] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Diagnostic":
+        seen: dict[str, set[str]] = {}
+        for q in self.questions:
+            if q.id in seen:
+                raise ValueError(f"question {q.id!r} defined twice")
+            ids = [c.id for c in q.choices]
+            if len(set(ids)) != len(ids) or "not_sure" in ids:
+                raise ValueError(f"question {q.id!r}: choice ids must be unique and not 'not_sure'")
+            for ref, answers in q.ask_if.items():
+                if ref not in seen or not set(answers) <= seen[ref] | {"not_sure"}:
+                    raise ValueError(f"question {q.id!r}: ask_if must name earlier questions and their choices")
+            seen[q.id] = set(ids)
+        roles = [r.role for r in self.recommendations]
+        if len(set(roles)) != len(roles):
+            raise ValueError("a role is recommended twice")
+        for q in self.questions:
+            for c in q.choices:
+                if not set(c.scores) <= set(roles):
+                    raise ValueError(f"question {q.id!r}, choice {c.id!r}: scores a role with no recommendation")
+        for w in self.warnings:
+            for ref, answers in w.answers.items():
+                if ref not in seen or not set(answers) <= seen[ref] | {"not_sure"}:
+                    raise ValueError(f"warning {w.id!r}: answers must name questions and their choices")
+        return self
 
 
 class KnowledgeFile(Strict):
