@@ -5,6 +5,7 @@ methods here, so that there is one place that knows the schema.
 """
 
 import json
+import sqlite3
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
-        self.db = sqlite_utils.Database(self.path, check_same_thread=False)
+        self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
         self.db.execute("PRAGMA busy_timeout = 5000")
         if self.path != ":memory:":
             self.db.enable_wal()
