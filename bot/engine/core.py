@@ -1,8 +1,9 @@
 """The engine facade: one call per user message, conversation state kept in the store."""
 
+import time
 from datetime import date
 
-from bot.engine import answer, understand
+from bot.engine import answer, diagnose, understand
 from bot.engine.types import Answer
 from bot.knowledge import KnowledgeBase
 from bot.store import Store
@@ -24,7 +25,24 @@ class Engine:
         """Understand `text` in the context of `conversation`, answer it, and remember the context."""
         state = self.store.load_thread(conversation)
         heard = self.vocab.understand(text[:MAX_CHARS])
-        reply, context = answer.compose(self.kb, heard, state.get("context", {}), self.today)
+        context = state.get("context", {})
+
+        def respond(said: understand.Understanding) -> Answer:
+            nonlocal context
+            reply, context = answer.compose(self.kb, said, context, self.today)
+            return reply
+
+        walk = state.get("diagnostic")
+        if diagnose.wants(walk, heard):  # a walk-through under way goes first; choose_role starts one
+            walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today)
+            if reply.intent == "choose_role" and reply.kind == "answer" and reply.entities.roles:
+                context = {"intent": "choose_role", **reply.entities.model_dump(), "term": None}
+        else:
+            reply = respond(heard)
         state["context"] = context
+        if walk is None:
+            state.pop("diagnostic", None)
+        else:
+            state["diagnostic"] = walk
         self.store.save_thread(conversation, state)
         return reply

@@ -1,0 +1,531 @@
+"""The diagnostic walk-through: a small state machine from "MLE or applied scientist?" to a recommendation.
+
+Pure: `step(kb, state, heard, now, respond)` returns the new state (JSON-serialisable, or None when the
+walk-through is over) and the Answer. The questions, their choices and how answers score the roles are data
+(`knowledge/diagnostic.yaml`); this module only walks them. `respond` is the normal composer, called for a
+question asked in the middle of the walk-through.
+
+State: {"status": "active" | "done", "current": question id | None, "asked": [ids answered here, in order],
+"answers": {question id: choice id | "not_sure"}, "given": [ids answered up front], "level", "tier",
+"updated": epoch seconds, "result": {"role", "runner_up"} when done}.
+"""
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from rapidfuzz import fuzz
+
+from bot.engine.answer import cite
+from bot.engine.types import Answer, Choice, Cited, Entities
+from bot.engine.understand import Understanding
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.lookup import select
+from bot.knowledge.models import Diagnostic, DiagnosticChoice, DiagnosticQuestion, Fact
+
+Respond = Callable[[Understanding], Answer]
+
+CODE = "diag/"  # buttons: diag/<question>/<choice>, diag/back ... (survives clean())
+NOT_SURE = "not_sure"
+EXPIRE_SECONDS = 7 * 24 * 3600
+FUZZY = 85
+COMMAND_WORDS = 4
+QUESTION_WORDS = {"what", "what's", "whats", "how", "who", "where", "when", "which", "why", "can", "could",
+                  "do", "does", "is", "are", "should", "tell", "explain", "define"}
+NOT_INFO = {"choose_role", "out_of_scope"}
+PLAN = (  # topic, how many facts, whether figures (facts with values) come first
+    ("compensation", 2, True),
+    ("time_to_fill", 2, True),
+    ("sourcing_channels", 2, False),
+    ("interview_loop", 2, False),
+    ("credentials", 2, False),
+)
+TOPIC_NAMES = {"compensation": "pay", "time_to_fill": "time-to-fill", "sourcing_channels": "sourcing channels",
+               "interview_loop": "interview loop", "credentials": "credentials"}
+TIER_NAMES = {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
+              "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}
+
+
+def wants(state: dict | None, heard: Understanding) -> bool:
+    """Whether this message is the walk-through's: one is under way, one is asked for, or a button of it."""
+    return bool(state) or heard.intent == "choose_role" or heard.raw.strip().lower().startswith(CODE)
+
+
+def step(
+    kb: KnowledgeBase,
+    state: dict | None,
+    heard: Understanding,
+    now: float,
+    respond: Respond,
+    today: date | None = None,
+) -> tuple[dict | None, Answer]:
+    """Advance the walk-through by one message. Returns (state to keep or None, what to say)."""
+    diag = kb.diagnostic
+    if diag is None:
+        return None, respond(heard)
+    walk = Walk(kb, diag, heard, now, respond, today)
+    note = None
+    if state and not _valid(diag, state):
+        state = None
+    if state and now - state.get("updated", now) > EXPIRE_SECONDS:
+        if state["status"] == "active":
+            note = "Your earlier walk-through was idle for over a week and has expired; its answers are gone."
+        state = None
+    if state is None:
+        new, reply = walk.fresh()
+    elif state["status"] == "done":
+        new, reply = walk.after(state)
+    else:
+        new, reply = walk.turn(state)
+    if note:
+        reply.notes.append(note)
+    if new is not None:
+        new["updated"] = now
+    return new, reply
+
+
+def _valid(diag: Diagnostic, state: dict) -> bool:
+    """A saved state still fits the questions (the YAML may have changed since it was saved)."""
+    questions = {q.id: {c.id for c in q.choices} | {NOT_SURE} for q in diag.questions}
+    try:
+        answers_ok = all(questions[q] >= {c} for q, c in state["answers"].items())
+        current_ok = state["current"] in questions if state["status"] == "active" else True
+        return answers_ok and current_ok and all(q in questions for q in state["asked"] + state["given"])
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
+def normalise(text: str) -> str:
+    """Lower case, straight quotes, punctuation other than ' + - / dropped, single spaces."""
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return " ".join(re.sub(r"[^\w'+\-/ ]+", " ", text).split())
+
+
+def _contains(text: str, phrase: str) -> bool:
+    return f" {normalise(phrase)} " in f" {text} "
+
+
+def _score(text: str, phrases: list[str], fuzzy: bool = True) -> float:
+    """How well `text` says one of `phrases`: 100 + length for a phrase it contains (longer wins), else the
+    best typo-tolerant ratio of a phrase against the whole text or a same-length run of its words."""
+    best = 0.0
+    words = text.split()
+    for phrase in phrases:
+        plain = normalise(phrase)
+        if not plain:
+            continue
+        if _contains(text, plain):
+            best = max(best, 100.0 + len(plain))
+        elif fuzzy and len(plain) >= 4:
+            size = len(plain.split())
+            runs = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))]
+            ratio = max(fuzz.ratio(run, plain) for run in runs)
+            if len(words) <= 6:
+                ratio = max(ratio, fuzz.ratio(text, plain))
+            best = max(best, ratio)
+    return best
+
+
+def _command(diag: Diagnostic, text: str) -> str | None:
+    """back | restart | cancel when a short message says one."""
+    if not text or len(text.split()) > COMMAND_WORDS:
+        return None
+    for name in ("restart", "cancel", "back"):
+        phrases = getattr(diag.commands, name)
+        if any(_contains(text, p) for p in phrases) or max(fuzz.ratio(text, normalise(p)) for p in phrases) >= 90:
+            return name
+    return None
+
+
+def _not_sure(diag: Diagnostic, text: str) -> bool:
+    return len(text.split()) <= 6 and _score(text, diag.commands.not_sure) >= FUZZY + 5
+
+
+def _is_question(raw: str, text: str) -> bool:
+    return raw.strip().endswith("?") or (bool(text) and text.split()[0] in QUESTION_WORDS)
+
+
+def _article(name: str) -> str:
+    first = name.split()[0] if name else ""
+    vowel = first[:1].lower() in "aeiou" if not first.isupper() else first[:1] in "AEFHILMNORSX"
+    return f"an {name}" if vowel else f"a {name}"
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+class Walk:
+    """One message's turn through the walk-through."""
+
+    def __init__(
+        self, kb: KnowledgeBase, diag: Diagnostic, heard: Understanding, now: float, respond: Respond,
+        today: date | None,
+    ):
+        self.kb, self.diag, self.heard, self.now, self.respond, self.today = kb, diag, heard, now, respond, today
+        self.raw = heard.raw.strip()
+        lowered = self.raw.lower()
+        self.text = lowered if lowered.startswith(CODE) else normalise(self.raw)  # buttons kept as sent
+        self.questions = {q.id: q for q in diag.questions}
+
+    # -- entry points ----------------------------------------------------------------------------------
+
+    def fresh(self) -> tuple[dict | None, Answer]:
+        """No walk-through under way: start one, or explain a button of an ended one, or answer normally."""
+        if self.text.startswith(CODE) and self.text != f"{CODE}restart":
+            return None, Answer(
+                intent="choose_role", kind="answer", title="That walk-through has ended",
+                lines=["Its buttons no longer apply. Start a new one to get a recommendation."],
+                choices=[Choice(label="Start the walk-through", value=f"{CODE}restart")],
+                entities=self.heard.entities,
+            )
+        if self.heard.intent == "choose_role" or self.text == f"{CODE}restart":
+            return self.start(keep_cues=True)
+        return None, self.respond(self.heard)
+
+    def start(self, keep_cues: bool) -> tuple[dict, Answer]:
+        """A new walk-through; with `keep_cues`, what the message already says answers its questions."""
+        entities = self.heard.entities
+        answers = self.cues(self.text) if keep_cues else {}
+        state = {
+            "status": "active", "current": None, "asked": [], "answers": answers, "given": list(answers),
+            "level": entities.level if keep_cues else None, "tier": entities.employer_tier if keep_cues else None,
+        }
+        lines = [self.diag.intro]
+        if answers:
+            lines.append("From your message: " + "; ".join(
+                f"{self.questions[q].short}: {self.choice(q, c).label}" for q, c in answers.items()) + ".")
+        return self.advance(state, lines, first=True)
+
+    def after(self, state: dict) -> tuple[dict | None, Answer]:
+        """A finished walk-through: its next-step buttons, or over to the normal composer."""
+        command = _command(self.diag, self.text) or self._code_command()
+        if command == "restart" or (command == "back" and not state["asked"]):
+            return self.start(keep_cues=False)
+        if command == "back":
+            return self.back(state)
+        if command == "cancel":
+            return None, self.cancelled()
+        if self.text.startswith("draft a req"):
+            return state, self.req_draft(state)
+        if self.heard.intent == "choose_role":
+            return self.start(keep_cues=True)
+        return None, self.respond(self.heard)
+
+    def turn(self, state: dict) -> tuple[dict | None, Answer]:
+        """An active walk-through: steer it, take an answer, answer a side question, or re-ask."""
+        state = dict(state)
+        q = self.questions[state["current"]]
+        command = _command(self.diag, self.text) or self._code_command()
+        if command == "restart":
+            return self.start(keep_cues=False)
+        if command == "cancel":
+            return None, self.cancelled()
+        if command == "back":
+            if not state["asked"]:
+                return state, self.ask(state, q, ["This is the first question; there is nothing to go back to."])
+            return self.back(state)
+        if not self.text:
+            return state, self.ask(state, q, ["I got an empty message. " + self._hint()])
+        if self.text.startswith(CODE):
+            return self.code(state, q)
+        if self.text.isdigit():
+            return self.numbered(state, q)
+        if _is_question(self.raw, self.text) and self.heard.intent not in NOT_INFO:
+            return state, self.aside(state, q)
+        if _not_sure(self.diag, self.text):
+            return self.answer(state, q, NOT_SURE)
+        picked, rival = self.match(q)
+        if picked and rival:
+            return state, self.ask(state, q, [
+                f'That sounds like both "{picked.label}" and "{rival.label}". Which one is closer?'])
+        if picked:
+            return self.answer(state, q, picked.id)
+        elsewhere = {k: v for k, v in self.cues(self.text).items() if k != q.id}
+        if elsewhere:
+            return state, self.elsewhere(state, q, elsewhere)
+        if self.heard.intent not in NOT_INFO or _is_question(self.raw, self.text):
+            return state, self.aside(state, q)
+        if self.heard.intent == "choose_role":
+            return state, self.ask(state, q, ["We're already working that out; this is where we are."])
+        return state, self.ask(state, q, ["I didn't catch that as an answer. " + self._hint()])
+
+    # -- moves -----------------------------------------------------------------------------------------
+
+    def answer(self, state: dict, q: DiagnosticQuestion, choice: str) -> tuple[dict, Answer]:
+        state = {**state, "answers": {**state["answers"], q.id: choice}, "asked": [*state["asked"], q.id]}
+        return self.advance(state, [])
+
+    def back(self, state: dict) -> tuple[dict, Answer]:
+        previous = state["asked"][-1]
+        answers = {k: v for k, v in state["answers"].items() if k != previous}
+        state = {**state, "status": "active", "current": previous, "asked": state["asked"][:-1],
+                 "answers": answers, "result": None}
+        return state, self.ask(state, self.questions[previous], ["Back one question."])
+
+    def advance(self, state: dict, lines: list[str], first: bool = False) -> tuple[dict, Answer]:
+        """Ask the next unanswered question that applies, or recommend when none is left."""
+        following = self.next_question(state["answers"])
+        if following is None:
+            return self.finish(state, lines)
+        state = {**state, "status": "active", "current": following.id}
+        return state, self.ask(state, following, lines, why=True, first=first)
+
+    def next_question(self, answers: dict[str, str]) -> DiagnosticQuestion | None:
+        for q in self.diag.questions:
+            if q.id not in answers and self.applies(q, answers):
+                return q
+        return None
+
+    @staticmethod
+    def applies(q: DiagnosticQuestion, answers: dict[str, str]) -> bool:
+        return all(answers.get(ref) in allowed for ref, allowed in q.ask_if.items())
+
+    def code(self, state: dict, q: DiagnosticQuestion) -> tuple[dict, Answer]:
+        """A button: `diag/<question>/<choice>`; one of another question gets a re-ask."""
+        parts = self.text[len(CODE):].split("/")
+        if len(parts) == 2 and parts[0] == q.id and parts[1] in {c.id for c in q.choices} | {NOT_SURE}:
+            return self.answer(state, q, parts[1])
+        if len(parts) == 2 and parts[0] in state["answers"]:
+            return state, self.ask(state, q, [
+                "That button answers an earlier question. Say \"back\" to change that answer; this is the "
+                "question now."])
+        return state, self.ask(state, q, ["That button isn't one of this question's choices. " + self._hint()])
+
+    def numbered(self, state: dict, q: DiagnosticQuestion) -> tuple[dict, Answer]:
+        """A typed number picks that choice, as in `hirebot chat`."""
+        options = self.ask(state, q, []).choices
+        number = int(self.text)
+        if 1 <= number <= len(options):
+            self.text = options[number - 1].value
+            return self.turn(state)
+        return state, self.ask(state, q, ["There is no choice with that number here. " + self._hint()])
+
+    def match(self, q: DiagnosticQuestion) -> tuple[DiagnosticChoice | None, DiagnosticChoice | None]:
+        """The choice a typed answer means, and a rival when two fit equally well."""
+        tier = self.heard.entities.employer_tier
+        if tier:
+            hits = [c for c in q.choices if tier in c.tiers]
+            if hits:
+                return hits[0], None
+        ranked = sorted(((_score(self.text, [c.label, *c.synonyms]), i) for i, c in enumerate(q.choices)),
+                        reverse=True)
+        (best, i), (second, j) = ranked[0], ranked[1]
+        if best < FUZZY:
+            return None, None
+        rival = q.choices[j] if second >= 100 and best - second < 3 else None
+        return q.choices[i], rival
+
+    def cues(self, text: str) -> dict[str, str]:
+        """Questions a message answers by itself (the tier entity, or a choice's cue phrases)."""
+        found: dict[str, str] = {}
+        tier = self.heard.entities.employer_tier
+        for q in self.diag.questions:
+            by_tier = [c for c in q.choices if tier and tier in c.tiers]
+            if by_tier:
+                found[q.id] = by_tier[0].id
+                continue
+            scored = sorted(((_score(text, c.cues, fuzzy=False), c.id) for c in q.choices if c.cues), reverse=True)
+            if scored and scored[0][0] >= 100 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+                found[q.id] = scored[0][1]
+        return found
+
+    def elsewhere(self, state: dict, q: DiagnosticQuestion, found: dict[str, str]) -> Answer:
+        """An answer to a question not being asked: kept when that question is still to come, then a re-ask."""
+        noted = {k: v for k, v in found.items() if k not in state["answers"]}
+        lines = []
+        if noted:
+            state["answers"] = {**state["answers"], **noted}
+            state["given"] = [*state["given"], *noted]
+            lines.append("Noted for later: " + "; ".join(
+                f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + ".")
+        else:
+            lines.append('That answers a question you already answered; say "back" to change it.')
+        return self.ask(state, q, [*lines, "This question is still open."])
+
+    def aside(self, state: dict, q: DiagnosticQuestion) -> Answer:
+        """A side question: the normal answer, then this question again."""
+        reply = self.respond(self.heard)
+        again = self.ask(state, q, [])
+        reply.notes.append(f"Back to the walk-through: {q.text}")
+        reply.choices = [*reply.choices, *again.choices]
+        return reply
+
+    def cancelled(self) -> Answer:
+        return Answer(
+            intent="choose_role", title="Walk-through cancelled",
+            lines=["Nothing more to answer. Ask me anything, or say \"MLE or applied scientist?\" to start again."],
+            entities=self.heard.entities,
+        )
+
+    # -- what is said ----------------------------------------------------------------------------------
+
+    def choice(self, question: str, choice: str) -> DiagnosticChoice:
+        return next(c for c in self.questions[question].choices if c.id == choice)
+
+    def ask(self, state: dict, q: DiagnosticQuestion, lines: list[str], why: bool = False,
+            first: bool = False) -> Answer:
+        choices = [Choice(label=c.label, value=f"{CODE}{q.id}/{c.id}") for c in q.choices]
+        choices.append(Choice(label="Not sure", value=f"{CODE}{q.id}/{NOT_SURE}"))
+        if state["asked"]:
+            choices.append(Choice(label="Back", value=f"{CODE}back"))
+        choices.append(Choice(label="Cancel", value=f"{CODE}cancel"))
+        return Answer(
+            intent="choose_role", kind="question", title=q.text, lines=[*lines, q.why] if why else lines,
+            choices=choices, entities=self.heard.entities,
+            confidence=round(self.heard.confidence, 3) if first else 1.0,
+        )
+
+    def _hint(self) -> str:
+        return 'Pick a choice, say it in your own words, or say "not sure" ("back" and "cancel" work too).'
+
+    def _code_command(self) -> str | None:
+        return {f"{CODE}back": "back", f"{CODE}restart": "restart", f"{CODE}cancel": "cancel"}.get(self.text)
+
+    def tally(self, answers: dict[str, str]) -> dict[str, float]:
+        """Each role's points from the answers to the questions that apply."""
+        totals = {r.role: 0.0 for r in self.diag.recommendations}
+        for q in self.diag.questions:
+            picked = answers.get(q.id)
+            if picked and picked != NOT_SURE and self.applies(q, answers):
+                for role, points in self.choice(q.id, picked).scores.items():
+                    totals[role] += points
+        return totals
+
+    def finish(self, state: dict, lines: list[str]) -> tuple[dict, Answer]:
+        """The recommendation: role, how sure, reasons, warnings, the hiring plan and next steps."""
+        answers = state["answers"]
+        totals = self.tally(answers)
+        ranked = sorted(totals, key=lambda r: -totals[r])  # stable: ties keep the recommendations' order
+        role, runner = ranked[0], ranked[1]
+        open_ = [q for q in self.diag.questions if answers.get(q.id) == NOT_SURE and self.applies(q, answers)]
+        confidence = self.confidence(totals[role] - totals[runner], len(open_))
+        rec = next(r for r in self.diag.recommendations if r.role == role)
+        name, other = self.name(role), self.name(runner)
+        tier = self.tier(state)
+        lines = [*lines, rec.reason, self.sureness(confidence, other), "Why, from your answers:"]
+        for q in self.diag.questions:
+            picked = answers.get(q.id)
+            if not picked or picked == NOT_SURE or not self.applies(q, answers):
+                continue
+            c = self.choice(q.id, picked)
+            toward = max(c.scores, key=lambda r: c.scores[r]) if c.scores else None
+            aside = f" That one points toward {self.name(toward)}." if toward and c.scores.get(role, 0) <= 0 else ""
+            lines.append(f'- {q.short}: you said "{c.label}"; {c.reason}{aside}')
+        if not any(answers.get(q.id) not in (None, NOT_SURE) for q in self.diag.questions):
+            lines.append(f"- None of your answers settled it; the sources' default is that most companies need "
+                         f"{'an ML engineer' if role == 'ml_engineer' else _article(name)} first.")
+        lines += [f"Left open ({q.short}): {q.open}" for q in open_]
+        facts, gaps = self.plan(role, state.get("level"), tier)
+        facts = self.warnings(role, answers) + facts
+        level = state.get("level")
+        who = f"{level} {name}" if level else name
+        choices = [
+            Choice(label="Open a req with this scoping", value=f"draft a req for {_article(who)}"),
+            Choice(label=f"Compare with {other}", value=f"compare {name} and {other}"),
+            Choice(label="Start over", value=f"{CODE}restart"),
+        ]
+        reply = Answer(
+            intent="choose_role", kind="answer", title=f"Hire {_article(name)}", confidence=confidence,
+            lines=[*lines, *gaps], facts=facts, choices=choices,
+            entities=Entities(roles=[role], level=level, employer_tier=tier, region=self.heard.entities.region),
+        )
+        done = {**state, "status": "done", "current": None, "result": {"role": role, "runner_up": runner}}
+        return done, reply
+
+    @staticmethod
+    def confidence(margin: float, unsure: int) -> float:
+        """0.5 on a tie up to 0.95 on a clear margin; each "not sure" takes a sixth off."""
+        sure = 0.5 + 0.45 * min(max(margin, 0.0), 6.0) / 6.0
+        return round(max(0.2, sure * (1 - unsure / 6)), 2)
+
+    @staticmethod
+    def sureness(confidence: float, runner: str) -> str:
+        if confidence >= 0.8:
+            return f"How sure: fairly sure; the runner-up, {runner}, is well behind."
+        if confidence >= 0.55:
+            return f"How sure: leaning this way; {runner} is the runner-up and worth a look."
+        return f"How sure: not very; {runner} is close behind, so settle what is left open before sourcing."
+
+    def name(self, role: str) -> str:
+        return self.kb.roles[role].name if role in self.kb.roles else role.replace("_", " ")
+
+    def tier(self, state: dict) -> str | None:
+        """The employer tier: from the tier answer (its first tier id), else as the person named it."""
+        for q in self.diag.questions:
+            picked = state["answers"].get(q.id)
+            if picked and picked != NOT_SURE:
+                tiers = self.choice(q.id, picked).tiers
+                if tiers:
+                    return state.get("tier") if state.get("tier") in tiers else tiers[0]
+        return state.get("tier")
+
+    def warnings(self, role: str, answers: dict[str, str]) -> list[Cited]:
+        """The seed warnings whose conditions hold, cited with their source."""
+        said = []
+        for w in self.diag.warnings:
+            if w.roles and role not in w.roles:
+                continue
+            if all(answers.get(q) in allowed for q, allowed in w.answers.items()):
+                said.append(Cited(text=w.text, source=w.source, population=w.population,
+                                  as_of=self.kb.sources[w.source].as_of if w.source in self.kb.sources else None))
+        return said
+
+    def plan(self, role: str, level: str | None, tier: str | None) -> tuple[list[Cited], list[str]]:
+        """The hiring plan's facts for the role, and a line for each topic where the sources fall short."""
+        cited: list[Cited] = []
+        gaps: list[str] = []
+        name = self.name(role)
+        for topic, count, figures_first in PLAN:
+            facts, gap = self.topic_facts(topic, role, level, tier)
+            if figures_first:
+                facts = sorted(facts, key=lambda f: not f.values)
+            cited += [cite(self.kb, f, self.today) for f in facts[:count]]
+            if gap:
+                gaps.append(gap.format(topic=TOPIC_NAMES[topic], role=name))
+        return cited, gaps
+
+    def topic_facts(self, topic: str, role: str, level: str | None, tier: str | None) -> tuple[list[Fact], str]:
+        """Facts of one plan topic for the role at the person's level and tier, relaxing level, then tier,
+        then falling back to the role's nearest roles; the gap line says what was relaxed."""
+        def own(facts: list[Fact], who: str) -> list[Fact]:
+            return [f for f in facts if who in f.roles]
+
+        for lvl, tr in ((level, tier), (None, tier)):
+            found = own(select(self.kb, topic, [role], lvl, tr), role)
+            if found:
+                return found, ""
+        found = own(select(self.kb, topic, [role]), role)
+        if found:
+            where = TIER_NAMES.get(tier or "", "your")
+            return found, f"The sources give no {{topic}} for {{role}}s at {where} employers; the nearest " \
+                          "population they give is below, labelled."
+        nearest = self.kb.roles[role].nearest if role in self.kb.roles else []
+        for other in nearest:
+            found = own(select(self.kb, topic, [other], level), other)
+            if found:
+                return found, (f"The sources give no {{topic}} for {{role}}s; the nearest they have is for "
+                               f"{self.name(other)}s, below. It is not a {{role}} figure.")
+        return [], "The sources say nothing on {topic} for {role}s."
+
+    def req_draft(self, state: dict) -> Answer:
+        """A req scoped from the walk-through's answers (the reqs checker can then review it)."""
+        role = state["result"]["role"]
+        rec = next(r for r in self.diag.recommendations if r.role == role)
+        level = state.get("level")
+        title = _cap(f"{level} {self.name(role)}" if level else self.name(role))
+        tier = self.tier(state)
+        lines = [f"Title: {title}", f"The work: {rec.work}"]
+        if tier:
+            lines.append(f"Employer: {TIER_NAMES[tier]}")
+        lines.append("Budget the band, the timeline and the must-haves from the figures below.")
+        facts: list[Cited] = []
+        for topic in ("compensation", "time_to_fill", "credentials"):
+            found, _ = self.topic_facts(topic, role, level, tier)
+            facts += [cite(self.kb, f, self.today) for f in found[:2]]
+        return Answer(
+            intent="review_req", title=f"Req scoping: {title}", lines=lines, facts=facts,
+            choices=[Choice(label="Start over", value=f"{CODE}restart")],
+            suggestions=["paste the full job description and I'll check it for mis-scoping"],
+            entities=Entities(roles=[role], level=level, employer_tier=tier),
+        )
