@@ -1,0 +1,186 @@
+"""Words and entities: tokens, slang expansion, typo correction, and the roles, level, employer tier, region
+and glossary term a message names. Every phrase comes from `knowledge/vocabulary.yaml` and the glossary."""
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.engine.types import Entities
+from bot.knowledge import KnowledgeBase
+
+_TOKEN = re.compile(r"\$+|[a-z0-9_]+")
+_APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
+_NEIGHBOURS = {"vs", "or", "v"}
+KINDS = ("role", "level", "tier", "region", "term")
+PLACEHOLDER = {"role": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
+MAX_CACHE = 20_000
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase word tokens; runs of `$` are tokens; apostrophes inside words vanish ("what's" -> "whats")."""
+    return _TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
+
+
+def singular(token: str) -> str:
+    """A crude singular, applied alike to messages and phrases so that plurals match."""
+    if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "_")):
+        return token[:-3] + "y" if token.endswith("ies") else token[:-1]
+    return token
+
+
+@dataclass(frozen=True)
+class Span:
+    """An entity mention: tokens [start, end) of the expanded message."""
+
+    kind: str
+    value: str
+    start: int
+    end: int
+
+
+@dataclass
+class Reading:
+    """A message read: expanded tokens, their singulars, and the entity mentions found in them."""
+
+    words: list[str]
+    stems: list[str]
+    spans: list[Span]
+
+    def entities(self) -> Entities:
+        roles = list(dict.fromkeys(s.value for s in self.spans if s.kind == "role"))
+        first = {k: next((s.value for s in self.spans if s.kind == k), None) for k in ("level", "tier", "region")}
+        return Entities(roles=roles, level=first["level"], employer_tier=first["tier"], region=first["region"])
+
+    def term(self) -> str | None:
+        return next((s.value for s in self.spans if s.kind == "term"), None)
+
+    def masked(self) -> list[str]:
+        """The singular tokens with entity mentions replaced by placeholders (`_role_`...); a glossary term keeps
+        its words and is followed by `_term_`."""
+        out: list[str] = []
+        at = 0
+        for span in self.spans:
+            out += self.stems[at : span.start]
+            if span.kind == "term":
+                out += [*self.stems[span.start : span.end], "_term_"]
+            else:
+                out.append(PLACEHOLDER[span.kind])
+            at = span.end
+        return out + self.stems[at:]
+
+
+class Lexicon:
+    """Vocabulary indexes built once from the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, extra_words: list[str]):
+        vocab = kb.vocabulary
+        assert vocab is not None, "the loader guarantees a vocabulary"
+        self.caps: list[tuple[re.Pattern, str]] = []
+        self.lowered_roles: dict[str, list[str]] = {}
+        self.abbreviations: dict[tuple[str, ...], list[str]] = {}
+        for key, expansion in vocab.abbreviations.items():
+            if key.isupper() or (key[:-1].isupper() and key.endswith("s")):
+                pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])")
+                self.caps.append((pattern, expansion))
+            else:
+                self.abbreviations[tuple(tokens(key))] = tokens(expansion)
+        self.longest_abbreviation = max((len(k) for k in self.abbreviations), default=1)
+        self.phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        groups = (("role", vocab.roles), ("level", vocab.levels), ("tier", vocab.tiers), ("region", vocab.regions))
+        for kind, table in groups:
+            for value, phrases in table.items():
+                for phrase in phrases:
+                    self._add(kind, value, phrase)
+        for key, expansion in vocab.abbreviations.items():
+            role = self._role_of(expansion)
+            if role and key.isupper():
+                self.lowered_roles[key.lower()] = tokens(expansion)
+        for term in kb.terms:
+            for phrase in [term.term, *term.aliases]:
+                self._add("term", term.term, phrase)
+        for entries in self.phrases.values():
+            entries.sort(key=lambda e: (-len(e[0]), KINDS.index(e[1])))
+        self.level_words = {p[0][-1] for entries in self.phrases.values() for p in entries if p[1] == "level"}
+        known = {w for text in extra_words for w in self.expand(tokens(text))}
+        known |= {w for entries in self.phrases.values() for p in entries for w in p[0]}
+        known |= {w for exp in self.abbreviations.values() for w in exp}
+        self.known = known
+        self.dictionary = sorted(w for w in known if w.isalpha() and len(w) >= 5)
+        self.corrections: dict[str, str] = {}
+
+    def _add(self, kind: str, value: str, phrase: str) -> None:
+        key = tuple(singular(w) for w in self.expand(tokens(phrase)))
+        if key:
+            self.phrases.setdefault(key[0], []).append((key, kind, value))
+
+    def _role_of(self, expansion: str) -> str | None:
+        key = tuple(singular(w) for w in tokens(expansion))
+        return next((v for p, k, v in self.phrases.get(key[0], []) if p == key and k == "role"), None) if key else None
+
+    def expand(self, words: list[str]) -> list[str]:
+        """Replace slang and abbreviations (longest first) by their expansions."""
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for n in range(min(self.longest_abbreviation, len(words) - i), 0, -1):
+                expansion = self.abbreviations.get(tuple(words[i : i + n]))
+                if expansion is not None:
+                    out += expansion
+                    i += n
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        return out
+
+    def correct(self, word: str) -> str:
+        """The known word one typo away (two for long words), or the word itself."""
+        if word in self.known or len(word) < 6 or not word.isalpha():
+            return word
+        if word not in self.corrections:
+            if len(self.corrections) > MAX_CACHE:
+                self.corrections.clear()
+            limit = 2 if len(word) >= 9 else 1
+            found = process.extractOne(
+                word, self.dictionary, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
+                processor=None,
+            )
+            self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
+        return self.corrections[word]
+
+    def read(self, raw: str) -> Reading:
+        """Expand, correct and find the entity mentions of a cleaned message."""
+        for pattern, expansion in self.caps:
+            raw = pattern.sub(f" {expansion} ", raw)
+        words = self.expand([self.correct(w) for w in self.expand(tokens(raw))])
+        words = self._lowered_roles(words)
+        stems = [singular(w) for w in words]
+        return Reading(words, stems, self._spans(stems))
+
+    def _lowered_roles(self, words: list[str]) -> list[str]:
+        """Lowercase "as"/"re"/"rs" name a role only right after a level word or beside "vs"/"or"."""
+        out: list[str] = []
+        for i, word in enumerate(words):
+            expansion = self.lowered_roles.get(word)
+            before = words[i - 1] if i else ""
+            after = words[i + 1] if i + 1 < len(words) else ""
+            if expansion and (before in self.level_words or before in _NEIGHBOURS or after in _NEIGHBOURS):
+                out += expansion
+            else:
+                out.append(word)
+        return out
+
+    def _spans(self, stems: list[str]) -> list[Span]:
+        spans: list[Span] = []
+        i = 0
+        while i < len(stems):
+            for phrase, kind, value in self.phrases.get(stems[i], ()):
+                if tuple(stems[i : i + len(phrase)]) == phrase:
+                    spans.append(Span(kind, value, i, i + len(phrase)))
+                    i += len(phrase)
+                    break
+            else:
+                i += 1
+        return spans

@@ -1,0 +1,190 @@
+"""Understand a message: clean it, find the roles, level, employer tier, region and glossary term it names,
+and pick one of the 16 intents.
+
+The intent classifier is a small TF-IDF (word unigrams and bigrams, character 3-4-grams within words) over
+the example phrasings of `knowledge/intents.yaml`, scored by nearest examples per intent, plus the weighted
+cue words of each intent. Entity mentions are replaced by placeholders (`_role_`...) before scoring, so an
+example about one role teaches the intent for all of them. Out of scope: explicit examples and cues, a score
+floor, and a gap check between the top two intents (`ambiguous`).
+"""
+
+import math
+import re
+from collections import Counter, defaultdict
+from itertools import pairwise
+
+from pydantic import BaseModel
+
+from bot.engine.clean import clean
+from bot.engine.entities import PLACEHOLDER, Lexicon, Reading, tokens
+from bot.engine.types import Entities
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.ids import INTENTS, ROLES
+
+NEAREST = 2  # examples averaged per intent
+GROUP_WEIGHT = {"w": 1.0, "b": 0.8, "c": 0.35}
+CUE_CAP = 0.6  # most a message's cue words can add to one intent
+FLOOR = 0.22  # below this best score, the message is out of scope
+AMBIGUOUS_SCORE = 0.32  # below this (or within GAP of the runner-up) the intent is a guess
+GAP = 0.04
+LONG_MESSAGE = 30  # words; a pasted req or job description is long
+LONG_BONUS = 0.35  # added to review_req for a long message
+NO_TERM_FACTOR = 0.5  # define_term without a glossary term is unlikely
+FOLLOWUP_WORDS = 7
+FOLLOWUP_MARKERS = (
+    ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
+    ("ok",), ("okay",), ("now",), ("also",), ("then",), ("but",), ("with",), ("if",),
+)
+FILLERS = {
+    "a", "an", "the", "what", "about", "how", "and", "for", "at", "in", "on", "same", "ok", "okay", "so", "then",
+    "now", "if", "is", "it", "also", "too", "with", "like", "instead", "of", "our", "we", "are", "were", "there",
+    "else", "to", "do", "please", "this", "that", "one", "hmm", "again", "case", "level", "role", "hire", "u",
+    "you", "those", "them", "thing", "but", "say", "let", "us", "just", "company", "lab", "market",
+    *PLACEHOLDER.values(),
+}
+CHOICE = re.compile(r"^ask:([a-z_]+):([a-z_,]*)$")
+ROLE_FREE_CUES = {"out_of_scope", "help"}
+
+
+class Understanding(BaseModel):
+    """What a message says, as far as hirebot is concerned."""
+
+    text: str
+    raw: str
+    intent: str
+    confidence: float
+    ranked: list[tuple[str, float]]
+    entities: Entities
+    term: str | None
+    followup: bool
+    ambiguous: bool
+
+
+def _features(masked: list[str]) -> Counter:
+    counts: Counter = Counter()
+    for word in masked:
+        counts["w:" + word] += 1
+        if not word.startswith("_"):
+            padded = f"<{word}>"
+            for n in (3, 4):
+                for i in range(len(padded) - n + 1):
+                    counts["c:" + padded[i : i + n]] += 1
+    for a, b in pairwise(masked):
+        counts[f"b:{a} {b}"] += 1
+    return counts
+
+
+class Understander:
+    """Intent and entity understanding over one knowledge base; indexes are built once."""
+
+    def __init__(self, kb: KnowledgeBase):
+        specs = [kb.intents[i] for i in INTENTS if i in kb.intents]
+        words = [e for s in specs for e in s.examples] + [c for s in specs for c in s.cues]
+        self.lexicon = Lexicon(kb, words)
+        self.labels: list[str] = []
+        rows: list[Counter] = []
+        for spec in specs:
+            for example in spec.examples:
+                self.labels.append(spec.id)
+                rows.append(_features(self.lexicon.read(clean(example)).masked()))
+        df: Counter = Counter(f for row in rows for f in row)
+        n = len(rows)
+        self.idf = {f: math.log((n + 1) / (d + 1)) + 1 for f, d in df.items()}
+        self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, row in enumerate(rows):
+            for feature, weight in self._vector(row).items():
+                self.index[feature].append((number, weight))
+        self.cues: dict[str, list[tuple[tuple[str, ...], float]]] = {
+            s.id: [(tuple(self.lexicon.read(clean(c)).masked()), w) for c, w in s.cues.items()] for s in specs
+        }
+
+    def _vector(self, counts: Counter) -> dict[str, float]:
+        vec = {
+            f: (1 + math.log(c)) * self.idf.get(f, 0.0) * GROUP_WEIGHT[f[0]] for f, c in counts.items()
+        }
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {f: v / norm for f, v in vec.items() if v}
+
+    def understand(self, text: str) -> Understanding:
+        """Read one message. Pure and cheap; any text gives a valid Understanding."""
+        raw = clean(text)
+        choice = CHOICE.match(raw)
+        if choice and choice.group(1) in INTENTS:
+            return self._choice(raw, choice.group(1), choice.group(2))
+        reading = self.lexicon.read(raw)
+        entities = reading.entities()
+        plain = " ".join(reading.words)
+        if not reading.words:
+            return Understanding(
+                text=plain, raw=raw, intent="help", confidence=0.1, ranked=[("help", 0.1)],
+                entities=entities, term=None, followup=False, ambiguous=True,
+            )
+        masked = reading.masked()
+        scores, cued = self._scores(masked, reading, entities)
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
+        (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
+        if top < FLOOR:
+            best = "out_of_scope"
+        ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
+        return Understanding(
+            text=plain,
+            raw=raw,
+            intent=best,
+            confidence=round(min(1.0, max(top, 1 - top) if top < FLOOR else top), 3),
+            ranked=[(i, round(min(1.0, s), 3)) for i, s in ranked],
+            entities=entities,
+            term=reading.term(),
+            followup=self._followup(raw, masked, reading, cued),
+            ambiguous=ambiguous,
+        )
+
+    def _scores(self, masked: list[str], reading: Reading, entities: Entities) -> tuple[dict[str, float], bool]:
+        """Per-intent scores, and whether any in-scope cue word was heard."""
+        query = self._vector(_features(masked))
+        sims: dict[int, float] = defaultdict(float)
+        for feature, weight in query.items():
+            for number, other in self.index.get(feature, ()):
+                sims[number] += weight * other
+        per_intent: dict[str, list[float]] = defaultdict(list)
+        for number, sim in sims.items():
+            per_intent[self.labels[number]].append(sim)
+        scores = {i: 0.0 for i in self.cues}
+        for intent, found in per_intent.items():
+            best = sorted(found, reverse=True)[:NEAREST]
+            scores[intent] = sum(best) / NEAREST
+        cued = False
+        for intent, cues in self.cues.items():
+            if intent == "out_of_scope" and entities.roles:
+                continue
+            heard = sum(w for phrase, w in cues if _contains(masked, phrase))
+            if heard > 0 and intent not in ROLE_FREE_CUES:
+                cued = True
+            scores[intent] += min(CUE_CAP, heard)
+        if len(reading.words) >= LONG_MESSAGE and "review_req" in scores:
+            scores["review_req"] += LONG_BONUS
+        if reading.term() is None and "define_term" in scores:
+            scores["define_term"] *= NO_TERM_FACTOR
+        return scores, cued
+
+    def _followup(self, raw: str, masked: list[str], reading: Reading, cued: bool) -> bool:
+        if cued or not reading.spans or len(raw.split()) > FOLLOWUP_WORDS:
+            return False
+        if not any(s.kind in PLACEHOLDER for s in reading.spans):
+            return False
+        starts = any(tuple(reading.words[: len(m)]) == m for m in FOLLOWUP_MARKERS)
+        return starts or all(w in FILLERS for w in masked)
+
+    def _choice(self, raw: str, intent: str, roles: str) -> Understanding:
+        named = [r for r in roles.split(",") if r in ROLES]
+        return Understanding(
+            text=" ".join(tokens(raw)), raw=raw, intent=intent, confidence=1.0, ranked=[(intent, 1.0)],
+            entities=Entities(roles=named), term=None, followup=False, ambiguous=False,
+        )
+
+
+def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
+    if not phrase:
+        return False
+    n = len(phrase)
+    first = phrase[0]
+    return any(words[i] == first and tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
