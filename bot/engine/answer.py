@@ -138,7 +138,11 @@ def _add_stale_note(reply: Answer) -> None:
 
 def _role_choices(ask: Ask, roles: list[str] | None = None) -> list[Choice]:
     roles = roles or [r.id for r in ask.kb.roles.values() if r.core]
-    return [Choice(label=ask.kb.roles[r].name.capitalize(), value=f"ask:{ask.intent}:{r}") for r in roles]
+    return [Choice(label=_cap(ask.kb.roles[r].name), value=f"ask:{ask.intent}:{r}") for r in roles]
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _which_role(ask: Ask, topic: str) -> Answer:
@@ -270,7 +274,7 @@ def _compare(ask: Ask) -> Answer:
         ask.entities = ask.entities.model_copy(update={"roles": roles})
     both = [f for f in ask.kb.topic("compare_roles") if set(roles[:2]) <= set(f.roles)]
     either = [f for f in ask.kb.topic("compare_roles") if set(f.roles) & set(roles) and f not in both]
-    lines = [f"{kb.roles[r].name.capitalize()}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
+    lines = [f"{_cap(kb.roles[r].name)}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
     facts = (both or either)[:MAX_FACTS]
     for role in roles[:2]:
         for topic in ("compensation", "time_to_fill"):
@@ -297,7 +301,7 @@ def _define(ask: Ask) -> Answer:
         )
     return Answer(
         intent=ask.intent,
-        title=term.term[:1].upper() + term.term[1:],
+        title=_cap(term.term),
         facts=[Cited(text=term.definition, source=term.source, as_of=ask.kb.sources[term.source].as_of)],
     )
 
