@@ -6,6 +6,7 @@ import sys
 import uuid
 from pathlib import Path
 
+from bot import reqs_cli
 from bot.engine import Engine
 from bot.eval import answer_json, evaluate, read_cases, report
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
@@ -121,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     check = kb.add_parser("check", help="validate the knowledge base")
     check.add_argument("dir", nargs="?")
     check.set_defaults(func=cmd_kb_check)
+    reqs_cli.register(sub, load_kb)
     return top
 
 

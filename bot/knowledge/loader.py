@@ -14,6 +14,7 @@ from bot.knowledge.models import (
     Fact,
     IntentSpec,
     KnowledgeFile,
+    ReqSignals,
     RoleProfile,
     Source,
     Term,
@@ -43,6 +44,7 @@ class KnowledgeBase:
     intents: dict[str, IntentSpec] = field(default_factory=dict)
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
+    signals: ReqSignals | None = None
 
     def topic(self, intent: str) -> list[Fact]:
         """The facts that answer one intent, in file order."""
@@ -176,7 +178,7 @@ def _merge(
     for i, term in enumerate(part.terms):
         kb.terms.append(term)
         where[id(term)] = f"{at('terms', i)}: terms.{i}"
-    for section in ("vocabulary", "diagnostic"):
+    for section in ("vocabulary", "diagnostic", "signals"):
         value = getattr(part, section)
         if value is None:
             continue
@@ -184,12 +186,17 @@ def _merge(
             problems.append(f"{path.name}:{_line(node, (section,))}: {section}: defined in two files")
         setattr(kb, section, value)
         where[id(value)] = f"{path.name}:{_line(node, (section,))}: {section}"
+        if section == "signals":
+            for i, group in enumerate(value.work):
+                where[id(group)] = f"{path.name}:{_line(node, (section, 'work', i))}: signals.work.{i}"
 
 
 def _cross_check(kb: KnowledgeBase, problems: list[str], where: dict[int, str]) -> None:
     cited = [*kb.facts.values(), *kb.roles.values(), *kb.terms]
     if kb.diagnostic:
         cited += [*kb.diagnostic.questions, *kb.diagnostic.recommendations]
+    if kb.signals:
+        cited += kb.signals.work
     for item in cited:
         if item.source not in kb.sources:
             known = ", ".join(sorted(kb.sources)) or "none"

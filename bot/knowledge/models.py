@@ -203,6 +203,25 @@ class Diagnostic(Strict):
         return self
 
 
+class SignalGroup(Strict):
+    """Phrases of a req's text that point to one role, grounded in what a seed says the role does."""
+
+    role: Role
+    source: str
+    basis: str = Field(description="the seed's words this group rests on")
+    weight: float = Field(gt=0, description="how strongly one phrase of the group points to the role")
+    requirements_only: bool = Field(default=False, description="counts only in a req's requirements")
+    phrases: list[str] = Field(min_length=1, description="whole words; a trailing * also matches longer words")
+
+
+class ReqSignals(Strict):
+    """How req titles and req text point to roles (used by the req analysis)."""
+
+    families: dict[Role, str] = Field(description="roles of one family are not a mismatch of each other")
+    titles: dict[Role, list[str]] = Field(description="title phrases naming each role")
+    work: list[SignalGroup] = Field(min_length=1)
+
+
 class KnowledgeFile(Strict):
     """The shape of one YAML file: any of the sections below."""
 
@@ -213,3 +232,4 @@ class KnowledgeFile(Strict):
     intents: list[IntentSpec] = []
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
+    signals: ReqSignals | None = None

@@ -1,0 +1,220 @@
+"""Reqs and their alerts outbox, in the same SQLite file as `Store`.
+
+A req is saved with its analysis, and its alert (when the findings are new) is queued in the same
+transaction, so a req is never stored without its alert or alerted without being stored. Each req
+version alerts at most once, and a changed req alerts again only when its findings changed.
+"""
+
+import hashlib
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.engine.reqs import Req, ReqReport
+from bot.store import Store
+
+OPEN, ACKNOWLEDGED, INTENDED, CLEAR = "open", "acknowledged", "intended", "clear"
+PENDING, SENT = "pending", "sent"
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What saving one req did: `outcome` is imported | updated | unchanged."""
+
+    key: str
+    outcome: str
+    version: int
+    alert_id: int | None
+
+
+def req_key(req: Req, origin: str = "req") -> str:
+    """The req's identity: its id (per origin), or a hash of its title and description when it has none."""
+    if req.id:
+        return f"{origin}:{req.id}"
+    digest = hashlib.sha256(f"{req.title}\n{req.description}".encode()).hexdigest()[:16]
+    return f"{origin}:anon-{digest}"
+
+
+class ReqStore:
+    """Reqs, alerts, actions on alerts, and the Greenhouse -> Slack user mapping."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.db = store.db
+        self._create()
+
+    def _create(self) -> None:
+        names = set(self.db.table_names())
+        if "reqs" not in names:
+            self.db["reqs"].create({
+                "key": str, "id": str, "origin": str, "title": str, "data": str, "content_hash": str,
+                "version": int, "report": str, "fingerprint": str, "alerted_fingerprint": str, "status": str,
+                "submitter": str, "recipient": str, "created": float, "updated": float,
+                "resolved_by": str, "resolved_at": float, "reason": str,
+            }, pk="key")
+            self.db["reqs"].create_index(["status"])
+        if "alerts" not in names:
+            self.db["alerts"].create({
+                "id": int, "req_key": str, "version": int, "fingerprint": str, "recipient": str, "status": str,
+                "attempts": int, "next_attempt": float, "last_error": str, "created": float, "sent_at": float,
+                "channel": str, "ts": str,
+            }, pk="id")
+            self.db["alerts"].create_index(["req_key", "version"], unique=True)
+            self.db["alerts"].create_index(["status", "next_attempt"])
+        if "req_actions" not in names:
+            self.db["req_actions"].create(
+                {"id": int, "req_key": str, "user": str, "action": str, "reason": str, "at": float}, pk="id"
+            )
+        if "greenhouse_users" not in names:
+            self.db["greenhouse_users"].create({"greenhouse_id": str, "slack_user": str}, pk="greenhouse_id")
+
+    # ------------------------------------------------------------------------------------------ reqs
+
+    def save(self, req: Req, report: ReqReport, origin: str = "req", submitter: str | None = None,
+             key: str | None = None, recipient: str | None = None) -> Saved:
+        """Store one req and its analysis; queue its alert in the same transaction."""
+        with self.db.conn:
+            return self._save(req, report, origin, submitter, key, recipient)
+
+    def save_many(self, items: Iterable[tuple[Req, ReqReport]], origin: str = "req") -> list[Saved]:
+        """Store many reqs in one transaction (an import chunk)."""
+        with self.db.conn:
+            return [self._save(req, report, origin, None, None, None) for req, report in items]
+
+    def _save(self, req: Req, report: ReqReport, origin: str, submitter: str | None, key: str | None,
+              recipient: str | None) -> Saved:
+        key = key or req_key(req, origin)
+        data = req.model_dump_json(exclude_none=True)
+        content_hash = hashlib.sha256(data.encode()).hexdigest()
+        now = time.time()
+        row = next(self.db.query("select version, content_hash, alerted_fingerprint, status, created, submitter "
+                                 "from reqs where key = ?", [key]), None)
+        if row and row["content_hash"] == content_hash:
+            return Saved(key, "unchanged", row["version"], None)
+        version = row["version"] + 1 if row else 1
+        fingerprint = report.fingerprint()
+        alert = bool(report.findings) and fingerprint != (row["alerted_fingerprint"] if row else None)
+        if alert:
+            status = OPEN
+        elif report.findings:
+            status = row["status"]  # same findings as alerted before: keep what the lead decided
+        else:
+            status = CLEAR
+        recipient = recipient or req.team_lead
+        self.db.execute(
+            "insert or replace into reqs (key, id, origin, title, data, content_hash, version, report, fingerprint, "
+            "alerted_fingerprint, status, submitter, recipient, created, updated) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [key, req.id, origin, req.title, data, content_hash, version, json.dumps(_report_json(report)),
+             fingerprint, fingerprint if alert else (row["alerted_fingerprint"] if row else None), status,
+             submitter or (row["submitter"] if row else None), recipient, row["created"] if row else now, now],
+        )
+        alert_id = None
+        if alert:
+            cursor = self.db.execute(
+                "insert into alerts (req_key, version, fingerprint, recipient, status, attempts, next_attempt, "
+                "created) values (?, ?, ?, ?, ?, 0, ?, ?)",
+                [key, version, fingerprint, recipient, PENDING, now, now],
+            )
+            alert_id = cursor.lastrowid
+        return Saved(key, "updated" if row else "imported", version, alert_id)
+
+    def get(self, key: str) -> dict | None:
+        """One req row, with `req` (a Req) and `report` (a ReqReport) decoded; None when unknown."""
+        row = next(self.db.query("select * from reqs where key = ?", [key]), None)
+        return _decode(row) if row else None
+
+    def open_reqs(self, user: str | None = None, limit: int = 50) -> list[dict]:
+        """Reqs with unresolved findings (for one team lead / hiring manager when `user` is given)."""
+        rows = self.db.query("select * from reqs where status = ? order by updated desc", [OPEN])
+        out = []
+        for row in rows:
+            item = _decode(row)
+            if user is None or user in (item["recipient"], item["req"].hiring_manager, item["req"].team_lead):
+                out.append(item)
+            if len(out) >= limit:
+                break
+        return out
+
+    def can_resolve(self, key: str, user: str) -> bool:
+        """Only the req's team lead or hiring manager (or the alert's recipient) may resolve it."""
+        item = self.get(key)
+        return bool(item) and user in {item["recipient"], item["req"].team_lead, item["req"].hiring_manager} - {None}
+
+    def resolve(self, key: str, user: str, action: str, reason: str | None = None) -> None:
+        """Record who did what and when (acknowledged / intended); the req leaves the open list."""
+        status = {"acknowledge": ACKNOWLEDGED, "intended": INTENDED}[action]
+        now = time.time()
+        with self.db.conn:
+            self.db.execute("update reqs set status = ?, resolved_by = ?, resolved_at = ?, reason = ? where key = ?",
+                            [status, user, now, reason, key])
+            self.db.execute("insert into req_actions (req_key, user, action, reason, at) values (?, ?, ?, ?, ?)",
+                            [key, user, action, reason, now])
+
+    def actions(self, key: str) -> list[dict]:
+        """Who did what to a req, oldest first."""
+        return list(self.db.query("select * from req_actions where req_key = ? order by id", [key]))
+
+    # ------------------------------------------------------------------------------------------ alerts
+
+    def due_alerts(self, now: float | None = None, limit: int = 20) -> list[dict]:
+        """Pending alerts whose next attempt is due, oldest first."""
+        return list(self.db.query(
+            "select * from alerts where status = ? and next_attempt <= ? order by id limit ?",
+            [PENDING, time.time() if now is None else now, limit],
+        ))
+
+    def pending_count(self) -> int:
+        """How many alerts wait to be delivered."""
+        return self.db.execute("select count(*) from alerts where status = ?", [PENDING]).fetchone()[0]
+
+    def alerts(self, key: str | None = None) -> list[dict]:
+        """All alerts (of one req when `key` is given)."""
+        if key is None:
+            return list(self.db.query("select * from alerts order by id"))
+        return list(self.db.query("select * from alerts where req_key = ? order by id", [key]))
+
+    def mark_sent(self, alert_id: int, channel: str | None, ts: str | None) -> None:
+        """The alert reached Slack."""
+        with self.db.conn:
+            self.db.execute("update alerts set status = ?, sent_at = ?, channel = ?, ts = ?, attempts = attempts + 1 "
+                            "where id = ?", [SENT, time.time(), channel, ts, alert_id])
+
+    def mark_failed(self, alert_id: int, error: str, retry_in: float) -> None:
+        """The attempt failed; try again in `retry_in` seconds."""
+        with self.db.conn:
+            self.db.execute("update alerts set attempts = attempts + 1, last_error = ?, next_attempt = ? where id = ?",
+                            [error[:500], time.time() + retry_in, alert_id])
+
+    # ------------------------------------------------------------------------------------------ users
+
+    def map_users(self, pairs: Iterable[tuple[str, str]]) -> int:
+        """Store Greenhouse user id -> Slack user id pairs; returns how many."""
+        rows = [{"greenhouse_id": g, "slack_user": s} for g, s in pairs]
+        with self.db.conn:
+            self.db["greenhouse_users"].upsert_all(rows, pk="greenhouse_id")
+        return len(rows)
+
+    def slack_user(self, greenhouse_id: str | int | None) -> str | None:
+        """The Slack user mapped to a Greenhouse user id, or None."""
+        if greenhouse_id is None:
+            return None
+        row = next(self.db.query("select slack_user from greenhouse_users where greenhouse_id = ?",
+                                 [str(greenhouse_id)]), None)
+        return row["slack_user"] if row else None
+
+
+def _report_json(report: ReqReport) -> dict:
+    """The report with its cited facts (the contract JSON leaves them out; alerts show them)."""
+    data = report.model_dump()
+    for finding, out in zip(report.findings, data["findings"], strict=True):
+        out["cited"] = [c.model_dump() for c in finding.cited]
+    return data
+
+
+def _decode(row: dict) -> dict:
+    item = dict(row)
+    item["req"] = Req.model_validate_json(row["data"])
+    item["report"] = ReqReport.model_validate(json.loads(row["report"]))
+    return item
