@@ -16,7 +16,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from bot.engine.answer import cite
+from bot.engine.answer import _add_stale_note, cite
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -229,7 +229,7 @@ class Walk:
             return state, self.ask(state, q, ["I got an empty message. " + self._hint()])
         if self.text.startswith(CODE):
             return self.code(state, q)
-        if self.text.isdigit():
+        if re.fullmatch(r"[0-9]{1,3}", self.text):
             return self.numbered(state, q)
         if _is_question(self.raw, self.text) and self.heard.intent not in NOT_INFO:
             return state, self.aside(state, q)
@@ -430,6 +430,7 @@ class Walk:
             lines=[*lines, *gaps], facts=facts, choices=choices,
             entities=Entities(roles=[role], level=level, employer_tier=tier, region=self.heard.entities.region),
         )
+        _add_stale_note(reply)
         done = {**state, "status": "done", "current": None, "result": {"role": role, "runner_up": runner}}
         return done, reply
 
@@ -523,9 +524,11 @@ class Walk:
         for topic in ("compensation", "time_to_fill", "credentials"):
             found, _ = self.topic_facts(topic, role, level, tier)
             facts += [cite(self.kb, f, self.today) for f in found[:2]]
-        return Answer(
+        reply = Answer(
             intent="review_req", title=f"Req scoping: {title}", lines=lines, facts=facts,
             choices=[Choice(label="Start over", value=f"{CODE}restart")],
             suggestions=["paste the full job description and I'll check it for mis-scoping"],
             entities=Entities(roles=[role], level=level, employer_tier=tier),
         )
+        _add_stale_note(reply)
+        return reply
