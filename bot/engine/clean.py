@@ -6,7 +6,7 @@ import unicodedata
 MAX_CHARS = 4000
 
 _ANGLE = re.compile(r"<([^<>]*)>")
-_EMOJI = re.compile(r":(?=[a-z0-9_+'-]*[a-z])[a-z0-9_+'-]+:(?::skin-tone-\d:)?", re.IGNORECASE)
+_EMOJI = re.compile(r":(?=[a-z0-9_+'-]*[a-z]|[+-])[a-z0-9_+'-]+:(?::skin-tone-\d:)?", re.IGNORECASE)
 _FORMAT = re.compile(r"(?<![\w$])[*_~]+(?=\S)|(?<=\S)[*_~]+(?![\w$])")
 _FENCE = re.compile(r"`+")
 _QUOTE = re.compile(r"(^|\n)\s*(?:>|&gt;)\s?")

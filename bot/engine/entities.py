@@ -56,19 +56,20 @@ class Reading:
     def term(self) -> str | None:
         return next((s.value for s in self.spans if s.kind == "term"), None)
 
-    def masked(self) -> list[str]:
-        """The singular tokens with entity mentions replaced by placeholders (`_role_`...); a glossary term keeps
-        its words and is followed by `_term_`."""
+    def masked(self, singular: bool = True) -> list[str]:
+        """The tokens (singulars, by default) with entity mentions replaced by placeholders (`_role_`...);
+        a glossary term keeps its words and is followed by `_term_`."""
+        words = self.stems if singular else self.words
         out: list[str] = []
         at = 0
         for span in self.spans:
-            out += self.stems[at : span.start]
+            out += words[at : span.start]
             if span.kind == "term":
-                out += [*self.stems[span.start : span.end], "_term_"]
+                out += [*words[span.start : span.end], "_term_"]
             else:
                 out.append(PLACEHOLDER[span.kind])
             at = span.end
-        return out + self.stems[at:]
+        return out + words[at:]
 
 
 class Lexicon:

@@ -23,12 +23,12 @@ from bot.knowledge.ids import INTENTS, ROLES
 
 NEAREST = 2  # examples averaged per intent
 GROUP_WEIGHT = {"w": 1.0, "b": 0.8, "c": 0.35}
-CUE_CAP = 0.6  # most a message's cue words can add to one intent
+CUE_CAP = 0.6  # most a message's cue words can add to one intent (a single heavier cue counts whole)
 FLOOR = 0.22  # below this best score, the message is out of scope
 AMBIGUOUS_SCORE = 0.32  # below this (or within GAP of the runner-up) the intent is a guess
 GAP = 0.04
-LONG_MESSAGE = 30  # words; a pasted req or job description is long
-LONG_BONUS = 0.35  # added to review_req for a long message
+LONG_MESSAGE = (15, 30)  # words: a pasted req or job description is long; review_req gains up to LONG_BONUS
+LONG_BONUS = 0.4
 NO_TERM_FACTOR = 0.5  # define_term without a glossary term is unlikely
 FOLLOWUP_WORDS = 7
 FOLLOWUP_MARKERS = (
@@ -42,8 +42,8 @@ FILLERS = {
     "you", "those", "them", "thing", "but", "say", "let", "us", "just", "company", "lab", "market",
     *PLACEHOLDER.values(),
 }
-CHOICE = re.compile(r"^ask:([a-z_]+):([a-z_,]*)$")
-ROLE_FREE_CUES = {"out_of_scope", "help"}
+CHOICE = re.compile(r"^ask:([a-z_]+):([a-z_,]*)$")  # a button's value (answer.py): intent and role ids
+ROLE_FREE = {"out_of_scope", "help"}  # their cue words count only when no ML role is named
 
 
 class Understanding(BaseModel):
@@ -95,7 +95,8 @@ class Understander:
             for feature, weight in self._vector(row).items():
                 self.index[feature].append((number, weight))
         self.cues: dict[str, list[tuple[tuple[str, ...], float]]] = {
-            s.id: [(tuple(self.lexicon.read(clean(c)).masked()), w) for c, w in s.cues.items()] for s in specs
+            s.id: [(tuple(self.lexicon.read(c).masked(singular=False)), w) for c, w in s.cues.items()]
+            for s in specs
         }
 
     def _vector(self, counts: Counter) -> dict[str, float]:
@@ -107,10 +108,10 @@ class Understander:
 
     def understand(self, text: str) -> Understanding:
         """Read one message. Pure and cheap; any text gives a valid Understanding."""
-        raw = clean(text)
-        choice = CHOICE.match(raw)
+        choice = CHOICE.match(text.strip())
         if choice and choice.group(1) in INTENTS:
-            return self._choice(raw, choice.group(1), choice.group(2))
+            return self._choice(text.strip(), choice.group(1), choice.group(2))
+        raw = clean(text)
         reading = self.lexicon.read(raw)
         entities = reading.entities()
         plain = " ".join(reading.words)
@@ -130,7 +131,7 @@ class Understander:
             text=plain,
             raw=raw,
             intent=best,
-            confidence=round(min(1.0, max(top, 1 - top) if top < FLOOR else top), 3),
+            confidence=round(min(1.0, top) if top >= FLOOR else 0.5 + 0.4 * (FLOOR - top) / FLOOR, 3),
             ranked=[(i, round(min(1.0, s), 3)) for i, s in ranked],
             entities=entities,
             term=reading.term(),
@@ -153,15 +154,17 @@ class Understander:
             best = sorted(found, reverse=True)[:NEAREST]
             scores[intent] = sum(best) / NEAREST
         cued = False
+        said = reading.masked(singular=False)
         for intent, cues in self.cues.items():
-            if intent == "out_of_scope" and entities.roles:
+            if intent in ROLE_FREE and entities.roles:
                 continue
-            heard = sum(w for phrase, w in cues if _contains(masked, phrase))
-            if heard > 0 and intent not in ROLE_FREE_CUES:
+            heard = [w for phrase, w in cues if _contains(said, phrase)]
+            if heard and intent not in ROLE_FREE:
                 cued = True
-            scores[intent] += min(CUE_CAP, heard)
-        if len(reading.words) >= LONG_MESSAGE and "review_req" in scores:
-            scores["review_req"] += LONG_BONUS
+            scores[intent] += max(min(CUE_CAP, sum(heard)), max(heard, default=0.0))
+        short, long = LONG_MESSAGE
+        if len(reading.words) > short and "review_req" in scores:
+            scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
         if reading.term() is None and "define_term" in scores:
             scores["define_term"] *= NO_TERM_FACTOR
         return scores, cued
