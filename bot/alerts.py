@@ -1,0 +1,174 @@
+"""Req alerts: the team lead's message (Block Kit) and the outbox sender that delivers it.
+
+The sender reads due rows of the `alerts` outbox, posts each with chat.postMessage and marks it sent;
+Slack errors and rate limits are retried with backoff (429s after Retry-After). Undelivered alerts stay
+in the outbox, so a restarted process sends them.
+"""
+
+import logging
+import random
+import threading
+import time
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.reqs_store import ReqStore
+
+log = logging.getLogger(__name__)
+
+SEVERITY = {"high": ":red_circle: high", "medium": ":large_orange_circle: medium", "low": ":white_circle: low"}
+ACTION_DIAGNOSTIC, ACTION_ACK, ACTION_INTENDED, ACTION_TRACKER = (
+    "req_start_diagnostic", "req_acknowledge", "req_intended", "req_open_tracker",
+)
+MAX_TEXT = 2900  # Slack: 3,000 characters per section text
+
+
+def _clip(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _name(role: str | None) -> str:
+    return role.replace("_", " ") if role else "unclear"
+
+
+def alert_message(item: dict, buttons: bool = True) -> tuple[str, list[dict]]:
+    """The alert for one stored req (`ReqStore.get`): fallback text and Block Kit blocks.
+
+    Each finding: severity and kind, the message (KB figure and source), the evidence quoted from the
+    req, and the knowledge-base facts behind it. Buttons: Start diagnostic, Acknowledge, Intended as is,
+    and Open in tracker when the req came from one.
+    """
+    req, report = item["req"], item["report"]
+    who = f" · submitted by <@{item['submitter']}>" if item.get("submitter") else ""
+    blocks: list[Block] = [
+        HeaderBlock(text=_clip(f"Req check: {req.title}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=_clip(
+            f"*{req.title}*{f' ({req.id})' if req.id else ''}{who}\n"
+            f"The title reads as *{_name(report.title_role)}*; the work reads as *{_name(report.work_role)}*. "
+            f"{len(report.findings)} finding(s):"))),
+    ]
+    for finding in report.findings[:8]:
+        blocks.append(DividerBlock())
+        text = f"*{SEVERITY.get(finding.severity, finding.severity)} · {finding.kind.replace('_', ' ')}*\n" \
+               f"{finding.message}"
+        if finding.suggested_role:
+            text += f"\nSuggested role: *{_name(finding.suggested_role)}*"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(text))))
+        if finding.evidence:
+            quotes = "\n".join(f"> “{q}”" for q in finding.evidence)
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(f"*From the req:*\n{quotes}"))))
+        facts = [
+            _clip(f"KB: “{c.text}” ({', '.join(x for x in (c.population, c.as_of and f'as of {c.as_of}') if x)}"
+                  f"{'; ' if c.population or c.as_of else ''}source {c.source})", 1900)
+            for c in finding.cited[:3]
+        ]
+        if facts:
+            blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f) for f in facts]))
+    if buttons:
+        elements = [
+            ButtonElement(text="Start diagnostic", action_id=ACTION_DIAGNOSTIC, value=item["key"], style="primary"),
+            ButtonElement(text="Acknowledge", action_id=ACTION_ACK, value=item["key"]),
+            ButtonElement(text="Intended as is", action_id=ACTION_INTENDED, value=item["key"]),
+        ]
+        if req.url:
+            elements.append(ButtonElement(text="Open in tracker", action_id=ACTION_TRACKER, url=req.url,
+                                          value=item["key"]))
+        blocks.append(ActionsBlock(block_id=f"req_alert:{item['key']}"[:255], elements=elements))
+    kinds = ", ".join(f.kind for f in report.findings) or "no findings"
+    text = _clip(f"Req check: {req.title} — {kinds}", 3000)
+    return text, [b.to_dict() for b in blocks]
+
+
+class AlertSender:
+    """Delivers the alerts outbox to Slack, retrying with backoff; one background thread."""
+
+    def __init__(self, reqs: ReqStore, client: WebClient, alert_channel: str | None = None,
+                 base_delay: float = 2.0, max_delay: float = 300.0, poll: float = 5.0):
+        self.reqs, self.client, self.alert_channel = reqs, client, alert_channel
+        self.base_delay, self.max_delay, self.poll = base_delay, max_delay, poll
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def deliver_due(self) -> int:
+        """Try every due alert once; returns how many reached Slack."""
+        delivered = 0
+        with self._lock:
+            for alert in self.reqs.due_alerts():
+                delivered += self._deliver(alert)
+        return delivered
+
+    def _deliver(self, alert: dict) -> bool:
+        channel = alert["recipient"] or self.alert_channel
+        if not channel:
+            self.reqs.mark_failed(alert["id"], "no team lead and HIREBOT_ALERT_CHANNEL is not set", self.max_delay)
+            return False
+        item = self.reqs.get(alert["req_key"])
+        if item is None:
+            self.reqs.mark_failed(alert["id"], "req not found", self.max_delay)
+            return False
+        text, blocks = alert_message(item)
+        try:
+            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        except SlackApiError as err:
+            retry_after = err.response.headers.get("Retry-After") or err.response.headers.get("retry-after")
+            status = err.response.status_code
+            delay = float(retry_after) if status == 429 and retry_after else self._backoff(alert["attempts"])
+            self.reqs.mark_failed(alert["id"], f"slack {status}: {err.response.get('error', '')}", delay)
+            log.warning("alert %s not delivered (HTTP %s); retrying in %.1fs", alert["id"], status, delay)
+            return False
+        except (SlackClientError, OSError) as err:
+            delay = self._backoff(alert["attempts"])
+            self.reqs.mark_failed(alert["id"], f"{type(err).__name__}: {err}", delay)
+            log.warning("alert %s not delivered (%s); retrying in %.1fs", alert["id"], type(err).__name__, delay)
+            return False
+        self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
+        return True
+
+    def _backoff(self, attempts: int) -> float:
+        delay = min(self.max_delay, self.base_delay * 2 ** attempts)
+        return delay * (0.8 + 0.4 * random.random())
+
+    def wake(self) -> None:
+        """Deliver now (a new alert was queued)."""
+        self._wake.set()
+
+    def start(self) -> "AlertSender":
+        """Run in a daemon thread until `stop()`; undelivered alerts of earlier runs go first."""
+        self._thread = threading.Thread(target=self._run, name="hirebot-alerts", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the thread (waits for the current delivery)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.deliver_due()
+            except Exception:  # the sender must outlive a bad row or a locked database
+                log.exception("alert delivery failed")
+            self._wake.wait(self._next_wait())
+            self._wake.clear()
+
+    def _next_wait(self) -> float:
+        row = next(self.reqs.db.query("select min(next_attempt) as t from alerts where status = 'pending'"), None)
+        if not row or row["t"] is None:
+            return self.poll
+        return max(0.01, min(self.poll, row["t"] - time.time()))

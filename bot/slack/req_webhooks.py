@@ -1,0 +1,249 @@
+"""The req webhooks of `hirebot serve`: `POST /webhooks/reqs` (our JSON) and `POST /webhooks/greenhouse`.
+
+Both verify an HMAC-SHA256 of the raw body before reading it: a bad signature gets 401 and stores
+nothing; a malformed body gets 400 with the reason. Greenhouse deliveries are deduplicated by
+`Greenhouse-Event-ID`; a Greenhouse job arrives in two parts (the job: title, hiring team, band; the job
+post: the description), kept in `greenhouse_jobs` until both are there, then analysed as one req.
+"""
+
+import hashlib
+import hmac
+import json
+import re
+import time
+from collections.abc import Callable
+from html.parser import HTMLParser
+from typing import Any
+
+from bot.engine.reqs import Req, ReqError, analyse, parse_req
+from bot.knowledge import KnowledgeBase
+from bot.reqs_store import ReqStore, Saved
+
+JOB_ACTIONS = {"job_created", "job_updated"}
+POST_ACTIONS = {"job_post_created", "job_post_updated"}
+REQ_FIELDS = {"level", "employer_tier", "region", "target_fill_days", "requires_phd"}
+MAX_BODY = 1_000_000
+
+
+class Reply(Exception):
+    """An HTTP answer: status and a JSON body."""
+
+    def __init__(self, status: int, body: dict):
+        self.status, self.body = status, body
+        super().__init__(f"{status}: {body}")
+
+
+def _hmac(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(secret: str | None, body: bytes, header: str | None, prefix: str) -> None:
+    """Raise Reply(401) unless `header` is `prefix + hex HMAC-SHA256(secret, body)`."""
+    if not secret:
+        raise Reply(401, {"error": "webhook secret is not configured"})
+    expected = prefix + _hmac(secret, body)
+    if not header or not hmac.compare_digest(header.strip().encode(), expected.encode()):
+        raise Reply(401, {"error": "bad signature"})
+
+
+HTML_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section"})
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in HTML_BLOCKS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in HTML_BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """Job post HTML as plain text: paragraphs and list items on their own lines."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+class ReqWebhooks:
+    """Handles the two webhook paths; `on_saved` is called after a req is stored (e.g. to wake the sender)."""
+
+    def __init__(self, kb: KnowledgeBase, reqs: ReqStore, webhook_secret: str | None,
+                 greenhouse_secret: str | None, on_saved: Callable[[Saved], None] | None = None):
+        self.kb, self.reqs = kb, reqs
+        self.webhook_secret, self.greenhouse_secret = webhook_secret, greenhouse_secret
+        self.on_saved = on_saved or (lambda saved: None)
+        if "greenhouse_jobs" not in reqs.db.table_names():
+            reqs.db["greenhouse_jobs"].create({"job_id": str, "job": str, "post": str, "updated": float},
+                                              pk="job_id")
+
+    def handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+        """Answer one POST: (HTTP status, JSON body). Header names are matched case-insensitively."""
+        headers = {k.lower(): v for k, v in headers.items()}
+        try:
+            if len(body) > MAX_BODY:
+                raise Reply(413, {"error": "body too large"})
+            if path == "/webhooks/reqs":
+                return self._ours(headers, body)
+            if path == "/webhooks/greenhouse":
+                return self._greenhouse(headers, body)
+            raise Reply(404, {"error": "not found"})
+        except Reply as reply:
+            return reply.status, reply.body
+
+    # -------------------------------------------------------------------------------------- ours
+
+    def _ours(self, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+        verify(self.webhook_secret, body, headers.get("x-hirebot-signature"), "sha256=")
+        data = _json(body)
+        try:
+            req = parse_req(data)
+        except ReqError as err:
+            raise Reply(400, {"error": str(err)}) from None
+        saved = self._save(req, "req", None)
+        return 200, _result(saved, self.reqs)
+
+    # -------------------------------------------------------------------------------------- greenhouse
+
+    def _greenhouse(self, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
+        signature = headers.get("signature", "")
+        try:
+            verify(self.greenhouse_secret, body, signature.replace("sha256 ", "sha256=", 1), "sha256=")
+        except Reply:
+            if _is_ping(body):
+                return 200, {"ok": True}  # Greenhouse pings when the hook is saved; nothing is stored
+            raise
+        data = _json(body)
+        if isinstance(data, dict) and data.get("action") == "ping":
+            return 200, {"ok": True}
+        if not isinstance(data, dict) or not isinstance(data.get("payload"), dict):
+            raise Reply(400, {"error": "payload: missing (expected Greenhouse's {action, payload})"})
+        action = data.get("action")
+        if action not in JOB_ACTIONS | POST_ACTIONS:
+            return 200, {"ok": True, "ignored": f"action {action!r} is not a job event"}
+        event = f"greenhouse:{headers.get('greenhouse-event-id')}" if headers.get("greenhouse-event-id") else None
+        if event and self.reqs.db.execute("select 1 from events where id = ?", [event]).fetchone():
+            return 200, {"ok": True, "duplicate": event}
+        status, reply = self._greenhouse_job(data["action"], data["payload"])
+        if event:
+            self.reqs.store.first_time(event)  # recorded once handled, so a failed delivery can be retried
+        return status, reply
+
+    def _greenhouse_job(self, action: str, payload: dict) -> tuple[int, dict]:
+        if action in JOB_ACTIONS:
+            job = payload.get("job")
+            if not isinstance(job, dict) or job.get("id") is None:
+                raise Reply(400, {"error": "payload.job.id: missing"})
+            job_id, part = str(job["id"]), {"job": json.dumps(job)}
+        else:
+            if payload.get("job_id") is None:
+                return 200, {"ok": True, "ignored": "a prospect post (no job_id)"}
+            job_id, part = str(payload["job_id"]), {"post": json.dumps(payload)}
+        with self.reqs.db.conn:
+            self.reqs.db["greenhouse_jobs"].upsert({"job_id": job_id, **part, "updated": time.time()}, pk="job_id")
+        row = self.reqs.db["greenhouse_jobs"].get(job_id)
+        if not row.get("job") or not row.get("post"):
+            return 202, {"ok": True, "waiting_for": "job post" if row.get("job") else "job"}
+        req, lead = self._greenhouse_req(job_id, json.loads(row["job"]), json.loads(row["post"]))
+        saved = self._save(req, "greenhouse", lead, key=f"greenhouse:{job_id}")
+        return 200, _result(saved, self.reqs)
+
+    def _greenhouse_req(self, job_id: str, job: dict, post: dict) -> tuple[Req, str | None]:
+        fields: dict[str, Any] = {"id": job.get("requisition_id") or job_id, "title": job.get("name") or
+                                  post.get("title"), "description": html_text(post.get("content") or "")}
+        team = job.get("hiring_team") or {}
+        managers = [self.reqs.slack_user(_user_id(u)) for u in team.get("hiring_managers") or []]
+        manager = next((m for m in managers if m), None)
+        lead = None
+        for key, field in (job.get("custom_fields") or {}).items():
+            if not isinstance(field, dict):
+                continue
+            value = field.get("value")
+            if field.get("type") == "currency_range" and isinstance(value, dict):
+                fields.update(comp_min=value.get("min_value"), comp_max=value.get("max_value"),
+                              currency=value.get("unit") or "USD")
+            elif field.get("type") == "user" and "lead" in key and isinstance(value, dict):
+                lead = self.reqs.slack_user(_user_id(value))
+            elif key in REQ_FIELDS and value not in (None, ""):
+                fields[key] = value
+        fields.update(hiring_manager=manager, team_lead=lead or manager)
+        try:
+            return parse_req(fields), lead or manager
+        except ReqError as err:
+            raise Reply(400, {"error": f"greenhouse job {job_id}: {err}"}) from None
+
+    def _save(self, req: Req, origin: str, recipient: str | None, key: str | None = None) -> Saved:
+        saved = self.reqs.save(req, analyse(self.kb, req), origin=origin, key=key, recipient=recipient)
+        self.on_saved(saved)
+        return saved
+
+    # -------------------------------------------------------------------------------------- WSGI
+
+    def wsgi(self, fallback: Callable) -> Callable:
+        """A WSGI app that serves the webhook paths and hands every other request to `fallback`."""
+        def app(environ: dict, start_response: Callable) -> list[bytes]:
+            path = environ.get("PATH_INFO", "")
+            if not path.startswith("/webhooks/"):
+                return fallback(environ, start_response)
+            if environ.get("REQUEST_METHOD") != "POST":
+                return _respond(start_response, 405, {"error": "POST only"})
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
+            headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+            status, reply = self.handle(path, headers, body)
+            return _respond(start_response, status, reply)
+        return app
+
+
+def _user_id(user: object) -> str | None:
+    if isinstance(user, dict):
+        value = user.get("user_id", user.get("id"))
+        return None if value is None else str(value)
+    return None
+
+
+def _is_ping(body: bytes) -> bool:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and data.get("action") == "ping"
+
+
+def _json(body: bytes) -> object:
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise Reply(400, {"error": f"body is not JSON: {err}"}) from None
+
+
+def _result(saved: Saved, reqs: ReqStore) -> dict:
+    item = reqs.get(saved.key)
+    return {"ok": True, "key": saved.key, "outcome": saved.outcome, "version": saved.version,
+            "alert_queued": saved.alert_id is not None, "report": item["report"].model_dump() if item else None}
+
+
+REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+           405: "Method Not Allowed", 413: "Payload Too Large"}
+
+
+def _respond(start_response: Callable, status: int, body: dict) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(f"{status} {REASONS.get(status, 'Error')}",
+                   [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
