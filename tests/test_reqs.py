@@ -8,7 +8,17 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.engine.reqs import Req, ReqError, analyse, analyse_text, check_case, parse_req, req_from_text, title_role
+from bot.engine.reqs import (
+    Req,
+    ReqError,
+    analyse,
+    analyse_text,
+    check_case,
+    parse_req,
+    report_answer,
+    req_from_text,
+    title_role,
+)
 from bot.eval import score_req
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.models import KnowledgeFile
@@ -203,3 +213,20 @@ def test_any_text_gets_a_report_never_a_crash(title, description):
     for finding in report.findings:
         assert finding.message
     analyse_text(KB, f"{title}\n{description}")
+
+
+def test_report_as_an_engine_answer():
+    req = req_from_text(KB, "check this req: Senior Applied Scientist at a Series A startup. Own the fraud model in "
+                            "production: ship weekly, keep p99 serving latency low, build monitoring and retraining.")
+    answer = report_answer(KB, req, analyse(KB, req))
+    assert answer.intent == "review_req" and answer.title == "Req check: Senior Applied Scientist"
+    assert any(line.startswith("[high] role mismatch:") for line in answer.lines)
+    assert any("> “" in line for line in answer.lines)
+    assert [f.source for f in answer.facts] == ["000_addf858d7c04a9b8.txt"]  # the stage fact, a KB fact
+    assert answer.choices[0].value == "diag/restart"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "check this req:", "hello"])
+def test_pasted_text_too_short_still_gets_a_report(text):
+    answer = report_answer(KB, req_from_text(KB, text), analyse_text(KB, text))
+    assert answer.lines and not answer.facts

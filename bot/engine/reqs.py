@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
-from bot.engine.types import Cited
+from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.knowledge.ids import Level, Region, Tier
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.lookup import select
@@ -567,6 +567,32 @@ def _credentials(kb: KnowledgeBase, req: Req, role: str | None, reading: WorkRea
     return Finding(kind="credential_overreach", severity="medium", message=message, evidence=quotes, cited=cited)
 
 
+START_DIAGNOSTIC = "diag/restart"  # the engine's button code that starts the walk-through
+
+
+def report_answer(kb: KnowledgeBase, req: Req, report: ReqReport) -> Answer:
+    """The analysis as an engine Answer (intent review_req): a line per finding with the req text it quotes,
+    the knowledge-base facts behind the findings, and a button that starts the diagnostic walk-through."""
+    lines = []
+    if not report.findings:
+        lines.append(f"No mis-scoping found: the title reads as {_name(kb, report.title_role)} and the work as "
+                     f"{_name(kb, report.work_role)}.")
+    for f in report.findings:
+        lines.append(f"[{f.severity}] {f.kind.replace('_', ' ')}: {f.message}")
+        lines += [f"    > “{quote}”" for quote in f.evidence]
+    known = {(fact.text, fact.source) for fact in kb.facts.values()}
+    facts = list({(c.text, c.source): c for f in report.findings for c in f.cited
+                  if (c.text, c.source) in known}.values())
+    role = report.title_role if report.title_role in CORE_ROLES else report.work_role
+    return Answer(
+        intent="review_req", title=f"Req check: {req.title}", lines=lines, facts=facts,
+        choices=[Choice(label="Start the diagnostic", value=START_DIAGNOSTIC)],
+        suggestions=[f"what does {_a(_name(kb, role))} do day to day?"] if role else [],
+        entities=Entities(roles=[role] if role else [], level=req.level or title_level(req.title),
+                          employer_tier=req.employer_tier, region=req.region),
+    )
+
+
 # ---------------------------------------------------------------------------------------------- pasted text
 
 LEAD_IN = re.compile(r"^\s*(?:please\s+)?(?:check|review|look at|scope)\s+(?:this|my|our)\s+(?:req|job description|jd|"
@@ -594,13 +620,13 @@ def analyse_text(kb: KnowledgeBase, text: str) -> ReqReport:
 
 def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     """A Req read from free text (a pasted JD); what the text does not say is left unset."""
-    body = LEAD_IN.sub("", text.strip()) or text.strip()
+    body = LEAD_IN.sub("", text.strip()) or text.strip() or "(empty)"
     lines = [line for line in body.splitlines() if line.strip()]
     title = None
     if len(lines) > 1 and len(lines[0]) <= 80:
         title = BULLET.sub("", lines[0]).strip(" #*:")
     if not title or title_role(kb, title) is None:
-        title = _title_in(kb, body) or title or _trim(body, 60)
+        title = _title_in(kb, body) or title or _trim(body.splitlines()[0], 60)
     fields: dict = {"title": title, "description": body}
     lowered = body.lower()
     band = BAND.search(body)
