@@ -108,6 +108,7 @@ class Lexicon:
         known |= {w for entries in self.phrases.values() for p in entries for w in p[0]}
         known |= {w for exp in self.abbreviations.values() for w in exp}
         self.known = known
+        self.known_stems = {singular(w) for w in known}
         self.dictionary = sorted(w for w in known if w.isalpha() and len(w) >= 5)
         self.corrections: dict[str, str] = {}
 
@@ -150,6 +151,10 @@ class Lexicon:
             )
             self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
         return self.corrections[word]
+
+    def unknown(self, stem: str) -> bool:
+        """A word (singular) that no example, cue or vocabulary phrase uses; numbers and `$` are known."""
+        return stem.isalpha() and stem not in self.known_stems
 
     def read(self, raw: str) -> Reading:
         """Expand, correct and find the entity mentions of a cleaned message."""

@@ -30,6 +30,8 @@ GAP = 0.04
 LONG_MESSAGE = (15, 30)  # words: a pasted req or job description is long; review_req gains up to LONG_BONUS
 LONG_BONUS = 0.4
 NO_TERM_FACTOR = 0.5  # define_term without a glossary term is unlikely
+UNKNOWN_WORD = 0.2  # with no ML role named, each word the knowledge base never uses ("hygienist", "rnns")
+UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words
 FOLLOWUP_WORDS = 7
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -80,6 +82,8 @@ class Understander:
     def __init__(self, kb: KnowledgeBase):
         specs = [kb.intents[i] for i in INTENTS if i in kb.intents]
         words = [e for s in specs for e in s.examples] + [c for s in specs for c in s.cues]
+        words += [f.text for f in kb.facts.values()] + [t.definition for t in kb.terms]
+        words += [f"{r.name} {r.short} {r.one_liner}" for r in kb.roles.values()]
         self.lexicon = Lexicon(kb, words)
         self.labels: list[str] = []
         rows: list[Counter] = []
@@ -94,10 +98,12 @@ class Understander:
         for number, row in enumerate(rows):
             for feature, weight in self._vector(row).items():
                 self.index[feature].append((number, weight))
-        self.cues: dict[str, list[tuple[tuple[str, ...], float]]] = {
-            s.id: [(tuple(self.lexicon.read(c).masked(singular=False)), w) for c, w in s.cues.items()]
-            for s in specs
-        }
+        self.cues: dict[str, list[tuple[str, tuple[str, ...], float]]] = defaultdict(list)  # by first word
+        for spec in specs:
+            for cue, weight in spec.cues.items():
+                phrase = tuple(self.lexicon.read(cue).masked(singular=False))
+                if phrase:
+                    self.cues[phrase[0]].append((spec.id, phrase, weight))
 
     def _vector(self, counts: Counter) -> dict[str, float]:
         vec = {
@@ -149,25 +155,37 @@ class Understander:
         per_intent: dict[str, list[float]] = defaultdict(list)
         for number, sim in sims.items():
             per_intent[self.labels[number]].append(sim)
-        scores = {i: 0.0 for i in self.cues}
+        scores = {i: 0.0 for i in set(self.labels)}
         for intent, found in per_intent.items():
             best = sorted(found, reverse=True)[:NEAREST]
             scores[intent] = sum(best) / NEAREST
         cued = False
-        said = reading.masked(singular=False)
-        for intent, cues in self.cues.items():
+        for intent, heard in self._cues(reading.masked(singular=False)).items():
             if intent in ROLE_FREE and entities.roles:
                 continue
-            heard = [w for phrase, w in cues if _contains(said, phrase)]
-            if heard and intent not in ROLE_FREE:
-                cued = True
-            scores[intent] += max(min(CUE_CAP, sum(heard)), max(heard, default=0.0))
+            cued = cued or intent not in ROLE_FREE
+            scores[intent] += max(min(CUE_CAP, sum(heard)), max(heard))
         short, long = LONG_MESSAGE
         if len(reading.words) > short and "review_req" in scores:
             scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
         if reading.term() is None and "define_term" in scores:
             scores["define_term"] *= NO_TERM_FACTOR
+        unknown = 0 if entities.roles else min(UNKNOWN_MAX, sum(self.lexicon.unknown(w) for w in reading.stems))
+        if unknown and "out_of_scope" in scores:
+            for intent in scores:
+                if intent not in ROLE_FREE:
+                    scores[intent] *= 1 - UNKNOWN_WORD * unknown
+            scores["out_of_scope"] += UNKNOWN_WORD * unknown
         return scores, cued
+
+    def _cues(self, said: list[str]) -> dict[str, list[float]]:
+        """The weights of the cue phrases heard, per intent (each phrase counted once)."""
+        heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
+        for i, word in enumerate(said):
+            for intent, phrase, weight in self.cues.get(word, ()):
+                if tuple(said[i : i + len(phrase)]) == phrase:
+                    heard[intent][phrase] = weight
+        return {intent: list(found.values()) for intent, found in heard.items()}
 
     def _followup(self, raw: str, masked: list[str], reading: Reading, cued: bool) -> bool:
         if cued or not reading.spans or len(raw.split()) > FOLLOWUP_WORDS:
@@ -184,10 +202,3 @@ class Understander:
             entities=Entities(roles=named), term=None, followup=False, ambiguous=False,
         )
 
-
-def _contains(words: list[str], phrase: tuple[str, ...]) -> bool:
-    if not phrase:
-        return False
-    n = len(phrase)
-    first = phrase[0]
-    return any(words[i] == first and tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1))
