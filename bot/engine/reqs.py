@@ -231,6 +231,7 @@ def title_level(title: str) -> str | None:
     return None
 
 
+LEADING_JOIN = re.compile(r"^(?:and|or|&|plus|then)\s+", re.I)
 BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)])\s+")
 CLAUSE = re.compile(r"(?<=[.!?;:])\s+|\s*;\s*|,\s+")
 
@@ -241,7 +242,7 @@ def _segments(text: str) -> list[str]:
     for line in text.splitlines():
         line = BULLET.sub("", line).strip()
         for piece in CLAUSE.split(line):
-            piece = piece.strip(" .;:-–—")
+            piece = LEADING_JOIN.sub("", piece.strip(" .;:-–—"))
             if len(piece) > 1:
                 out.append(piece)
     return out
@@ -382,6 +383,10 @@ def _a(name: str) -> str:
     return f"an {name}" if vowel else f"a {name}"
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _first_sentence(basis: str) -> str:
     m = re.match(r'(.+?[.!?])"?(\s|$)', basis)
     sentence = m.group(1) if m else basis
@@ -406,15 +411,16 @@ def _role_mismatch(
     quotes = reading.quotes(work_family)
     basis = groups[0]
     message = (
-        f"The title names {_a(_name(kb, named))}, but the work described is {_name(kb, work)} work "
-        f"(signal {work_score:g} vs {title_score:g} for {_name(kb, named)}; the phrases quoted). "
+        f"The title names {_a(_name(kb, named))}, but the work described is {_name(kb, work)} work: the quoted "
+        f"phrases score {work_score:g} for {_name(kb, work)} against {title_score:g} for {_name(kb, named)}. "
         f"Seed {basis.source}: {_first_sentence(basis.basis)} "
         f"Retitle and source it as {_a(_name(kb, work))}, or rewrite the work to what {_a(_name(kb, named))} "
         f"delivers."
     )
-    pitfall = next(iter(select(kb, "hiring_pitfalls", [named, work])), None)
-    if pitfall:
-        cited.append(_cite(kb, pitfall))
+    # the seeds' scoping pitfall for this direction (roles listed as [title's role, work's role])
+    pitfalls = [f for f in select(kb, "hiring_pitfalls", [named, work], tags={"scoping"})
+                if f.roles[:2] == [named, work] and f.tier is None]
+    cited += [_cite(kb, f) for f in pitfalls[:1]]
     return Finding(kind="role_mismatch", severity="high", message=message, evidence=quotes,
                    suggested_role=work, cited=cited)
 
@@ -435,11 +441,12 @@ def _stage(kb: KnowledgeBase, req: Req, role: str | None, level: str | None) -> 
     if role not in RESEARCH_ROLES or tier not in ("series_a_b", "non_tech"):
         return None
     facts = [f for f in select(kb, "choose_role", tier=tier, tags={"stage"}) if f.tier in (None, tier)]
+    facts += [f for f in select(kb, "hiring_pitfalls", [role], tier=tier) if f.tier == tier and role in f.roles]
     if not facts:
         return None
     fact = facts[0]
     message = (
-        f"{_a(_name(kb, role)).capitalize()} at {_a(TIER_NAMES[tier])} employer: the knowledge base says "
+        f"{_upper_first(_a(_name(kb, role)))} at {_a(TIER_NAMES[tier])} employer: the knowledge base says "
         f"\"{fact.text}\" {_about(kb, fact)}. Hire an ML engineer first, or confirm there is established "
         f"production ML and a research scope for this hire."
     )
@@ -469,6 +476,8 @@ def _comp(kb: KnowledgeBase, req: Req, role: str | None, level: str | None) -> F
                            tags=tags):
             if role not in fact.roles or key not in fact.values or not _fits(fact, level, req.employer_tier):
                 continue
+            if key == "low" and "high" not in fact.values:
+                continue  # "regularly exceeds $X" is a floor for the top tail, not the low end of a range
             market = fact.values[key]
             if top >= market:
                 return None
@@ -556,12 +565,12 @@ def _credentials(kb: KnowledgeBase, req: Req, role: str | None, reading: WorkRea
     facts = select(kb, "credentials", tags={"phd_requirement"})
     if not facts:
         return None
-    cited = [_cite(kb, facts[0])]
-    typical = [f for f in select(kb, "credentials", [role]) if role in f.roles and f is not facts[0]]
-    cited += [_cite(kb, f) for f in typical[:1]]
+    typical = [f for f in select(kb, "credentials", [role], tags={"degree"}) if role in f.roles]
+    cited = [_cite(kb, f) for f in [facts[0], *typical[:1]]]
+    also = f" And: \"{typical[0].text}\" (source {typical[0].source})." if typical else ""
     message = (
         f"A PhD is hard-required, but the work is {_name(kb, role)} work, which does not need one: "
-        f"\"{facts[0].text}\" {_about(kb, facts[0])}. Make the PhD preferred, not required, and assess "
+        f"\"{facts[0].text}\" {_about(kb, facts[0])}.{also} Make the PhD preferred, not required, and assess "
         f"the engineering the work needs."
     )
     return Finding(kind="credential_overreach", severity="medium", message=message, evidence=quotes, cited=cited)
