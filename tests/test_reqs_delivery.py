@@ -81,8 +81,13 @@ class Server:
         hooks = ReqWebhooks(KB, self.reqs, SECRET, GH_SECRET, on_saved)
         self.server = create_server(hooks.wsgi(_not_found), host="127.0.0.1", port=0, threads=2)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
+
+    def _serve(self):
+        while not self.stopping.is_set():  # waitress's loop, stoppable between polls
+            self.server.asyncore.loop(timeout=0.05, map=self.server._map, count=1)
 
     def post(self, path: str, body: bytes, headers: dict) -> tuple[int, dict]:
         request = urllib.request.Request(self.url + path, data=body, method="POST",
@@ -94,6 +99,8 @@ class Server:
             return err.code, json.loads(err.read())
 
     def close(self):
+        self.stopping.set()
+        self.thread.join(timeout=5)
         self.server.close()
 
 
