@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import signal
 import sys
 import uuid
 from pathlib import Path
@@ -128,5 +129,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `hirebot` console script and `python -m bot`."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `hirebot ask ... | head` ends quietly
     args = parser().parse_args(argv)
     return args.func(args, Settings())

@@ -10,12 +10,17 @@ from datetime import date
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.ids import INTENTS, ROLES
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Fact
 
+CHOICE = "ask:"
+PAIRS = [("ml_engineer", "applied_scientist"), ("research_engineer", "applied_scientist"),
+         ("research_scientist", "ml_engineer")]
 STALE_MONTHS = 6
 MAX_FACTS = 8
-FIGURE_TAGS = {"median", "range", "base", "leadership"}
+FIGURE_TAGS = {"compensation": {"median", "range", "base", "leadership"}, "time_to_fill": {"median", "range"}}
+NOUNS = {"compensation": "pay", "time_to_fill": "time-to-fill"}
 TOPICS = {
     "time_to_fill": "Time to fill",
     "talent_pool": "Talent pool",
@@ -52,6 +57,32 @@ def _months_old(as_of: str, today: date) -> float:
     return (today.year - year) * 12 + today.month - month + (today.day - 1) / 31
 
 
+def choice_value(intent: str, roles: list[str]) -> str:
+    """What a button sends back to ask `intent` about `roles` (parsed by `parse_choice`)."""
+    return f"{CHOICE}{intent}:{','.join(roles)}"
+
+
+def parse_choice(text: str, context: dict) -> Understanding | None:
+    """The Understanding a button of ours sent, keeping the conversation's level, tier and region;
+    None when `text` is not one of our button values."""
+    if not text.startswith(CHOICE):
+        return None
+    intent, _, roles = text[len(CHOICE):].partition(":")
+    wanted = [r for r in roles.split(",") if r in ROLES]
+    if intent not in INTENTS or len(wanted) != len([r for r in roles.split(",") if r]):
+        return None
+    entities = Entities(
+        roles=wanted,
+        level=context.get("level"),
+        employer_tier=context.get("employer_tier"),
+        region=context.get("region"),
+    )
+    return Understanding(
+        text=text, raw=text, intent=intent, confidence=1.0, ranked=[(intent, 1.0)],
+        entities=entities, term=None, followup=False, ambiguous=False,
+    )
+
+
 def compose(
     kb: KnowledgeBase, heard: Understanding, context: dict, today: date | None = None
 ) -> tuple[Answer, dict]:
@@ -60,6 +91,8 @@ def compose(
     build = COMPOSERS.get(intent, _generic)
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
     reply = build(ask)
+    if heard.ambiguous and not heard.followup and reply.kind == "answer":
+        reply.choices += _did_you_mean(ask)
     reply.intent = intent
     reply.entities = entities
     reply.confidence = round(heard.confidence, 3)
@@ -127,6 +160,14 @@ class Ask:
         return [self.kb.facts[ref] for ref in refs]
 
 
+def _did_you_mean(ask: Ask) -> list[Choice]:
+    """A button for the runner-up intent when the top two were close."""
+    runner = next((i for i, _ in ask.heard.ranked if i != ask.intent and i not in ROLE_FREE), None)
+    if runner is None or runner not in ask.kb.intents:
+        return []
+    return [Choice(label=f"Or: {ask.kb.intents[runner].label}", value=choice_value(runner, ask.entities.roles))]
+
+
 def _add_stale_note(reply: Answer) -> None:
     stale = sorted({f.as_of for f in reply.facts if f.stale and f.as_of})
     if stale:
@@ -138,7 +179,7 @@ def _add_stale_note(reply: Answer) -> None:
 
 def _role_choices(ask: Ask, roles: list[str] | None = None) -> list[Choice]:
     roles = roles or [r.id for r in ask.kb.roles.values() if r.core]
-    return [Choice(label=_cap(ask.kb.roles[r].name), value=f"ask:{ask.intent}:{r}") for r in roles]
+    return [Choice(label=_cap(ask.kb.roles[r].name), value=choice_value(ask.intent, [r])) for r in roles]
 
 
 def _cap(text: str) -> str:
@@ -159,22 +200,16 @@ def _compensation(ask: Ask) -> Answer:
     e = ask.entities
     if not e.roles:
         return _which_role(ask, "Pay")
-    lines: list[str] = []
-    facts: list[Fact] = []
-    for role in e.roles[:3]:
-        found, gap = _figures_for(ask, role)
-        if gap:
-            lines.append(gap)
-        facts += [f for f in found if f not in facts]
+    lines, facts = _figures(ask, "compensation")
     wants_premium = len(e.roles) > 1 or "premium" in ask.heard.text or "more" in ask.heard.text.split()
-    if wants_premium or any(f.tags and "median" in f.tags for f in facts):
+    if wants_premium or any("median" in f.tags for f in facts):
         facts += [f for f in select(ask.kb, "compensation", e.roles, tags={"premium"}) if f not in facts]
     if e.region and e.region != "us":
-        adjust = select(ask.kb, "compensation", region=e.region, tags={"region_adjustment"})
-        adjust = [f for f in adjust if f.region == e.region]
+        adjust = [f for f in select(ask.kb, "compensation", region=e.region, tags={"region_adjustment"})
+                  if f.region == e.region]
         if adjust:
             lines.append(
-                f"The sources give no {e.region.upper() if e.region == 'apac' else 'European'} figures; "
+                f"The sources give no {'APAC' if e.region == 'apac' else 'European'} figures; "
                 "below are the US figures and the regional adjustment the sources give."
             )
             facts = adjust + facts
@@ -182,28 +217,43 @@ def _compensation(ask: Ask) -> Answer:
     return Answer(intent=ask.intent, title=f"Pay: {ask.who()}", lines=lines, facts=ask.cite(facts[:MAX_FACTS + 2]))
 
 
-def _figures_for(ask: Ask, role: str) -> tuple[list[Fact], str | None]:
-    """The pay figures for one role at the asked population, relaxing level then tier when the seeds have
-    none, and saying so. Falls back to the role's nearest roles, labelled."""
+def _figures(ask: Ask, topic: str) -> tuple[list[str], list[Fact]]:
+    """The figures of a topic for every role asked, each with a line saying where the sources fall short."""
+    lines: list[str] = []
+    facts: list[Fact] = []
+    for role in ask.entities.roles[:3]:
+        found, gap = _figures_for(ask, topic, role)
+        if gap:
+            lines.append(gap)
+        facts += [f for f in found if f not in facts]
+    return lines, facts
+
+
+def _figures_for(ask: Ask, topic: str, role: str) -> tuple[list[Fact], str | None]:
+    """One role's figures for the asked level and employer tier. Where the sources have none for that exact
+    population, the nearest populations they do have, and a line saying so; where they have none for the role
+    at all, the role's nearest roles' figures, labelled as such."""
     e = ask.entities
     kb = ask.kb
-    exact = _own(select(kb, "compensation", [role], e.level, e.employer_tier, tags=FIGURE_TAGS), role)
-    if exact:
-        return exact, None
-    relaxed = _own(select(kb, "compensation", [role], None, e.employer_tier, tags=FIGURE_TAGS), role)
-    if not relaxed:
-        relaxed = _own(select(kb, "compensation", [role], tags=FIGURE_TAGS), role)
-    asked = " ".join(x for x in (e.level, _tier_name(e.employer_tier)) if x)
+    tags = FIGURE_TAGS[topic]
+    found = _own(select(kb, topic, [role], e.level, e.employer_tier, tags=tags), role)
+    unmet = [v for k, v in (("level", e.level), ("tier", e.employer_tier))
+             if v and not any(getattr(f, k) == v for f in found)]
+    if found and not unmet:
+        return found, None
+    relaxed = found + [f for f in _own(select(kb, topic, [role], tags=tags), role) if f not in found]
+    noun = NOUNS[topic]
     if relaxed:
+        asked = " ".join(x for x in (e.level, _tier_name(e.employer_tier)) if x)
         return relaxed, (
-            f"The sources have no figure for {asked} {ask.name(role)}s; the nearest they give is below, "
-            "labelled with the population it describes."
+            f"The sources have no {noun} figure for {asked} {ask.name(role)}s; the nearest they give are below, "
+            "each labelled with the population it describes."
         )
     nearest = kb.roles[role].nearest if role in kb.roles else []
-    fallback = [f for r in nearest for f in _own(select(kb, "compensation", [r], e.level, tags=FIGURE_TAGS), r)[:2]]
-    names = " and ".join(ask.name(r) + "s" for r in nearest)
-    gap = f"The sources give no pay figure for {ask.name(role)}s."
+    fallback = [f for r in nearest for f in _own(select(kb, topic, [r], e.level, tags=tags), r)[:2]]
+    gap = f"The sources give no {noun} figure for {ask.name(role)}s."
     if fallback:
+        names = " and ".join(dict.fromkeys(ask.name(r) + "s" for f in fallback for r in f.roles if r in nearest))
         gap += f" The nearest figures they have are for {names}, below; they are not {ask.name(role)} figures."
     return fallback, gap
 
@@ -226,7 +276,10 @@ def _generic(ask: Ask) -> Answer:
     if topic == "career_ladder":
         facts = _ladder(ask)
     lines: list[str] = []
-    if e.roles:
+    if topic in FIGURE_TAGS and e.roles:
+        lines, figures = _figures(ask, topic)
+        facts = figures + [f for f in facts if f not in figures and not f.tags]
+    elif e.roles:
         specific = [f for f in facts if set(f.roles) & set(e.roles)]
         if not specific:
             names = " or ".join(ask.name(r) + "s" for r in e.roles)
@@ -261,11 +314,8 @@ def _compare(ask: Ask) -> Answer:
             title="Compare which roles?",
             lines=["Name two, for example ML engineer vs applied scientist."],
             choices=[
-                Choice(label="MLE vs applied scientist", value="ask:compare_roles:ml_engineer,applied_scientist"),
-                Choice(label="Research engineer vs applied scientist",
-                       value="ask:compare_roles:research_engineer,applied_scientist"),
-                Choice(label="Research scientist vs ML engineer",
-                       value="ask:compare_roles:research_scientist,ml_engineer"),
+                Choice(label=f"{_cap(kb.roles[a].name)} vs {kb.roles[b].name}", value=choice_value(ask.intent, [a, b]))
+                for a, b in PAIRS
             ],
         )
     if len(roles) == 1:

@@ -24,8 +24,8 @@ class Engine:
     def ask(self, conversation: str, text: str) -> Answer:
         """Understand `text` in the context of `conversation`, answer it, and remember the context."""
         state = self.store.load_thread(conversation)
-        heard = self.vocab.understand(text[:MAX_CHARS])
         context = state.get("context", {})
+        heard = answer.parse_choice(text, context) or self.vocab.understand(text[:MAX_CHARS])
 
         def respond(said: understand.Understanding) -> Answer:
             nonlocal context
