@@ -23,6 +23,10 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
 
 
+def _caps(word: str) -> re.Pattern:
+    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])")
+
+
 def singular(token: str) -> str:
     """A crude singular, applied alike to messages and phrases so that plurals match."""
     if len(token) > 3 and token.endswith("s") and not token.endswith(("ss", "_")):
@@ -60,16 +64,18 @@ class Reading:
         """The tokens (singulars, by default) with entity mentions replaced by placeholders (`_role_`...);
         a glossary term keeps its words and is followed by `_term_`."""
         words = self.stems if singular else self.words
+        starts = {s.start: s for s in self.spans if s.kind != "term"}
+        term_ends = {s.end for s in self.spans if s.kind == "term"}
         out: list[str] = []
-        at = 0
-        for span in self.spans:
-            out += words[at : span.start]
-            if span.kind == "term":
-                out += [*words[span.start : span.end], "_term_"]
-            else:
-                out.append(PLACEHOLDER[span.kind])
-            at = span.end
-        return out + words[at:]
+        i = 0
+        while i < len(words):
+            span = starts.get(i)
+            out.append(PLACEHOLDER[span.kind] if span else words[i])
+            end = span.end if span else i + 1
+            if any(i < e <= end for e in term_ends):
+                out.append("_term_")
+            i = end
+        return out
 
 
 class Lexicon:
@@ -83,8 +89,7 @@ class Lexicon:
         self.abbreviations: dict[tuple[str, ...], list[str]] = {}
         for key, expansion in vocab.abbreviations.items():
             if key.isupper() or (key[:-1].isupper() and key.endswith("s")):
-                pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(key)}(?![A-Za-z0-9])")
-                self.caps.append((pattern, expansion))
+                self.caps.append((_caps(key), expansion))
             else:
                 self.abbreviations[tuple(tokens(key))] = tokens(expansion)
         self.longest_abbreviation = max((len(k) for k in self.abbreviations), default=1)
@@ -100,7 +105,10 @@ class Lexicon:
                 self.lowered_roles[key.lower()] = tokens(expansion)
         for term in kb.terms:
             for phrase in [term.term, *term.aliases]:
-                self._add("term", term.term, phrase)
+                if phrase.isupper() and len(phrase) <= 4:  # "AS", "RE", "TC": capitals only, like abbreviations
+                    self.caps.append((_caps(phrase), term.term))
+                else:
+                    self._add("term", term.term, phrase)
         for entries in self.phrases.values():
             entries.sort(key=lambda e: (-len(e[0]), KINDS.index(e[1])))
         self.level_words = {p[0][-1] for entries in self.phrases.values() for p in entries if p[1] == "level"}
@@ -179,11 +187,18 @@ class Lexicon:
         return out
 
     def _spans(self, stems: list[str]) -> list[Span]:
+        """Entity mentions (longest first), then glossary terms, which may overlap them; a term that is exactly
+        a role mention is the role ("what is an applied scientist" asks about the role)."""
+        found = self._match(stems, term=False)
+        roles = {(s.start, s.end) for s in found if s.kind == "role"}
+        return found + [s for s in self._match(stems, term=True) if (s.start, s.end) not in roles]
+
+    def _match(self, stems: list[str], term: bool) -> list[Span]:
         spans: list[Span] = []
         i = 0
         while i < len(stems):
             for phrase, kind, value in self.phrases.get(stems[i], ()):
-                if tuple(stems[i : i + len(phrase)]) == phrase:
+                if (kind == "term") == term and tuple(stems[i : i + len(phrase)]) == phrase:
                     spans.append(Span(kind, value, i, i + len(phrase)))
                     i += len(phrase)
                     break

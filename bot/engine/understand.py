@@ -163,8 +163,9 @@ class Understander:
         for intent, heard in self._cues(reading.masked(singular=False)).items():
             if intent in ROLE_FREE and entities.roles:
                 continue
-            cued = cued or intent not in ROLE_FREE
-            scores[intent] += max(min(CUE_CAP, sum(heard)), max(heard))
+            cued = cued or (intent not in ROLE_FREE and any(not w.startswith("_") for p in heard for w in p))
+            weights = heard.values()
+            scores[intent] += max(min(CUE_CAP, sum(weights)), max(weights))
         short, long = LONG_MESSAGE
         if len(reading.words) > short and "review_req" in scores:
             scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
@@ -178,14 +179,14 @@ class Understander:
             scores["out_of_scope"] += UNKNOWN_WORD * unknown
         return scores, cued
 
-    def _cues(self, said: list[str]) -> dict[str, list[float]]:
-        """The weights of the cue phrases heard, per intent (each phrase counted once)."""
+    def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
+        """The cue phrases heard and their weights, per intent."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):
                 if tuple(said[i : i + len(phrase)]) == phrase:
                     heard[intent][phrase] = weight
-        return {intent: list(found.values()) for intent, found in heard.items()}
+        return heard
 
     def _followup(self, raw: str, masked: list[str], reading: Reading, cued: bool) -> bool:
         if cued or not reading.spans or len(raw.split()) > FOLLOWUP_WORDS:
