@@ -33,15 +33,15 @@ COMMAND_WORDS = 4
 QUESTION_WORDS = {"what", "what's", "whats", "how", "who", "where", "when", "which", "why", "can", "could",
                   "do", "does", "is", "are", "should", "tell", "explain", "define"}
 NOT_INFO = {"choose_role", "out_of_scope"}
-PLAN = (  # topic, how many facts, whether figures (facts with values) come first
-    ("compensation", 2, True),
-    ("time_to_fill", 2, True),
-    ("sourcing_channels", 2, False),
-    ("interview_loop", 2, False),
-    ("credentials", 2, False),
+FIGURES = frozenset({"median", "range", "base"})
+PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None: any), how many facts
+    ("compensation", "pay figures", FIGURES, 2),
+    ("time_to_fill", "time-to-fill figures", FIGURES, 2),
+    ("sourcing_channels", "sourcing channels", None, 3),
+    ("interview_loop", "interview-loop details", None, 6),
+    ("credentials", "credential guidance", None, 3),
 )
-TOPIC_NAMES = {"compensation": "pay", "time_to_fill": "time-to-fill", "sourcing_channels": "sourcing channels",
-               "interview_loop": "interview loop", "credentials": "credentials"}
+REQ_TOPICS = ("compensation", "time_to_fill", "credentials")
 TIER_NAMES = {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
               "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}
 
@@ -427,7 +427,9 @@ class Walk:
         ]
         reply = Answer(
             intent="choose_role", kind="answer", title=f"Hire {_article(name)}", confidence=confidence,
-            lines=[*lines, *gaps], facts=facts, choices=choices,
+            lines=[*lines, "The hiring plan, each fact with its source: pay to budget, time-to-fill, sourcing "
+                           "channels, the interview loop and credentials.", *gaps],
+            facts=facts, choices=choices,
             entities=Entities(roles=[role], level=level, employer_tier=tier, region=self.heard.entities.region),
         )
         _add_stale_note(reply)
@@ -472,42 +474,41 @@ class Walk:
                                   as_of=self.kb.sources[w.source].as_of if w.source in self.kb.sources else None))
         return said
 
-    def plan(self, role: str, level: str | None, tier: str | None) -> tuple[list[Cited], list[str]]:
+    def plan(
+        self, role: str, level: str | None, tier: str | None, topics: tuple = PLAN
+    ) -> tuple[list[Cited], list[str]]:
         """The hiring plan's facts for the role, and a line for each topic where the sources fall short."""
         cited: list[Cited] = []
         gaps: list[str] = []
-        name = self.name(role)
-        for topic, count, figures_first in PLAN:
-            facts, gap = self.topic_facts(topic, role, level, tier)
-            if figures_first:
-                facts = sorted(facts, key=lambda f: not f.values)
+        for topic, called, tags, count in topics:
+            facts, gap = self.topic_facts(topic, tags, role, level, tier)
             cited += [cite(self.kb, f, self.today) for f in facts[:count]]
             if gap:
-                gaps.append(gap.format(topic=TOPIC_NAMES[topic], role=name))
+                gaps.append(gap.format(topic=called, role=self.name(role)))
         return cited, gaps
 
-    def topic_facts(self, topic: str, role: str, level: str | None, tier: str | None) -> tuple[list[Fact], str]:
-        """Facts of one plan topic for the role at the person's level and tier, relaxing level, then tier,
-        then falling back to the role's nearest roles; the gap line says what was relaxed."""
-        def own(facts: list[Fact], who: str) -> list[Fact]:
-            return [f for f in facts if who in f.roles]
+    def topic_facts(
+        self, topic: str, tags: frozenset | None, role: str, level: str | None, tier: str | None
+    ) -> tuple[list[Fact], str]:
+        """Facts of one plan topic about the role, at the person's level and tier, relaxing level, then tier,
+        then falling back to the role's nearest roles; the gap line (a format string) says what was relaxed."""
+        def own(who: str, lvl: str | None = None, tr: str | None = None) -> list[Fact]:
+            return [f for f in select(self.kb, topic, [who], lvl, tr, tags=tags) if who in f.roles]
 
-        for lvl, tr in ((level, tier), (None, tier)):
-            found = own(select(self.kb, topic, [role], lvl, tr), role)
-            if found:
-                return found, ""
-        found = own(select(self.kb, topic, [role]), role)
+        found = own(role, level, tier) or own(role, None, tier)
+        if found:
+            return found, ""
+        found = own(role)
         if found:
             where = TIER_NAMES.get(tier or "", "your")
-            return found, f"The sources give no {{topic}} for {{role}}s at {where} employers; the nearest " \
-                          "population they give is below, labelled."
-        nearest = self.kb.roles[role].nearest if role in self.kb.roles else []
-        for other in nearest:
-            found = own(select(self.kb, topic, [other], level), other)
+            return found, f"For {where} employers the sources give no {{topic}} for {{role}}s; below is the " \
+                          "nearest population they cover, labelled."
+        for other in self.kb.roles[role].nearest if role in self.kb.roles else []:
+            found = own(other, level)
             if found:
-                return found, (f"The sources give no {{topic}} for {{role}}s; the nearest they have is for "
-                               f"{self.name(other)}s, below. It is not a {{role}} figure.")
-        return [], "The sources say nothing on {topic} for {role}s."
+                return found, (f"The sources give no {{topic}} for {{role}}s; the nearest they have are for "
+                               f"{self.name(other)}s, below. They do not describe {{role}}s.")
+        return [], "The sources give no {topic} for {role}s."
 
     def req_draft(self, state: dict) -> Answer:
         """A req scoped from the walk-through's answers (the reqs checker can then review it)."""
@@ -520,10 +521,8 @@ class Walk:
         if tier:
             lines.append(f"Employer: {TIER_NAMES[tier]}")
         lines.append("Budget the band, the timeline and the must-haves from the figures below.")
-        facts: list[Cited] = []
-        for topic in ("compensation", "time_to_fill", "credentials"):
-            found, _ = self.topic_facts(topic, role, level, tier)
-            facts += [cite(self.kb, f, self.today) for f in found[:2]]
+        facts, gaps = self.plan(role, level, tier, tuple(t for t in PLAN if t[0] in REQ_TOPICS))
+        lines += gaps
         reply = Answer(
             intent="review_req", title=f"Req scoping: {title}", lines=lines, facts=facts,
             choices=[Choice(label="Start over", value=f"{CODE}restart")],
