@@ -7,6 +7,7 @@ written here carries no figures.
 from collections.abc import Callable
 from datetime import date
 
+from bot.engine import reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -412,7 +413,14 @@ def _nothing(ask: Ask) -> Answer:
     )
 
 
+def _review(ask: Ask) -> Answer:
+    """A pasted req or job description, checked for mis-scoping (bot/engine/reqs.py)."""
+    req = reqs.req_from_text(ask.kb, ask.heard.raw)
+    return reqs.report_answer(ask.kb, req, reqs.analyse(ask.kb, req))
+
+
 COMPOSERS: dict[str, Callable[[Ask], Answer]] = {
+    "review_req": _review,
     "compensation": _compensation,
     "compare_roles": _compare,
     "define_term": _define,
