@@ -44,6 +44,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         except (EOFError, KeyboardInterrupt):
             print()
             return 0
+        if not sys.stdin.isatty():
+            print(text)  # piped input: echo it so the transcript reads as a conversation
         if text.lower() in EXIT_WORDS:
             return 0
         if text.isdigit() and 0 < int(text) <= len(choices):

@@ -203,7 +203,7 @@ def _compensation(ask: Ask) -> Answer:
         return _which_role(ask, "Pay")
     lines, facts = _figures(ask, "compensation")
     wants_premium = len(e.roles) > 1 or "premium" in ask.heard.text or "more" in ask.heard.text.split()
-    if wants_premium or any("median" in f.tags for f in facts):
+    if wants_premium or "applied_scientist" in e.roles and any("median" in f.tags for f in facts):
         facts += [f for f in select(ask.kb, "compensation", e.roles, tags={"premium"}) if f not in facts]
     if e.region and e.region != "us":
         adjust = [f for f in select(ask.kb, "compensation", region=e.region, tags={"region_adjustment"})
