@@ -30,7 +30,12 @@ GAP = 0.04
 LONG_MESSAGE = (15, 30)  # words: a pasted req or job description is long; review_req gains up to LONG_BONUS
 LONG_BONUS = 0.4
 NO_TERM_FACTOR = 0.5  # define_term without a glossary term is unlikely
-UNKNOWN_WORD = 0.2  # with no ML role named, each word the knowledge base never uses ("hygienist", "rnns")
+DEFINITION = 0.5  # added to define_term for a glossary term asked about in definition words only
+ARTICLES = {"a", "an"}
+DOMAIN_WORDS = {"ml", "ai"}  # ... but not when the message says it is about ML,
+HIRING_DECISION = 0.35  # or asks who to hire (choose_role cues this strong): "who do we hire for our chatbot"
+ROLE_NAMED = 0.5  # out_of_scope's score is scaled by this when an ML role is named
+UNKNOWN_WORD = 0.25  # with no ML role named, each word the knowledge base never uses ("hygienist", "rnns")
 UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words
 FOLLOWUP_WORDS = 7
 FOLLOWUP_MARKERS = (
@@ -41,7 +46,8 @@ FILLERS = {
     "a", "an", "the", "what", "about", "how", "and", "for", "at", "in", "on", "same", "ok", "okay", "so", "then",
     "now", "if", "is", "it", "also", "too", "with", "like", "instead", "of", "our", "we", "are", "were", "there",
     "else", "to", "do", "please", "this", "that", "one", "hmm", "again", "case", "level", "role", "hire", "u",
-    "you", "those", "them", "thing", "but", "say", "let", "us", "just", "company", "lab", "market",
+    "you", "those", "them", "thing", "but", "say", "let", "us", "just", "company", "lab", "market", "does",
+    "exactly", "by", "people", "quick", "pls", "term", "s", "hey", "hi", "me", "tell", "i",
     *PLACEHOLDER.values(),
 }
 CHOICE = re.compile(r"^ask:([a-z_]+):([a-z_,]*)$")  # a button's value (answer.py): intent and role ids
@@ -104,6 +110,9 @@ class Understander:
                 phrase = tuple(self.lexicon.read(cue).masked(singular=False))
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
+        self.definition_words = {
+            w for entries in self.cues.values() for intent, cue, _ in entries if intent == "define_term" for w in cue
+        }
 
     def _vector(self, counts: Counter) -> dict[str, float]:
         vec = {
@@ -146,7 +155,36 @@ class Understander:
         )
 
     def _scores(self, masked: list[str], reading: Reading, entities: Entities) -> tuple[dict[str, float], bool]:
-        """Per-intent scores, and whether any in-scope cue word was heard."""
+        """Per-intent scores (nearest examples + cue words + the rules below), and whether any in-scope cue
+        word was heard."""
+        scores = self._nearest(masked)
+        cued = False
+        cues = self._cues(reading.masked(singular=False))
+        for intent, heard in cues.items():
+            if intent in ROLE_FREE and entities.roles:
+                continue
+            cued = cued or (intent not in ROLE_FREE and any(not w.startswith("_") for p in heard for w in p))
+            weights = heard.values()
+            scores[intent] += max(min(CUE_CAP, sum(weights)), max(weights))
+        short, long = LONG_MESSAGE
+        if len(reading.words) > short:
+            scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
+        if reading.term() is None:
+            scores["define_term"] *= NO_TERM_FACTOR
+        elif self._asks_definition(reading):
+            scores["define_term"] += DEFINITION
+        if entities.roles:
+            scores["out_of_scope"] *= ROLE_NAMED
+        elif not DOMAIN_WORDS & set(reading.words) and sum(cues.get("choose_role", {}).values()) < HIRING_DECISION:
+            unknown = min(UNKNOWN_MAX, self._unknown(reading.stems))
+            for intent in scores:
+                if intent not in ROLE_FREE:
+                    scores[intent] *= 1 - UNKNOWN_WORD * unknown
+            scores["out_of_scope"] += UNKNOWN_WORD * unknown
+        return scores, cued
+
+    def _nearest(self, masked: list[str]) -> dict[str, float]:
+        """Per intent, the mean cosine similarity of its NEAREST closest examples."""
         query = self._vector(_features(masked))
         sims: dict[int, float] = defaultdict(float)
         for feature, weight in query.items():
@@ -155,29 +193,23 @@ class Understander:
         per_intent: dict[str, list[float]] = defaultdict(list)
         for number, sim in sims.items():
             per_intent[self.labels[number]].append(sim)
-        scores = {i: 0.0 for i in set(self.labels)}
+        scores = dict.fromkeys(INTENTS, 0.0)
         for intent, found in per_intent.items():
-            best = sorted(found, reverse=True)[:NEAREST]
-            scores[intent] = sum(best) / NEAREST
-        cued = False
-        for intent, heard in self._cues(reading.masked(singular=False)).items():
-            if intent in ROLE_FREE and entities.roles:
-                continue
-            cued = cued or (intent not in ROLE_FREE and any(not w.startswith("_") for p in heard for w in p))
-            weights = heard.values()
-            scores[intent] += max(min(CUE_CAP, sum(weights)), max(weights))
-        short, long = LONG_MESSAGE
-        if len(reading.words) > short and "review_req" in scores:
-            scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
-        if reading.term() is None and "define_term" in scores:
-            scores["define_term"] *= NO_TERM_FACTOR
-        unknown = 0 if entities.roles else min(UNKNOWN_MAX, sum(self.lexicon.unknown(w) for w in reading.stems))
-        if unknown and "out_of_scope" in scores:
-            for intent in scores:
-                if intent not in ROLE_FREE:
-                    scores[intent] *= 1 - UNKNOWN_WORD * unknown
-            scores["out_of_scope"] += UNKNOWN_WORD * unknown
-        return scores, cued
+            scores[intent] = sum(sorted(found, reverse=True)[:NEAREST]) / NEAREST
+        return scores
+
+    def _unknown(self, stems: list[str]) -> int:
+        """How many words the knowledge base never uses; one right after "a"/"an" ("hire a bartender") names
+        the person asked about, and counts twice."""
+        return sum(
+            (1 + (i > 0 and stems[i - 1] in ARTICLES)) * self.lexicon.unknown(w) for i, w in enumerate(stems)
+        )
+
+    def _asks_definition(self, reading: Reading) -> bool:
+        """A glossary term plus nothing but definition words and fillers: "what's a research artifact"."""
+        inside = {i for s in reading.spans if s.kind == "term" for i in range(s.start, s.end)}
+        rest = [w for i, w in enumerate(reading.words) if i not in inside]
+        return all(w in self.definition_words or w in FILLERS for w in rest)
 
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
         """The cue phrases heard and their weights, per intent."""
