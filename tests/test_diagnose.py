@@ -5,6 +5,7 @@ import itertools
 import json
 import re
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -415,19 +416,23 @@ def test_a_button_of_an_ended_walk_through_says_so(engine):
     assert reply.title == "That walk-through has ended" and saved(engine, "c") is None
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory) -> Engine:
+    return Engine(KB, Store(tmp_path_factory.mktemp("fuzz") / "hirebot.db"), today=TODAY)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(messages=st.lists(st.one_of(st.text(max_size=40), st.sampled_from(
     ["back", "start over", "not sure", "yes", "no", "1", "3", "9", "diag/tier/early", "series b", "what's comp?",
      "MLE or AS?", "cancel", "shipping", "draft a req for an ML engineer"])), max_size=8))
-def test_any_sequence_of_messages_keeps_a_valid_state(tmp_path_factory, messages):
-    store = Store(tmp_path_factory.mktemp("fuzz") / "hirebot.db")
-    engine = Engine(KB, store, today=TODAY)
-    engine.ask("f", "MLE or applied scientist?")
+def test_any_sequence_of_messages_keeps_a_valid_state(shared, messages):
+    conversation = f"fuzz:{uuid.uuid4().hex}"
+    shared.ask(conversation, "MLE or applied scientist?")
     for message in messages:
-        reply = engine.ask("f", message)
+        reply = shared.ask(conversation, message)
         assert reply.title
         said_only_kb_figures(reply, cited=reply.intent in ("choose_role", "review_req"))
-        state = saved(engine, "f")
+        state = saved(shared, conversation)
         assert state is None or dg._valid(DIAG, state)
         json.dumps(state)
 
