@@ -63,7 +63,7 @@ def step(
     diag = kb.diagnostic
     if diag is None:
         return None, respond(heard)
-    walk = Walk(kb, diag, heard, now, respond, today)
+    walk = Walk(kb, diag, heard, respond, today)
     note = None
     if state and not _valid(diag, state):
         state = None
@@ -158,11 +158,9 @@ def _cap(text: str) -> str:
 class Walk:
     """One message's turn through the walk-through."""
 
-    def __init__(
-        self, kb: KnowledgeBase, diag: Diagnostic, heard: Understanding, now: float, respond: Respond,
-        today: date | None,
-    ):
-        self.kb, self.diag, self.heard, self.now, self.respond, self.today = kb, diag, heard, now, respond, today
+    def __init__(self, kb: KnowledgeBase, diag: Diagnostic, heard: Understanding, respond: Respond,
+                 today: date | None):
+        self.kb, self.diag, self.heard, self.respond, self.today = kb, diag, heard, respond, today
         self.raw = heard.raw.strip()
         lowered = self.raw.lower()
         self.text = lowered if lowered.startswith(CODE) else normalise(self.raw)  # buttons kept as sent
@@ -409,8 +407,8 @@ class Walk:
             if not picked or picked == NOT_SURE or not self.applies(q, answers):
                 continue
             c = self.choice(q.id, picked)
-            toward = max(c.scores, key=lambda r: c.scores[r]) if c.scores else None
-            aside = f" That one points toward {self.name(toward)}." if toward and c.scores.get(role, 0) <= 0 else ""
+            toward = [r for r in c.scores if c.scores[r] == max(c.scores.values())]
+            aside = f" That one points toward {' and '.join(map(self.name, toward))}." if role not in c.scores else ""
             lines.append(f'- {q.short}: you said "{c.label}"; {c.reason}{aside}')
         if not any(answers.get(q.id) not in (None, NOT_SURE) for q in self.diag.questions):
             lines.append(f"- None of your answers settled it; the sources' default is that most companies need "
@@ -482,7 +480,7 @@ class Walk:
         gaps: list[str] = []
         for topic, called, tags, count in topics:
             facts, gap = self.topic_facts(topic, tags, role, level, tier)
-            cited += [cite(self.kb, f, self.today) for f in facts[:count]]
+            cited += [cite(self.kb, f, self.today) for f in facts[:1 if gap else count]]  # stand-ins: the nearest
             if gap:
                 gaps.append(gap.format(topic=called, role=self.name(role)))
         return cited, gaps
