@@ -1,11 +1,15 @@
 """Understand a message: clean it, find the roles, level, employer tier, region and glossary term it names,
 and pick one of the 16 intents.
 
-The intent classifier is a small TF-IDF (word unigrams and bigrams, character 3-4-grams within words) over
-the example phrasings of `knowledge/intents.yaml`, scored by nearest examples per intent, plus the weighted
-cue words of each intent. Entity mentions are replaced by placeholders (`_role_`...) before scoring, so an
-example about one role teaches the intent for all of them. Out of scope: explicit examples and cues, a score
-floor, and a gap check between the top two intents (`ambiguous`).
+Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `vocabulary.yaml`):
+- nearest examples: a small TF-IDF (word unigrams and bigrams, character 3-4-grams within words) over the
+  example phrasings, with entity mentions replaced by placeholders (`_role_`...) so that an example about
+  one role teaches the intent for all of them; the mean cosine of the intent's two closest examples;
+- plus the weights of the intent's cue words heard (capped, but one heavy cue counts whole);
+- plus generic rules: a long message is likely a pasted req; define_term needs a glossary term and wins
+  when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
+  without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
+The best intent below FLOOR is out_of_scope; a low or close call is flagged `ambiguous`.
 """
 
 import math
@@ -221,6 +225,8 @@ class Understander:
         return heard
 
     def _followup(self, raw: str, masked: list[str], reading: Reading, cued: bool) -> bool:
+        """Short, names an entity, no topic word, and opens like a follow-up ("and in Europe?") or is
+        nothing but entities and fillers ("MLE?")."""
         if cued or not reading.spans or len(raw.split()) > FOLLOWUP_WORDS:
             return False
         if not any(s.kind in PLACEHOLDER for s in reading.spans):
