@@ -212,6 +212,12 @@ TYPED = [
     ("deliverable", "a bit of both", "both"),
     ("deliverable", "research artifacts mostly", "research"),
     ("deliverable", "no idea", "not_sure"),
+    ("deliverable", "shipping, not research", "shipping"),
+    ("deliverable", "we don't ship anything, it's research", "research"),
+    ("research_depth", "definitely not", "no"),
+    ("tier", "not a tech company, we're a retailer", "other"),
+    ("tier", "mid-size SaaS company", "big_tech"),
+    ("focus", "publishing papers", "field"),
     ("research_depth", "yes they must publish", "yes"),
     ("research_depth", "nope, they don't need to publish", "no"),
     ("research_depth", "yep", "yes"),
@@ -366,7 +372,7 @@ def test_after_the_recommendation_the_thread_knows_the_role(engine):
 # -- bad input at every step -----------------------------------------------------------------------------------
 
 
-BAD = ["", "   ", "asdkjh qwpeoi zzz", "42", "diag/deliverable/nonsense", "diag/nope", "!!!", "🙂"]
+BAD = ["", "   ", "asdkjh qwpeoi zzz", "42", "diag/deliverable/nonsense", "diag/nope", "!!!", "🙂", "ok", "hmm"]
 
 
 def _steps():
@@ -389,6 +395,12 @@ def test_bad_input_gets_a_clear_re_ask_and_keeps_the_state(engine, clicks, at, b
     assert question(again) == at and again.lines, render(again)
     after = saved(engine, "c")
     assert after["answers"] == before["answers"] and after["current"] == at
+
+
+def test_what_does_that_mean_explains_the_question(engine):
+    engine.ask("c", "MLE or applied scientist?")
+    reply = engine.ask("c", "what does that mean?")
+    assert question(reply) == "deliverable" and QUESTIONS["deliverable"].why in reply.lines
 
 
 def test_an_answer_to_a_question_not_asked_is_noted_and_the_question_re_asked(engine):

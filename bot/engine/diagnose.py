@@ -32,7 +32,9 @@ FUZZY = 85
 COMMAND_WORDS = 4
 QUESTION_WORDS = {"what", "what's", "whats", "how", "who", "where", "when", "which", "why", "can", "could",
                   "do", "does", "is", "are", "should", "tell", "explain", "define"}
-NOT_INFO = {"choose_role", "out_of_scope"}
+NOT_INFO = {"choose_role", "out_of_scope", "help"}
+NEGATIONS = {"not", "no", "don't", "dont", "doesn't", "doesnt", "never", "without", "nor"}
+ASIDE_WORDS = 4
 FIGURES = frozenset({"median", "range", "base"})
 PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None: any), how many facts
     ("compensation", "pay figures", FIGURES, 2),
@@ -105,6 +107,18 @@ def _contains(text: str, phrase: str) -> bool:
     return f" {normalise(phrase)} " in f" {text} "
 
 
+def _affirms(text: str, phrase: str) -> bool:
+    """`text` says `phrase` (normalised) at least once not right after a negation ("not research")."""
+    padded, needle = f" {text} ", f" {phrase} "
+    start = padded.find(needle)
+    while start != -1:
+        before = padded[:start].split()
+        if not before or before[-1] not in NEGATIONS:
+            return True
+        start = padded.find(needle, start + 1)
+    return False
+
+
 def _score(text: str, phrases: list[str], fuzzy: bool = True) -> float:
     """How well `text` says one of `phrases`: 100 + length for a phrase it contains (longer wins), else the
     best typo-tolerant ratio of a phrase against the whole text or a same-length run of its words."""
@@ -114,8 +128,10 @@ def _score(text: str, phrases: list[str], fuzzy: bool = True) -> float:
         plain = normalise(phrase)
         if not plain:
             continue
-        if _contains(text, plain):
+        if _affirms(text, plain):
             best = max(best, 100.0 + len(plain))
+        elif _contains(text, plain):
+            continue
         elif fuzzy and len(plain) >= 4:
             size = len(plain.split())
             runs = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))]
@@ -127,10 +143,10 @@ def _score(text: str, phrases: list[str], fuzzy: bool = True) -> float:
 
 
 def _command(diag: Diagnostic, text: str) -> str | None:
-    """back | restart | cancel when a short message says one."""
+    """back | restart | cancel | explain when a short message says one."""
     if not text or len(text.split()) > COMMAND_WORDS:
         return None
-    for name in ("restart", "cancel", "back"):
+    for name in ("restart", "cancel", "back", "explain"):
         phrases = getattr(diag.commands, name)
         if any(_contains(text, p) for p in phrases) or max(fuzz.ratio(text, normalise(p)) for p in phrases) >= 90:
             return name
@@ -223,6 +239,8 @@ class Walk:
             if not state["asked"]:
                 return state, self.ask(state, q, ["This is the first question; there is nothing to go back to."])
             return self.back(state)
+        if command == "explain":
+            return state, self.ask(state, q, ["Why this question matters:"], why=True)
         if not self.text:
             return state, self.ask(state, q, ["I got an empty message. " + self._hint()])
         if self.text.startswith(CODE):
@@ -242,7 +260,9 @@ class Walk:
         elsewhere = {k: v for k, v in self.cues(self.text).items() if k != q.id}
         if elsewhere:
             return state, self.elsewhere(state, q, elsewhere)
-        if self.heard.intent not in NOT_INFO or _is_question(self.raw, self.text):
+        if _is_question(self.raw, self.text) or (
+            self.heard.intent not in NOT_INFO and not self.heard.ambiguous and len(self.text.split()) >= ASIDE_WORDS
+        ):
             return state, self.aside(state, q)
         if self.heard.intent == "choose_role":
             return state, self.ask(state, q, ["We're already working that out; this is where we are."])
@@ -300,15 +320,15 @@ class Walk:
         return state, self.ask(state, q, ["There is no choice with that number here. " + self._hint()])
 
     def match(self, q: DiagnosticQuestion) -> tuple[DiagnosticChoice | None, DiagnosticChoice | None]:
-        """The choice a typed answer means, and a rival when two fit equally well."""
-        tier = self.heard.entities.employer_tier
-        if tier:
-            hits = [c for c in q.choices if tier in c.tiers]
-            if hits:
-                return hits[0], None
+        """The choice a typed answer means, and a rival when two fit equally well: a phrase it says, else the
+        employer_tier entity, else a typo-tolerant match."""
         ranked = sorted(((_score(self.text, [c.label, *c.synonyms]), i) for i, c in enumerate(q.choices)),
                         reverse=True)
         (best, i), (second, j) = ranked[0], ranked[1]
+        tier = self.heard.entities.employer_tier
+        by_tier = [c for c in q.choices if tier and tier in c.tiers]
+        if best < 100 and by_tier:
+            return by_tier[0], None
         if best < FUZZY:
             return None, None
         rival = q.choices[j] if second >= 100 and best - second < 3 else None

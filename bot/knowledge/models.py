@@ -162,6 +162,7 @@ class DiagnosticCommands(Strict):
     restart: list[str] = Field(min_length=1)
     cancel: list[str] = Field(min_length=1)
     not_sure: list[str] = Field(min_length=1)
+    explain: list[str] = Field(min_length=1, description="asking what the current question means")
 
 
 class Diagnostic(Strict):
