@@ -15,7 +15,8 @@ _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _NEIGHBOURS = {"vs", "or", "v"}
 KINDS = ("role", "level", "tier", "region", "term")
 PLACEHOLDER = {"role": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
-MAX_CACHE = 20_000
+MAX_CACHE = 20_000  # typo corrections remembered
+MAX_WORD = 30  # longer "words" are junk, not typos
 
 
 def tokens(text: str) -> list[str]:
@@ -147,7 +148,7 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """The known word one typo away (two for long words), or the word itself."""
-        if word in self.known or len(word) < 6 or not word.isalpha():
+        if word in self.known or not 6 <= len(word) <= MAX_WORD or not word.isalpha():
             return word
         if word not in self.corrections:
             if len(self.corrections) > MAX_CACHE:
