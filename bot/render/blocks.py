@@ -1,0 +1,210 @@
+"""Answer -> Slack Block Kit, built with slack_sdk's block models so that Slack's limits are checked.
+
+Every message is `{"text": ..., "blocks": [...]}`: `text` is the plain fallback that notifications and screen
+readers use. All engine text is escaped (`&`, `<`, `>`) because it may echo what a user typed, and an
+unescaped `<!channel>` would ping a whole channel.
+"""
+
+from dataclasses import dataclass
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.engine.types import Answer
+from bot.render.text import render as render_text
+
+MAX_BLOCKS = 50
+SECTION_CHARS = 3000
+BUTTON_CHARS = 75
+VALUE_CHARS = 2000
+BUTTONS_PER_ROW = 5
+FALLBACK_CHARS = 3000
+LONG_CHARS = 1200  # an answer whose text is longer than this is collapsed behind a "More" button
+SHORT_LINES = 2
+SHORT_FACTS = 3
+
+# action ids; the listeners match on them (choices, suggestions and Home examples share one handler)
+PICK = "hb_pick"
+MORE = "hb_more"
+SHARE = "hb_share"
+HELPFUL = "hb_helpful"
+NOT_HELPFUL = "hb_not_helpful"
+START_DIAGNOSTIC = "hb_start_diagnostic"
+OPEN_ASK = "hb_open_ask"
+ASK_VIEW = "hb_ask"  # callback id of the "Ask hirebot" modal
+ASK_BLOCK, ASK_INPUT = "question", "question_input"
+
+
+def escape(text: str) -> str:
+    """Text made safe for Slack mrkdwn and `text`: `&`, `<`, `>` escaped, so nothing can mention or link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def is_long(answer: Answer) -> bool:
+    """Whether the answer is too long to show whole at first (it then gets a short form and "More")."""
+    return len(render_text(answer)) > LONG_CHARS
+
+
+@dataclass
+class Buttons:
+    """The buttons a message carries besides the answer's own choices; each value is the parked answer's key."""
+
+    key: str | None = None
+    collapse: bool = False
+    share: bool = False
+    feedback: bool = True
+    shared_by: str | None = None
+
+
+def _sections(texts: list[str]) -> list[Block]:
+    """Mrkdwn sections holding `texts` (already escaped) one per line, split to stay under the length limit."""
+    blocks: list[Block] = []
+    chunk = ""
+    for text in texts:
+        text = _clip(text, SECTION_CHARS)
+        if chunk and len(chunk) + 1 + len(text) > SECTION_CHARS:
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+            chunk = ""
+        chunk = f"{chunk}\n{text}" if chunk else text
+    if chunk:
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+    return blocks
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+    return ButtonElement(
+        text=PlainTextObject(text=_clip(text, BUTTON_CHARS)), action_id=action_id,
+        value=value[:VALUE_CHARS], style=style,
+    )
+
+
+def _rows(buttons: list[ButtonElement]) -> list[Block]:
+    return [ActionsBlock(elements=buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+
+
+def _fact(fact) -> str:
+    label = "; ".join(x for x in (fact.population, f"as of {fact.as_of}" if fact.as_of else None) if x)
+    stale = " (older than six months)" if fact.stale else ""
+    return f"• {escape(fact.text)}" + (f" _({escape(label)}{stale})_" if label or stale else "")
+
+
+def sources_line(answer: Answer) -> str | None:
+    """`Sources: file (as of date) · ...`, or None for an answer without facts."""
+    if not answer.facts:
+        return None
+    dates: dict[str, list[str]] = {}
+    for fact in answer.facts:
+        seen = dates.setdefault(fact.source, [])
+        if fact.as_of and fact.as_of not in seen:
+            seen.append(fact.as_of)
+    parts = [f"{src} (as of {', '.join(d)})" if d else src for src, d in dates.items()]
+    return "Sources: " + " · ".join(escape(p) for p in parts)
+
+
+def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]:
+    """The answer as blocks: title, prose, facts, notes, choice and suggestion buttons, sources, our buttons."""
+    buttons = buttons or Buttons()
+    collapse = buttons.collapse and buttons.key is not None
+    lines = answer.lines[:SHORT_LINES] if collapse else answer.lines
+    facts = answer.facts[:SHORT_FACTS] if collapse else answer.facts
+    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_clip(f"*{escape(answer.title)}*", SECTION_CHARS)))]
+    out += _sections([escape(line) for line in lines])
+    out += _sections([_fact(f) for f in facts])
+    out += _sections([f":warning: {escape(note)}" for note in answer.notes])
+    if collapse:
+        hidden = len(answer.lines) - len(lines) + len(answer.facts) - len(facts)
+        more = f"More ({hidden} more)" if hidden else "More"
+        out.append(ActionsBlock(elements=[_button(more, MORE, buttons.key)]))
+    picks = [_button(c.label, f"{PICK}_c{i}", c.value) for i, c in enumerate(answer.choices)]
+    picks += [_button(s, f"{PICK}_s{i}", s) for i, s in enumerate(answer.suggestions)]
+    out += _rows(picks)
+    context = [x for x in (sources_line(answer), buttons.shared_by) if x]
+    if context:
+        out.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(x, SECTION_CHARS)) for x in context]))
+    ours = []
+    if buttons.key and buttons.share:
+        ours.append(_button("Share in channel", SHARE, buttons.key, style="primary"))
+    if buttons.key and buttons.feedback:
+        ours += [_button("Helpful", HELPFUL, buttons.key), _button("Not helpful", NOT_HELPFUL, buttons.key)]
+    if ours:
+        out.append(ActionsBlock(elements=ours))
+    if len(out) > MAX_BLOCKS:  # keep the end (buttons, sources) and as much of the start as fits
+        tail = out[-3:]
+        out = [*out[: MAX_BLOCKS - len(tail) - 1],
+               SectionBlock(text=MarkdownTextObject(text="_(shortened to fit in one Slack message)_")), *tail]
+    return out
+
+
+def fallback(answer: Answer) -> str:
+    """The plain `text` of a message: what notifications and screen readers say."""
+    return _clip(escape(render_text(answer, numbered=False)), FALLBACK_CHARS)
+
+
+def message(answer: Answer, buttons: Buttons | None = None) -> dict:
+    """`{"text", "blocks"}` for chat.postMessage / chat.postEphemeral / a response_url."""
+    blocks = answer_blocks(answer, buttons)
+    return {"text": fallback(answer), "blocks": [b.to_dict() for b in blocks]}
+
+
+def notice(text: str) -> dict:
+    """A one-line message of our own (already plain; escaped here)."""
+    return {"text": escape(text), "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
+
+
+CAN_DO = [
+    "*Pay, time-to-fill, talent pool and sourcing channels* for ML engineers, applied scientists, research "
+    "engineers and research scientists, each figure with its source and as-of date.",
+    "*Interview loops, credentials, skills, day-to-day work and career ladders*, and how the roles differ.",
+    "*The role walk-through*: three questions that tell you which of these roles you need.",
+    "*Req checks*: paste a job description and I point out mis-scoping.",
+    "Ask me in a DM, mention me in a channel (I answer in a thread and follow it), or use `/hire`.",
+]
+
+
+def home_view(examples: list[str]) -> dict:
+    """The App Home tab: what hirebot can do, example questions as buttons, the walk-through and Ask buttons."""
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text="hirebot: scope and hire ML roles")),
+        *_sections(CAN_DO),
+        ActionsBlock(elements=[
+            _button("Start the role walk-through", START_DIAGNOSTIC, "start", style="primary"),
+            _button("Ask a question", OPEN_ASK, "ask"),
+        ]),
+        DividerBlock(),
+        SectionBlock(text=MarkdownTextObject(text="*Try one of these* (I answer in our DM):")),
+        *_rows([_button(q, f"{PICK}_e{i}", q) for i, q in enumerate(examples)]),
+        ContextBlock(elements=[MarkdownTextObject(
+            text="`/hire comp senior AS` · `/hire ttf MLE` · `/hire channels AS` · `/hire loop AS` · "
+                 "`/hire compare RE AS` · `/hire diagnose` · `/hire help`")]),
+    ]
+    return {"type": "home", "blocks": [b.to_dict() for b in blocks]}
+
+
+def ask_modal() -> dict:
+    """The "Ask hirebot" modal opened from App Home; its answer goes to the user's DM."""
+    return {
+        "type": "modal",
+        "callback_id": ASK_VIEW,
+        "title": {"type": "plain_text", "text": "Ask hirebot"},
+        "submit": {"type": "plain_text", "text": "Ask"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [InputBlock(
+            block_id=ASK_BLOCK, label=PlainTextObject(text="Your question"),
+            element=PlainTextInputElement(action_id=ASK_INPUT, multiline=True, max_length=3000),
+        ).to_dict()],
+    }

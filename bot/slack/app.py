@@ -1,0 +1,85 @@
+"""build_app: the Bolt app with hirebot's listeners, a Web API client with retries, and no secret in logs."""
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.engine import Engine
+from bot.settings import Settings
+from bot.slack.converse import Hirebot
+from bot.slack.listeners import actions, commands, events, home, messages, shortcuts, views
+from bot.store import Store
+
+SURFACES = (events, messages, commands, actions, views, home, shortcuts)
+RETRIES = 2
+
+
+def web_client(settings: Settings) -> WebClient:
+    """A WebClient for SLACK_API_URL that retries connection errors, 5xx and 429 (honouring Retry-After)."""
+    base = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
+        base_url=base,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=RETRIES),
+            ServerErrorRetryHandler(max_retry_count=RETRIES),
+        ],
+    )
+
+
+def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: bool = False) -> App:
+    """The Bolt app. HTTP mode verifies request signatures (SLACK_SIGNING_SECRET); Socket Mode needs none.
+
+    Listeners ack first and do the work after (`process_before_response=False`), within Slack's 3 seconds.
+    """
+    settings.require("SLACK_BOT_TOKEN", *(() if socket_mode else ("SLACK_SIGNING_SECRET",)))
+    secret = settings.slack_signing_secret
+    app = App(
+        client=web_client(settings),
+        signing_secret=secret.get_secret_value() if secret and not socket_mode else None,
+        request_verification_enabled=not socket_mode,
+        process_before_response=False,
+    )
+    hirebot = Hirebot(engine=engine, store=store)
+
+    @app.middleware
+    def give_hirebot(context, next):  # Bolt passes arguments by name
+        context["hirebot"] = hirebot
+        next()
+
+    for surface in SURFACES:
+        surface.register(app)
+    return app
+
+
+class Redact(logging.Filter):
+    """Replaces the given secrets in every log record (belt and braces: slack_sdk already redacts tokens)."""
+
+    def __init__(self, secrets: list[str]):
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(s in message for s in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
+    """Log to stderr, with every configured Slack secret redacted."""
+    values = [s.get_secret_value() for s in (settings.slack_bot_token, settings.slack_signing_secret,
+                                             settings.slack_app_token) if s]
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(Redact(values))
+    logging.basicConfig(level=level, handlers=[handler], force=True)

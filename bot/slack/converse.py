@@ -1,0 +1,118 @@
+"""What every Slack surface does once it has a user's message: ask the engine, log gaps, render, post.
+
+Conversations are keyed the way the engine expects: `channel:thread_ts` for threads, `channel:dm` for the
+top level of a DM, `channel:cmd:user` for `/hire` look-ups (ephemeral, one per user and channel).
+No hiring logic lives here: the engine decides what to say.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from slack_sdk import WebClient
+
+from bot import gaps
+from bot.engine import Engine
+from bot.engine.types import Answer
+from bot.render import blocks
+from bot.slack import shelf
+from bot.store import Store
+
+log = logging.getLogger("hirebot.slack")
+
+START_DIAGNOSTIC = "diag/restart"  # the engine's button code that starts a fresh walk-through
+ERROR = Answer(
+    intent="help", kind="error", confidence=0.0, title="Sorry, something went wrong on my side",
+    lines=["Please try again in a moment. If it keeps happening, tell whoever runs hirebot."],
+)
+
+
+@dataclass
+class Hirebot:
+    """What the listeners need: the engine and the store, behind one lock (SQLite and the engine's
+    per-conversation state are not meant for concurrent writers in one process)."""
+
+    engine: Engine
+    store: Store
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        shelf.ensure(self.store)
+        gaps.ensure(self.store)
+
+    def first_time(self, *keys: str) -> bool:
+        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries)."""
+        with self.lock:
+            return all(self.store.first_time(k) for k in keys)  # short-circuit: a seen key stops it
+
+    def in_thread(self, channel: str, thread_ts: str) -> bool:
+        """Whether hirebot takes part in this thread (the engine keeps state for every thread it answered)."""
+        with self.lock:
+            return bool(self.store.load_thread(thread_id(channel, thread_ts)))
+
+    def ask(self, conversation: str, text: str, user: str | None) -> Answer:
+        """The engine's answer; out-of-scope questions are logged as gaps; a crash becomes an apology."""
+        with self.lock:
+            try:
+                answer = self.engine.ask(conversation, text)
+            except Exception:
+                log.exception("the engine failed on a message in %s", conversation)
+                return ERROR
+            if answer.intent == "out_of_scope":
+                gaps.record(self.store, text, answer.intent, answer.confidence, "out_of_scope", user)
+            return answer
+
+    def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
+        """The answer as a Slack message; kept in the shelf so that its buttons can find it again."""
+        with self.lock:
+            key = shelf.park(self.store, answer, question)
+        buttons = blocks.Buttons(key=key, collapse=blocks.is_long(answer), share=share,
+                                 feedback=answer.kind != "error", shared_by=shared_by)
+        return blocks.message(answer, buttons)
+
+    def fetch(self, key: str) -> tuple[Answer, str] | None:
+        with self.lock:
+            return shelf.fetch(self.store, key)
+
+    def not_helpful(self, key: str, user: str | None) -> None:
+        kept = self.fetch(key)
+        if kept:
+            answer, question = kept
+            with self.lock:
+                gaps.record(self.store, question, answer.intent, answer.confidence, "not_helpful", user)
+
+
+def thread_id(channel: str, thread_ts: str) -> str:
+    return f"{channel}:{thread_ts}"
+
+
+def is_dm(channel: str) -> bool:
+    """Slack's DM channel ids start with D."""
+    return channel.startswith("D")
+
+
+def place(channel: str, ts: str | None, thread_ts: str | None) -> tuple[str, str | None]:
+    """(conversation id, thread to reply in) for a message at `ts` (in `thread_ts`, if in a thread).
+
+    A thread is its own conversation; the top level of a DM is one conversation answered at the top level;
+    a top-level channel message starts a thread under itself."""
+    if thread_ts:
+        return thread_id(channel, thread_ts), thread_ts
+    if is_dm(channel):
+        return f"{channel}:dm", None
+    return thread_id(channel, ts or ""), ts
+
+
+def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | None, conversation: str,
+              text: str, user: str | None) -> Answer:
+    """Ask the engine in `conversation` and post the answer in `channel` (in `thread_ts` when given)."""
+    answer = hb.ask(conversation, text, user)
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **hb.message(answer, text))
+    return answer
+
+
+def answer_in_dm(hb: Hirebot, client: WebClient, user: str, text: str, intro: str) -> None:
+    """Open (by posting `intro`) the user's DM with hirebot and answer `text` there, at the top level."""
+    opened = client.chat_postMessage(channel=user, **blocks.notice(intro))
+    channel = opened["channel"]
+    answer_in(hb, client, channel, None, f"{channel}:dm", text, user)

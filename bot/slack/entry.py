@@ -1,0 +1,80 @@
+"""`hirebot run`, `hirebot serve`, `hirebot gaps`: each returns an exit code and prints one clear line on a
+missing setting (exit 2) or a broken knowledge base (exit 1), never a traceback or a secret."""
+
+import logging
+import sys
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_bolt.error import BoltError
+
+from bot import gaps as gap_log
+from bot.engine import Engine
+from bot.knowledge import KnowledgeBaseError, load
+from bot.settings import MissingSetting, Settings
+from bot.slack.app import build_app, configure_logging
+from bot.slack.server import make_server, wsgi
+from bot.store import Store
+
+log = logging.getLogger("hirebot")
+
+
+def _engine(settings: Settings) -> Engine | None:
+    try:
+        return Engine(load(settings.kb), Store(settings.db))
+    except KnowledgeBaseError as err:
+        print("hirebot: the knowledge base is broken; not starting:", file=sys.stderr)
+        print("\n".join(err.problems), file=sys.stderr)
+        return None
+
+
+def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool):
+    """(app, exit code): the Bolt app, or None and the code to exit with after saying why."""
+    try:
+        settings.require(*needs)
+    except MissingSetting as err:
+        print(f"hirebot: {err}", file=sys.stderr)
+        return None, 2
+    engine = _engine(settings)
+    if engine is None:
+        return None, 1
+    configure_logging(settings)
+    try:
+        return build_app(settings, engine, engine.store, socket_mode=socket_mode), 0
+    except BoltError:
+        print(f"hirebot: Slack refused SLACK_BOT_TOKEN (auth.test at {settings.slack_api_url} failed); "
+              "check the token", file=sys.stderr)
+        return None, 2
+
+
+def run(settings: Settings) -> int:
+    """The Slack app in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); runs until interrupted."""
+    app, code = _app(settings, ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"), socket_mode=True)
+    if app is None:
+        return code
+    handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
+    log.info("hirebot: Socket Mode, Web API at %s", settings.slack_api_url)
+    try:
+        handler.start()
+    except KeyboardInterrupt:
+        handler.close()
+    return 0
+
+
+def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=None) -> int:
+    """The Slack app in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) on waitress; runs until interrupted."""
+    app, code = _app(settings, ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), socket_mode=False)
+    if app is None:
+        return code
+    server = make_server(wsgi(app, routes), host, port)
+    log.info("hirebot: serving http://%s:%s/slack/events and /healthz", host, server.effective_port)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()
+    return 0
+
+
+def gaps(settings: Settings, limit: int = 20) -> int:
+    """Print the most frequent knowledge gaps (out-of-scope questions and "Not helpful" answers)."""
+    print(gap_log.report(Store(settings.db), limit))
+    return 0

@@ -1,0 +1,39 @@
+"""App Home: what hirebot can do, example questions as buttons, "Start the role walk-through", "Ask a question"."""
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.render import blocks
+from bot.slack.converse import START_DIAGNOSTIC, answer_in_dm
+
+EXAMPLES = [
+    "What is the compensation for a senior applied scientist?",
+    "How long does it take to hire an ML engineer?",
+    "Where do I find research engineers?",
+    "What does the interview loop for an applied scientist look like?",
+    "What is the difference between a research engineer and a research scientist?",
+    "Do research scientists need a PhD?",
+]
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(on_home_opened)
+    app.action(blocks.START_DIAGNOSTIC)(on_start_diagnostic)
+    app.action(blocks.OPEN_ASK)(on_open_ask)
+
+
+def on_home_opened(ack: Ack, event: dict, client: WebClient) -> None:
+    ack()
+    if event.get("tab", "home") == "home":
+        client.views_publish(user_id=event["user"], view=blocks.home_view(EXAMPLES))
+
+
+def on_start_diagnostic(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
+    ack()
+    answer_in_dm(context["hirebot"], client, body["user"]["id"], START_DIAGNOSTIC,
+                 "Role walk-through: answer here, with the buttons or in your own words.")
+
+
+def on_open_ask(ack: Ack, body: dict, client: WebClient) -> None:
+    ack()
+    client.views_open(trigger_id=body["trigger_id"], view=blocks.ask_modal())
