@@ -126,7 +126,24 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?")
     check.set_defaults(func=cmd_kb_check)
     reqs_cli.register(sub, load_kb)
+
+    sub.add_parser("run", help="the Slack app in Socket Mode").set_defaults(
+        func=lambda args, settings: slack_entry().run(settings))
+    serve = sub.add_parser("serve", help="the Slack app in HTTP mode (POST /slack/events, GET /healthz)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.set_defaults(func=lambda args, settings: slack_entry().serve(settings, args.host, args.port))
+    gaps = sub.add_parser("gaps", help="the most frequent knowledge gaps (out of scope, not helpful)")
+    gaps.add_argument("--limit", type=int, default=20)
+    gaps.set_defaults(func=lambda args, settings: slack_entry().gaps(settings, args.limit))
     return top
+
+
+def slack_entry():
+    """bot.slack.entry, imported only by the Slack commands (Bolt is not needed for the others)."""
+    from bot.slack import entry
+
+    return entry
 
 
 def main(argv: list[str] | None = None) -> int:
