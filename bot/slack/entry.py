@@ -76,5 +76,8 @@ def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=No
 
 def gaps(settings: Settings, limit: int = 20) -> int:
     """Print the most frequent knowledge gaps (out-of-scope questions and "Not helpful" answers)."""
+    if str(settings.db) != ":memory:" and not settings.db.exists():
+        print(f"No knowledge gaps logged yet ({settings.db} does not exist; set HIREBOT_DB to the bot's database).")
+        return 0
     print(gap_log.report(Store(settings.db), limit))
     return 0

@@ -65,10 +65,10 @@ def url_verification(challenge: str) -> str:
     return json.dumps({"token": "verification-token-unused", "challenge": challenge, "type": "url_verification"})
 
 
-def slash(text: str, response_url: str, channel: str = "C0CHAN", user: str = "U0BOB") -> str:
+def slash(text: str, response_url: str, channel: str = "C0CHAN", user: str = "U0BOB", command: str = "/hire") -> str:
     return urlencode({
         "token": "verification-token-unused", "team_id": TEAM, "team_domain": "example", "channel_id": channel,
-        "channel_name": "hiring", "user_id": user, "user_name": "bob", "command": "/hire", "text": text,
+        "channel_name": "hiring", "user_id": user, "user_name": "bob", "command": command, "text": text,
         "api_app_id": APP, "is_enterprise_install": "false", "response_url": response_url,
         "trigger_id": f"{next(_seq)}.trigger",
     })
