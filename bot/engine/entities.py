@@ -82,7 +82,9 @@ class Reading:
 class Lexicon:
     """Vocabulary indexes built once from the knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, extra_words: list[str]):
+    def __init__(self, kb: KnowledgeBase, in_scope: list[str], out_of_scope: list[str]):
+        """`in_scope`: texts whose words are hirebot's domain; `out_of_scope`: texts whose words are known
+        (never typo-corrected) but not in the domain."""
         vocab = kb.vocabulary
         assert vocab is not None, "the loader guarantees a vocabulary"
         self.caps: list[tuple[re.Pattern, str]] = []
@@ -113,12 +115,12 @@ class Lexicon:
         for entries in self.phrases.values():
             entries.sort(key=lambda e: (-len(e[0]), KINDS.index(e[1])))
         self.level_words = {p[0][-1] for entries in self.phrases.values() for p in entries if p[1] == "level"}
-        known = {w for text in extra_words for w in self.expand(tokens(text))}
-        known |= {w for entries in self.phrases.values() for p in entries for w in p[0]}
-        known |= {w for exp in self.abbreviations.values() for w in exp}
-        self.known = known
-        self.known_stems = {singular(w) for w in known}
-        self.dictionary = sorted(w for w in known if w.isalpha() and len(w) >= 5)
+        domain = {w for text in in_scope for w in self.expand(tokens(text))}
+        domain |= {w for entries in self.phrases.values() for p in entries for w in p[0]}
+        domain |= {w for exp in self.abbreviations.values() for w in exp}
+        self.domain_stems = {singular(w) for w in domain}
+        self.known = domain | {w for text in out_of_scope for w in self.expand(tokens(text))}
+        self.dictionary = sorted(w for w in self.known if w.isalpha() and len(w) >= 5)
         self.corrections: dict[str, str] = {}
 
     def _add(self, kind: str, value: str, phrase: str) -> None:
@@ -162,8 +164,9 @@ class Lexicon:
         return self.corrections[word]
 
     def unknown(self, stem: str) -> bool:
-        """A word (singular) that no example, cue or vocabulary phrase uses; numbers and `$` are known."""
-        return stem.isalpha() and stem not in self.known_stems
+        """A word (singular) foreign to the domain: no in-scope example, cue, fact or vocabulary phrase uses it
+        (numbers and `$` are not words)."""
+        return stem.isalpha() and stem not in self.domain_stems
 
     def read(self, raw: str) -> Reading:
         """Expand, correct and find the entity mentions of a cleaned message."""

@@ -35,12 +35,13 @@ LONG_MESSAGE = (15, 30)  # words: a pasted req or job description is long; revie
 LONG_BONUS = 0.4
 NO_TERM_FACTOR = 0.5  # define_term without a glossary term is unlikely
 DEFINITION = 0.5  # added to define_term for a glossary term asked about in definition words only
-ARTICLES = {"a", "an"}
-DOMAIN_WORDS = {"ml", "ai"}  # ... but not when the message says it is about ML,
-HIRING_DECISION = 0.35  # or asks who to hire (choose_role cues this strong): "who do we hire for our chatbot"
+HIRING_DECISION = 0.45  # choose_role cues this strong ("who do we hire") make a message in scope, like a role:
+ROLE_FREE = {"out_of_scope", "help"}  # then these intents' cue words do not count
 ROLE_NAMED = 0.5  # out_of_scope's score is scaled by this when an ML role is named
-UNKNOWN_WORD = 0.25  # with no ML role named, each word the knowledge base never uses ("hygienist", "rnns")
-UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words
+UNKNOWN_WORD = 0.25  # otherwise, each word the knowledge base never uses ("hygienist", "rnns")
+UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words;
+ARTICLES = {"a", "an"}  # one right after an article counts twice ("hire a bartender")
+DOMAIN_WORDS = {"ml", "ai"}  # a message that says it is about ML is exempt
 FOLLOWUP_WORDS = 7
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -55,7 +56,6 @@ FILLERS = {
     *PLACEHOLDER.values(),
 }
 CHOICE = re.compile(r"^ask:([a-z_]+):([a-z_,]*)$")  # a button's value (answer.py): intent and role ids
-ROLE_FREE = {"out_of_scope", "help"}  # their cue words count only when no ML role is named
 
 
 class Understanding(BaseModel):
@@ -91,10 +91,12 @@ class Understander:
 
     def __init__(self, kb: KnowledgeBase):
         specs = [kb.intents[i] for i in INTENTS if i in kb.intents]
-        words = [e for s in specs for e in s.examples] + [c for s in specs for c in s.cues]
-        words += [f.text for f in kb.facts.values()] + [t.definition for t in kb.terms]
-        words += [f"{r.name} {r.short} {r.one_liner}" for r in kb.roles.values()]
-        self.lexicon = Lexicon(kb, words)
+        texts: dict[bool, list[str]] = {True: [], False: []}  # in scope? -> texts
+        for spec in specs:
+            texts[spec.id != "out_of_scope"] += [*spec.examples, *spec.cues]
+        texts[True] += [f.text for f in kb.facts.values()] + [t.definition for t in kb.terms]
+        texts[True] += [f"{r.name} {r.short} {r.one_liner}" for r in kb.roles.values()]
+        self.lexicon = Lexicon(kb, texts[True], texts[False])
         self.labels: list[str] = []
         rows: list[Counter] = []
         for spec in specs:
@@ -164,8 +166,9 @@ class Understander:
         scores = self._nearest(masked)
         cued = False
         cues = self._cues(reading.masked(singular=False))
+        in_scope = bool(entities.roles) or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         for intent, heard in cues.items():
-            if intent in ROLE_FREE and entities.roles:
+            if intent in ROLE_FREE and in_scope:
                 continue
             cued = cued or (intent not in ROLE_FREE and any(not w.startswith("_") for p in heard for w in p))
             weights = heard.values()
@@ -179,7 +182,7 @@ class Understander:
             scores["define_term"] += DEFINITION
         if entities.roles:
             scores["out_of_scope"] *= ROLE_NAMED
-        elif not DOMAIN_WORDS & set(reading.words) and sum(cues.get("choose_role", {}).values()) < HIRING_DECISION:
+        elif not in_scope and not DOMAIN_WORDS & set(reading.words):
             unknown = min(UNKNOWN_MAX, self._unknown(reading.stems))
             for intent in scores:
                 if intent not in ROLE_FREE:
