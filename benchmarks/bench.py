@@ -1,6 +1,6 @@
 """hirebot's benchmarks: one run prints a table and writes it to benchmarks/README.md.
 
-Sections register themselves in SECTIONS; each returns rows of (measure, value, target).
+SECTIONS lists them in order; each takes `quick` and returns rows of (measure, value, target).
 """
 
 import json
@@ -13,37 +13,18 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
+from benchmarks.common import ROOT, Row, percentile, questions
+from benchmarks.req_speed import req_analysis
+from benchmarks.slack_load import slack_http
+from benchmarks.store_scale import store_scale
 from bot.engine import Engine
-from bot.eval import read_cases
 from bot.knowledge import load
 from bot.store import Store
 
-ROOT = Path(__file__).resolve().parents[1]
-EVAL_FILES = [*sorted((ROOT.parent / "shared" / "eval").glob("*.jsonl")), *sorted((ROOT / "tests" / "fixtures").glob("paraphrases*.jsonl"))]
-Row = tuple[str, str, str]
-SECTIONS: list[Callable[[bool], list[Row]]] = []
 
-
-def section(fn: Callable[[bool], list[Row]]) -> Callable[[bool], list[Row]]:
-    SECTIONS.append(fn)
-    return fn
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
-def questions() -> list[dict]:
-    cases = [c for f in EVAL_FILES for c in read_cases(f)]
-    return [c for c in cases if "text" in c]
-
-
-@section
 def engine_latency(quick: bool) -> list[Row]:
     """In-process answer latency over every eval question, and intent accuracy against a naive baseline."""
     started = time.perf_counter()
@@ -91,7 +72,6 @@ def _intent_ok(case: dict, got: str) -> bool:
     return got in wanted if isinstance(wanted, list) else got == wanted
 
 
-@section
 def cold_start(quick: bool) -> list[Row]:
     """`hirebot ask` as a whole process: start-up, answer, exit; and its peak memory."""
     cmd = [sys.executable, "-m", "bot", "ask", "comp for senior AS?", "--json"]
@@ -107,6 +87,9 @@ def cold_start(quick: bool) -> list[Row]:
     ]
 
 
+SECTIONS: list[Callable[[bool], list[Row]]] = [engine_latency, cold_start, slack_http, store_scale, req_analysis]
+
+
 def machine() -> str:
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return f"{os.cpu_count()} cores, {mem_gb:.0f} GiB, {platform.python_implementation()} {platform.python_version()}"
@@ -116,8 +99,10 @@ def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     rows: list[Row] = []
     for fn in SECTIONS:
+        started = time.monotonic()
         rows.append((f"**{fn.__doc__.splitlines()[0]}**", "", ""))
         rows += fn(quick)
+        print(f"{fn.__name__}: {time.monotonic() - started:.0f} s", file=sys.stderr)
     table = ["| measure | value | target |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)]
     header = f"Last run: {date.today().isoformat()} on {machine()}{' (quick)' if quick else ''}."
     print(header, *table, sep="\n")

@@ -1,0 +1,118 @@
+"""`hirebot serve` as a real subprocess on a free loopback port, pointed at the Web API stand-in.
+
+Used by the fault tests (kill -9, two processes on one database, a full disk) and by the load benchmark.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "slack"))
+
+import slackbodies as sb  # the Slack helper's body builders and signing
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+BOT_TOKEN = "xoxb-0000-test-bot-token"
+WEBHOOK_SECRET = "webhook-secret-for-tests"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """One `hirebot serve` process: `start()`, `post()` signed Slack requests, `kill()` / `stop()`.
+
+    Its stderr goes to `<db>.<port>.log` (read it with `log()`); `preexec` runs in the child before exec
+    (e.g. to set a resource limit)."""
+
+    def __init__(self, db: Path, api_url: str, preexec: Callable[[], None] | None = None):
+        self.db, self.api_url, self.preexec = Path(db), api_url, preexec
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.db.with_name(f"{self.db.name}.{self.port}.log")
+        self.proc: subprocess.Popen | None = None
+
+    def env(self) -> dict[str, str]:
+        keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_", "GREENHOUSE_"))}
+        return {**keep, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": self.api_url,
+                "HIREBOT_DB": str(self.db), "HIREBOT_WEBHOOK_SECRET": WEBHOOK_SECRET, "PYTHONUNBUFFERED": "1"}
+
+    def start(self, timeout: float = 20.0) -> "Served":
+        """Start the process and wait until `GET /healthz` answers 200."""
+        cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env(), stdout=log, stderr=log,
+                                         preexec_fn=self.preexec)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"hirebot serve exited with {self.proc.returncode}:\n{self.log()}")
+            if self.get("/healthz")[0] == 200:
+                return self
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"hirebot serve did not answer /healthz in {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=2) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode()
+        except OSError:
+            return 0, ""
+
+    def post(self, body: str | bytes, form: bool = False, headers: dict | None = None, signed: bool = True,
+             path: str = "/slack/events", timeout: float = 10.0) -> tuple[int, str]:
+        """POST `body` as Slack would (signed with the signing secret unless `signed=False`)."""
+        data = body.encode() if isinstance(body, str) else body
+        sent = {"Content-Type": "application/x-www-form-urlencoded" if form else "application/json"}
+        if signed:
+            sent.update(sb.sign(SECRET, data.decode("utf-8", "replace")))
+        sent.update(headers or {})
+        request = urllib.request.Request(self.url + path, data=data, headers=sent, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode()
+
+    def event(self, event: dict, event_id: str | None = None, retry: int | None = None) -> int:
+        """Send an event_callback; `retry` adds Slack's X-Slack-Retry-Num header."""
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
+        return self.post(sb.event_callback(event, event_id), headers=headers)[0]
+
+    def peak_rss_mb(self) -> float:
+        """The process's peak resident memory (VmHWM), in MB."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Terminate the process (SIGTERM, then SIGKILL if it lingers)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.kill()
