@@ -274,6 +274,7 @@ def test_everything_given_up_front_gives_the_recommendation_at_once(engine):
                             "MLE or applied scientist?")
     assert reply.kind == "answer" and reply.title == hire("ml_engineer"), render(reply)
     assert reply.entities.employer_tier == "series_a_b"
+    assert sum('from your message "' in line for line in reply.lines) == 3
 
 
 # -- back, start over, cancel -------------------------------------------------------------------------------

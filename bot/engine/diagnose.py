@@ -429,7 +429,8 @@ class Walk:
             c = self.choice(q.id, picked)
             toward = [r for r in c.scores if c.scores[r] == max(c.scores.values())]
             aside = f" That one points toward {' and '.join(map(self.name, toward))}." if role not in c.scores else ""
-            lines.append(f'- {q.short}: you said "{c.label}"; {c.reason}{aside}')
+            said = "from your message" if q.id in state["given"] else "you said"
+            lines.append(f'- {q.short}: {said} "{c.label}"; {c.reason}{aside}')
         if not any(answers.get(q.id) not in (None, NOT_SURE) for q in self.diag.questions):
             lines.append(f"- None of your answers settled it; the sources' default is that most companies need "
                          f"{'an ML engineer' if role == 'ml_engineer' else _article(name)} first.")
