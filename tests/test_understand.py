@@ -204,12 +204,6 @@ def test_pasted_req_is_reviewed(u):
     assert u.understand(req).intent == "review_req"
 
 
-def test_choice_values_round_trip(u):
-    heard = u.understand("ask:compensation:ml_engineer,applied_scientist")
-    assert heard.intent == "compensation" and heard.entities.roles == ["ml_engineer", "applied_scientist"]
-    assert heard.confidence == 1.0 and not heard.ambiguous
-
-
 def test_understanding_fields(u):
     heard = u.understand("<@U1> *Comp* for sr AS :moneybag:")
     assert heard.raw == "Comp for sr AS"

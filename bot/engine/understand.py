@@ -13,17 +13,16 @@ The best intent below FLOOR is out_of_scope; a low or close call is flagged `amb
 """
 
 import math
-import re
 from collections import Counter, defaultdict
 from itertools import pairwise
 
 from pydantic import BaseModel
 
 from bot.engine.clean import clean
-from bot.engine.entities import PLACEHOLDER, Lexicon, Reading, tokens
+from bot.engine.entities import PLACEHOLDER, Lexicon, Reading
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.ids import INTENTS, ROLES
+from bot.knowledge.ids import INTENTS
 
 NEAREST = 2  # examples averaged per intent
 GROUP_WEIGHT = {"w": 1.0, "b": 0.8, "c": 0.35}
@@ -55,7 +54,6 @@ FILLERS = {
     "exactly", "by", "people", "quick", "pls", "term", "s", "hey", "hi", "me", "tell", "i",
     *PLACEHOLDER.values(),
 }
-CHOICE = re.compile(r"^ask:([a-z_]+):([a-z_,]*)$")  # a button's value (answer.py): intent and role ids
 
 
 class Understanding(BaseModel):
@@ -129,9 +127,6 @@ class Understander:
 
     def understand(self, text: str) -> Understanding:
         """Read one message. Pure and cheap; any text gives a valid Understanding."""
-        choice = CHOICE.match(text.strip())
-        if choice and choice.group(1) in INTENTS:
-            return self._choice(text.strip(), choice.group(1), choice.group(2))
         raw = clean(text)
         reading = self.lexicon.read(raw)
         entities = reading.entities()
@@ -236,11 +231,3 @@ class Understander:
             return False
         starts = any(tuple(reading.words[: len(m)]) == m for m in FOLLOWUP_MARKERS)
         return starts or all(w in FILLERS for w in masked)
-
-    def _choice(self, raw: str, intent: str, roles: str) -> Understanding:
-        named = [r for r in roles.split(",") if r in ROLES]
-        return Understanding(
-            text=" ".join(tokens(raw)), raw=raw, intent=intent, confidence=1.0, ranked=[(intent, 1.0)],
-            entities=Entities(roles=named), term=None, followup=False, ambiguous=False,
-        )
-
