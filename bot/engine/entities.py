@@ -16,7 +16,8 @@ _NEIGHBOURS = {"vs", "or", "v"}
 KINDS = ("role", "level", "tier", "region", "term")
 PLACEHOLDER = {"role": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
 MAX_CACHE = 20_000  # typo corrections remembered
-MAX_WORD = 30  # longer "words" are junk, not typos
+MIN_WORD, MAX_WORD = 6, 30  # shorter words are too ambiguous to correct; longer ones are junk, not typos
+SUFFIXES = ("s", "es", "d", "ed", "ing", "r", "er", "able", "ly")  # a known word + one of these is no typo
 
 
 def tokens(text: str) -> list[str]:
@@ -150,7 +151,7 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """The known word one typo away (two for long words), or the word itself."""
-        if word in self.known or not 6 <= len(word) <= MAX_WORD or not word.isalpha():
+        if word in self.known or not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha() or self._inflected(word):
             return word
         if word not in self.corrections:
             if len(self.corrections) > MAX_CACHE:
@@ -162,6 +163,14 @@ class Lexicon:
             )
             self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
         return self.corrections[word]
+
+    def _inflected(self, word: str) -> bool:
+        """A known word with a common ending, or without one ("features", "coming" from "come", "deliver")."""
+        for suffix in SUFFIXES:
+            base = word[: -len(suffix)]
+            if word + suffix in self.known or (word.endswith(suffix) and {base, base + "e"} & self.known):
+                return True
+        return False
 
     def unknown(self, stem: str) -> bool:
         """A word (singular) foreign to the domain: no in-scope example, cue, fact or vocabulary phrase uses it
