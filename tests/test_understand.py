@@ -110,6 +110,20 @@ def test_typos_in_entities(u, text, roles, level):
 
 
 @pytest.mark.parametrize(
+    ("text", "tier"),
+    [
+        ("what are RS getting paid at banks", "non_tech"),  # not "bands"
+        ("how many candidates apply to an MLE role", None),  # not "apple"
+        ("what does the MLE loop looks like", None),
+    ],
+)
+def test_real_words_are_not_typos(u, text, tier):
+    heard = u.understand(text)
+    assert heard.entities.employer_tier == tier
+    assert "apple" not in heard.text and "bands" not in heard.text
+
+
+@pytest.mark.parametrize(
     ("text", "not_roles"),
     [
         ("as a startup, how long does hiring take", {"applied_scientist"}),
