@@ -6,6 +6,7 @@ No hiring logic lives here: the engine decides what to say.
 """
 
 import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 
@@ -41,9 +42,16 @@ class Hirebot:
         gaps.ensure(self.store)
 
     def first_time(self, *keys: str) -> bool:
-        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries)."""
+        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries).
+
+        When the store cannot record them (disk full, read-only file): True, so the user gets an answer
+        (the apology, as the engine cannot save either) rather than silence."""
         with self.lock:
-            return all(self.store.first_time(k) for k in keys)  # short-circuit: a seen key stops it
+            try:
+                return all(self.store.first_time(k) for k in keys)  # short-circuit: a seen key stops it
+            except sqlite3.Error:
+                log.exception("could not record %s in the store; answering anyway", keys)
+                return True
 
     def in_thread(self, channel: str, thread_ts: str) -> bool:
         """Whether hirebot takes part in this thread (the engine keeps state for every thread it answered)."""
@@ -59,13 +67,20 @@ class Hirebot:
                 log.exception("the engine failed on a message in %s", conversation)
                 return ERROR
             if answer.intent == "out_of_scope":
-                gaps.record(self.store, text, answer.intent, answer.confidence, "out_of_scope", user)
+                try:
+                    gaps.record(self.store, text, answer.intent, answer.confidence, "out_of_scope", user)
+                except sqlite3.Error:
+                    log.exception("could not log a knowledge gap")
             return answer
 
     def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
         """The answer as a Slack message; kept in the shelf so that its buttons can find it again."""
         with self.lock:
-            key = shelf.park(self.store, answer, question)
+            try:
+                key = shelf.park(self.store, answer, question)
+            except sqlite3.Error:  # a listener must not fail after ack(): Bolt would answer Slack 404
+                log.exception("could not keep an answer; posting it without its buttons")
+                key = None
         buttons = blocks.Buttons(key=key, collapse=blocks.is_long(answer), share=share,
                                  feedback=answer.kind != "error", shared_by=shared_by)
         return blocks.message(answer, buttons)
