@@ -17,6 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "slack"))
 
 import slackbodies as sb  # the Slack helper's body builders and signing
+from standin import StandIn  # and its Web API stand-in
+
+__all__ = ["SECRET", "Served", "StandIn", "sb"]
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-0000-test-bot-token"
@@ -50,10 +53,18 @@ class Served:
 
     def start(self, timeout: float = 20.0) -> "Served":
         """Start the process and wait until `GET /healthz` answers 200."""
+        return self.launch().ready(timeout)
+
+    def launch(self) -> "Served":
+        """Start the process without waiting for it (several can then start side by side)."""
         cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env(), stdout=log, stderr=log,
                                          preexec_fn=self.preexec)
+        return self
+
+    def ready(self, timeout: float = 20.0) -> "Served":
+        """Wait until the launched process answers `GET /healthz` with 200 (raises if it exits or hangs)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
