@@ -97,7 +97,7 @@ def compose(
     reply.intent = intent
     reply.entities = entities
     reply.confidence = round(heard.confidence, 3)
-    _add_stale_note(reply)
+    add_stale_note(reply)
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
         keep = {"intent": intent, **entities.model_dump(), "term": term}
@@ -169,7 +169,8 @@ def _did_you_mean(ask: Ask) -> list[Choice]:
     return [Choice(label=f"Or: {ask.kb.intents[runner].label}", value=choice_value(runner, ask.entities.roles))]
 
 
-def _add_stale_note(reply: Answer) -> None:
+def add_stale_note(reply: Answer) -> None:
+    """Say once that the answer's market figures are more than six months old and should be verified."""
     stale = sorted({f.as_of for f in reply.facts if f.stale and f.as_of})
     if stale:
         reply.notes.append(

@@ -16,7 +16,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from bot.engine.answer import _add_stale_note, cite
+from bot.engine.answer import add_stale_note, cite
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -451,7 +451,7 @@ class Walk:
             facts=facts, choices=choices,
             entities=Entities(roles=[role], level=level, employer_tier=tier, region=self.heard.entities.region),
         )
-        _add_stale_note(reply)
+        add_stale_note(reply)
         done = {**state, "status": "done", "current": None, "result": {"role": role, "runner_up": runner}}
         return done, reply
 
@@ -548,5 +548,5 @@ class Walk:
             suggestions=["paste the full job description and I'll check it for mis-scoping"],
             entities=Entities(roles=[role], level=level, employer_tier=tier),
         )
-        _add_stale_note(reply)
+        add_stale_note(reply)
         return reply

@@ -194,9 +194,12 @@ def _merge(
 def _cross_check(kb: KnowledgeBase, problems: list[str], where: dict[int, str]) -> None:
     cited = [*kb.facts.values(), *kb.roles.values(), *kb.terms]
     if kb.diagnostic:
-        cited += [*kb.diagnostic.questions, *kb.diagnostic.recommendations]
+        cited += [*kb.diagnostic.questions, *kb.diagnostic.recommendations, *kb.diagnostic.warnings]
     if kb.signals:
         cited += kb.signals.work
+    if not kb.sources:
+        problems.append(f"{kb.root}: sources: no sources loaded, so no fact can be checked")
+        cited = []
     for item in cited:
         if item.source not in kb.sources:
             known = ", ".join(sorted(kb.sources)) or "none"
