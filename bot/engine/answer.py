@@ -36,6 +36,7 @@ TOPICS = {
     "compensation": "Pay",
     "compare_roles": "Compared",
 }
+CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 LADDER = ["intern", "junior", "mid", "senior", "staff", "principal", "distinguished", "manager"]
 SOURCES_WORDS = ("source", "data come", "data from", "how current", "how recent", "where do you get", "cite")
@@ -105,27 +106,26 @@ def compose(
 
 
 def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | None]:
-    """Apply the conversation's context: a follow-up keeps the last intent and changes only what it names;
-    a question that names no role inherits the last role and population."""
+    """Apply the conversation's context. An elliptical follow-up ("and in Europe?") keeps the last intent and
+    changes only what it names; a message that continues the thread ("what about MLE comp?") or names no role
+    keeps the slots it leaves out; a new, complete question starts fresh."""
     said = heard.entities
     previous = context.get("intent")
     if heard.followup and previous:
-        merged = Entities(
-            roles=said.roles or context.get("roles", []),
-            level=said.level or context.get("level"),
-            employer_tier=said.employer_tier or context.get("employer_tier"),
-            region=said.region or context.get("region"),
-        )
-        return previous, merged, heard.term or context.get("term")
-    if heard.intent not in ROLE_FREE and not said.roles and context.get("roles"):
-        merged = Entities(
-            roles=context["roles"],
-            level=said.level or context.get("level"),
-            employer_tier=said.employer_tier or context.get("employer_tier"),
-            region=said.region or context.get("region"),
-        )
-        return heard.intent, merged, heard.term
+        return previous, _inherit(said, context), heard.term or context.get("term")
+    continues = heard.text.startswith(CONTINUATIONS) and heard.intent not in ROLE_FREE
+    if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):
+        return heard.intent, _inherit(said, context), heard.term
     return heard.intent, said, heard.term
+
+
+def _inherit(said: Entities, context: dict) -> Entities:
+    return Entities(
+        roles=said.roles or context.get("roles", []),
+        level=said.level or context.get("level"),
+        employer_tier=said.employer_tier or context.get("employer_tier"),
+        region=said.region or context.get("region"),
+    )
 
 
 class Ask:
@@ -204,7 +204,7 @@ def _compensation(ask: Ask) -> Answer:
         return _which_role(ask, "Pay")
     lines, facts = _figures(ask, "compensation")
     wants_premium = len(e.roles) > 1 or "premium" in ask.heard.text or "more" in ask.heard.text.split()
-    if wants_premium or "applied_scientist" in e.roles and any("median" in f.tags for f in facts):
+    if wants_premium or ("applied_scientist" in e.roles and any("median" in f.tags for f in facts)):
         facts += [f for f in select(ask.kb, "compensation", e.roles, tags={"premium"}) if f not in facts]
     if e.region and e.region != "us":
         adjust = [f for f in select(ask.kb, "compensation", region=e.region, tags={"region_adjustment"})
