@@ -124,3 +124,28 @@ class StandIn:
                     raise AssertionError(f"{method}: {len(found)} calls after {timeout}s, wanted {count}; "
                                          f"saw {[c.method for c in self.calls]}")
                 self.changed.wait(left)
+
+
+# -- reading what the bot sent ---------------------------------------------------------------------------
+
+
+def buttons(blocks: list[dict]) -> list[dict]:
+    """Every button of a message or view."""
+    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def button(blocks: list[dict], label: str) -> dict:
+    """The first button whose label starts with `label` (case-insensitive)."""
+    found = [e for e in buttons(blocks) if e["text"]["text"].lower().startswith(label.lower())]
+    assert found, f"no button {label!r} in {[e['text']['text'] for e in buttons(blocks)]}"
+    return found[0]
+
+
+def text_of(blocks: list[dict]) -> str:
+    """The text of sections and context lines, one per line."""
+    out = []
+    for b in blocks:
+        if b.get("text"):
+            out.append(b["text"]["text"])
+        out += [e.get("text", "") for e in b.get("elements", []) if b["type"] == "context"]
+    return "\n".join(out)

@@ -4,26 +4,7 @@ import json
 import time
 
 import slackbodies as sb
-from standin import BOT_USER
-
-
-def buttons(blocks: list[dict]) -> list[dict]:
-    return [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-
-
-def button(blocks: list[dict], label: str) -> dict:
-    found = [e for e in buttons(blocks) if e["text"]["text"].lower().startswith(label.lower())]
-    assert found, f"no button {label!r} in {[e['text']['text'] for e in buttons(blocks)]}"
-    return found[0]
-
-
-def text_of(blocks: list[dict]) -> str:
-    out = []
-    for b in blocks:
-        if b.get("text"):
-            out.append(b["text"]["text"])
-        out += [e.get("text", "") for e in b.get("elements", []) if b["type"] == "context"]
-    return "\n".join(out)
+from standin import BOT_USER, button, buttons, text_of
 
 
 def test_url_verification_answers_the_challenge(slack_app):
