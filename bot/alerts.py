@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.render.blocks import escape
 from bot.reqs_store import ReqStore
 
 log = logging.getLogger(__name__)
@@ -42,40 +43,43 @@ def _name(role: str | None) -> str:
     return role.replace("_", " ") if role else "unclear"
 
 
-def alert_message(item: dict, buttons: bool = True) -> tuple[str, list[dict]]:
+def alert_message(item: dict, buttons: bool = True, status: str | None = None) -> tuple[str, list[dict]]:
     """The alert for one stored req (`ReqStore.get`): fallback text and Block Kit blocks.
 
     Each finding: severity and kind, the message (KB figure and source), the evidence quoted from the
     req, and the knowledge-base facts behind it. Buttons: Start diagnostic, Acknowledge, Intended as is,
-    and Open in tracker when the req came from one.
+    and Open in tracker when the req came from one; a resolved alert shows `status` instead of buttons.
     """
     req, report = item["req"], item["report"]
     who = f" · submitted by <@{item['submitter']}>" if item.get("submitter") else ""
+    title = escape(req.title)
     blocks: list[Block] = [
         HeaderBlock(text=_clip(f"Req check: {req.title}", 150)),
         SectionBlock(text=MarkdownTextObject(text=_clip(
-            f"*{req.title}*{f' ({req.id})' if req.id else ''}{who}\n"
+            f"*{title}*{f' ({escape(req.id)})' if req.id else ''}{who}\n"
             f"The title reads as *{_name(report.title_role)}*; the work reads as *{_name(report.work_role)}*. "
             f"{len(report.findings)} finding(s):"))),
     ]
     for finding in report.findings[:8]:
         blocks.append(DividerBlock())
         text = f"*{SEVERITY.get(finding.severity, finding.severity)} · {finding.kind.replace('_', ' ')}*\n" \
-               f"{finding.message}"
+               f"{escape(finding.message)}"
         if finding.suggested_role:
             text += f"\nSuggested role: *{_name(finding.suggested_role)}*"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(text))))
         if finding.evidence:
-            quotes = "\n".join(f"> “{q}”" for q in finding.evidence)
+            quotes = "\n".join(f"> “{escape(q)}”" for q in finding.evidence)
             blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(f"*From the req:*\n{quotes}"))))
         facts = [
-            _clip(f"KB: “{c.text}” ({', '.join(x for x in (c.population, c.as_of and f'as of {c.as_of}') if x)}"
+            _clip(f"KB: “{escape(c.text)}” ({', '.join(x for x in (c.population, c.as_of and f'as of {c.as_of}') if x)}"
                   f"{'; ' if c.population or c.as_of else ''}source {c.source})", 1900)
             for c in finding.cited[:3]
         ]
         if facts:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f) for f in facts]))
-    if buttons:
+    if status:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(status, 1900))]))
+    if buttons and not status:
         elements = [
             ButtonElement(text="Start diagnostic", action_id=ACTION_DIAGNOSTIC, value=item["key"], style="primary"),
             ButtonElement(text="Acknowledge", action_id=ACTION_ACK, value=item["key"]),
@@ -94,9 +98,12 @@ class AlertSender:
     """Delivers the alerts outbox to Slack, retrying with backoff; one background thread."""
 
     def __init__(self, reqs: ReqStore, client: WebClient, alert_channel: str | None = None,
-                 base_delay: float = 2.0, max_delay: float = 300.0, poll: float = 5.0):
+                 base_delay: float = 2.0, max_delay: float = 300.0, poll: float = 5.0,
+                 db_lock: "threading.Lock | None" = None):
+        """`db_lock` guards `reqs`'s connection when other threads use it too (the Slack app's store)."""
         self.reqs, self.client, self.alert_channel = reqs, client, alert_channel
         self.base_delay, self.max_delay, self.poll = base_delay, max_delay, poll
+        self.db_lock = db_lock or threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,18 +113,27 @@ class AlertSender:
         """Try every due alert once; returns how many reached Slack."""
         delivered = 0
         with self._lock:
-            for alert in self.reqs.due_alerts():
+            with self.db_lock:
+                due = self.reqs.due_alerts()
+            for alert in due:
                 delivered += self._deliver(alert)
         return delivered
 
+    def _failed(self, alert_id: int, error: str, retry_in: float) -> None:
+        with self.db_lock:
+            self.reqs.mark_failed(alert_id, error, retry_in)
+
     def _deliver(self, alert: dict) -> bool:
+        with self.db_lock:
+            if not self.reqs.claim(alert["id"]):
+                return False  # another sender has it
+            item = self.reqs.get(alert["req_key"])
         channel = alert["recipient"] or self.alert_channel
         if not channel:
-            self.reqs.mark_failed(alert["id"], "no team lead and HIREBOT_ALERT_CHANNEL is not set", self.max_delay)
+            self._failed(alert["id"], "no team lead and HIREBOT_ALERT_CHANNEL is not set", self.max_delay)
             return False
-        item = self.reqs.get(alert["req_key"])
         if item is None:
-            self.reqs.mark_failed(alert["id"], "req not found", self.max_delay)
+            self._failed(alert["id"], "req not found", self.max_delay)
             return False
         text, blocks = alert_message(item)
         try:
@@ -126,15 +142,16 @@ class AlertSender:
             retry_after = err.response.headers.get("Retry-After") or err.response.headers.get("retry-after")
             status = err.response.status_code
             delay = float(retry_after) if status == 429 and retry_after else self._backoff(alert["attempts"])
-            self.reqs.mark_failed(alert["id"], f"slack {status}: {err.response.get('error', '')}", delay)
+            self._failed(alert["id"], f"slack {status}: {err.response.get('error', '')}", delay)
             log.warning("alert %s not delivered (HTTP %s); retrying in %.1fs", alert["id"], status, delay)
             return False
         except (SlackClientError, OSError) as err:
             delay = self._backoff(alert["attempts"])
-            self.reqs.mark_failed(alert["id"], f"{type(err).__name__}: {err}", delay)
+            self._failed(alert["id"], f"{type(err).__name__}: {err}", delay)
             log.warning("alert %s not delivered (%s); retrying in %.1fs", alert["id"], type(err).__name__, delay)
             return False
-        self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
+        with self.db_lock:
+            self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
         return True
 
     def _backoff(self, attempts: int) -> float:
@@ -168,7 +185,9 @@ class AlertSender:
             self._wake.clear()
 
     def _next_wait(self) -> float:
-        row = next(self.reqs.db.query("select min(next_attempt) as t from alerts where status = 'pending'"), None)
-        if not row or row["t"] is None:
+        with self.db_lock:
+            due = self.reqs.db.execute("select min(next_attempt) from alerts where status in ('pending', "
+                                       "'sending')").fetchone()[0]
+        if due is None:
             return self.poll
-        return max(0.01, min(self.poll, row["t"] - time.time()))
+        return max(0.01, min(self.poll, due - time.time()))

@@ -15,7 +15,8 @@ from bot.engine.reqs import Req, ReqReport
 from bot.store import Store
 
 OPEN, ACKNOWLEDGED, INTENDED, CLEAR = "open", "acknowledged", "intended", "clear"
-PENDING, SENT = "pending", "sent"
+PENDING, SENDING, SENT = "pending", "sending", "sent"
+LEASE = 60.0  # seconds a sender owns an alert it is sending; a crashed sender's alert is retried after it
 
 
 @dataclass(frozen=True)
@@ -138,9 +139,13 @@ class ReqStore:
         return out
 
     def can_resolve(self, key: str, user: str) -> bool:
-        """Only the req's team lead or hiring manager (or the alert's recipient) may resolve it."""
+        """Only the req's team lead or hiring manager (or the alert's recipient) may resolve it; a req that
+        names neither (its alert went to the alert channel) may be resolved by whoever sees it there."""
         item = self.get(key)
-        return bool(item) and user in {item["recipient"], item["req"].team_lead, item["req"].hiring_manager} - {None}
+        if not item:
+            return False
+        owners = {item["recipient"], item["req"].team_lead, item["req"].hiring_manager} - {None}
+        return user in owners or not owners
 
     def resolve(self, key: str, user: str, action: str, reason: str | None = None) -> None:
         """Record who did what and when (acknowledged / intended); the req leaves the open list."""
@@ -159,15 +164,25 @@ class ReqStore:
     # ------------------------------------------------------------------------------------------ alerts
 
     def due_alerts(self, now: float | None = None, limit: int = 20) -> list[dict]:
-        """Pending alerts whose next attempt is due, oldest first."""
+        """Undelivered alerts whose next attempt is due (or whose sender's lease ran out), oldest first."""
         return list(self.db.query(
-            "select * from alerts where status = ? and next_attempt <= ? order by id limit ?",
-            [PENDING, time.time() if now is None else now, limit],
+            "select * from alerts where status in (?, ?) and next_attempt <= ? order by id limit ?",
+            [PENDING, SENDING, time.time() if now is None else now, limit],
         ))
+
+    def claim(self, alert_id: int) -> bool:
+        """Take an alert for sending (atomic, so two senders never post the same alert)."""
+        now = time.time()
+        with self.db.conn:
+            cursor = self.db.execute(
+                "update alerts set status = ?, next_attempt = ? where id = ? and status in (?, ?) "
+                "and next_attempt <= ?", [SENDING, now + LEASE, alert_id, PENDING, SENDING, now],
+            )
+        return cursor.rowcount == 1
 
     def pending_count(self) -> int:
         """How many alerts wait to be delivered."""
-        return self.db.execute("select count(*) from alerts where status = ?", [PENDING]).fetchone()[0]
+        return self.db.execute("select count(*) from alerts where status in (?, ?)", [PENDING, SENDING]).fetchone()[0]
 
     def alerts(self, key: str | None = None) -> list[dict]:
         """All alerts (of one req when `key` is given)."""
@@ -184,8 +199,8 @@ class ReqStore:
     def mark_failed(self, alert_id: int, error: str, retry_in: float) -> None:
         """The attempt failed; try again in `retry_in` seconds."""
         with self.db.conn:
-            self.db.execute("update alerts set attempts = attempts + 1, last_error = ?, next_attempt = ? where id = ?",
-                            [error[:500], time.time() + retry_in, alert_id])
+            self.db.execute("update alerts set status = ?, attempts = attempts + 1, last_error = ?, next_attempt = ? "
+                            "where id = ?", [PENDING, error[:500], time.time() + retry_in, alert_id])
 
     # ------------------------------------------------------------------------------------------ users
 

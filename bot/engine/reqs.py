@@ -34,7 +34,11 @@ REQUIREMENT_DISCOUNT = 0.5  # a phrase in the requirements says less about the w
 
 
 class ReqError(ValueError):
-    """A req that does not validate; the message names each bad field."""
+    """A req that does not validate; the message names each bad field, `fields` maps field -> problem."""
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
 
 
 class Req(BaseModel):
@@ -97,21 +101,22 @@ def parse_req(data: object) -> Req:
     try:
         return Req.model_validate(data)
     except ValidationError as err:
-        raise ReqError(describe_error(err)) from None
+        fields = field_errors(err)
+        raise ReqError("; ".join(f"{k}: {v}" for k, v in fields.items()), fields) from None
 
 
-def describe_error(err: ValidationError) -> str:
-    """`field: problem; field: problem` from a pydantic error."""
-    parts = []
+def field_errors(err: ValidationError) -> dict[str, str]:
+    """Field -> problem from a pydantic error (a band error is put on comp_max)."""
+    fields: dict[str, str] = {}
     for e in err.errors():
-        field = ".".join(str(x) for x in e["loc"]) or "req"
+        field = str(e["loc"][0]) if e["loc"] else "comp_max"
         msg = e["msg"].removeprefix("Value error, ")
         if e["type"] == "missing":
             msg = "is required"
         elif e["type"] == "literal_error":
             msg = f"{msg} (got {e['input']!r})"
-        parts.append(f"{field}: {msg}")
-    return "; ".join(parts)
+        fields.setdefault(field, msg)
+    return fields
 
 
 class Finding(BaseModel):

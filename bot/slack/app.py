@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.slack.converse import Hirebot
-from bot.slack.listeners import actions, commands, events, home, messages, shortcuts, views
+from bot.slack.listeners import actions, commands, events, home, messages, reqs, shortcuts, views
 from bot.store import Store
 
 SURFACES = (events, messages, commands, actions, views, home, shortcuts)
@@ -54,6 +54,7 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
         context["hirebot"] = hirebot
         next()
 
+    reqs.register(app, hirebot, settings)  # first: its shortcut and App Home extend the plain ones
     for surface in SURFACES:
         surface.register(app)
     return app

@@ -1,0 +1,439 @@
+"""Reqs in Slack: `/hire req` (a modal), `/hire reqs`, the "Check this req" shortcut, reqs pasted in a
+conversation, the alert's buttons, the lead's open alerts on App Home, and the req webhooks' routes.
+
+One `Desk` per database owns the reqs store, the alert sender (its own thread and connection) and the
+webhooks, so that the Slack listeners and `POST /webhooks/...` share one sender. Registered before the
+other surfaces: its "Check this req" shortcut and App Home listener take precedence over the plain ones.
+"""
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import (
+    CheckboxesElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+    UserSelectElement,
+)
+
+from bot.alerts import ACTION_ACK, ACTION_DIAGNOSTIC, ACTION_INTENDED, ACTION_TRACKER, AlertSender, alert_message
+from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
+from bot.knowledge import KnowledgeBase, load
+from bot.knowledge.ids import LEVELS, REGIONS, TIERS
+from bot.render import blocks
+from bot.reqs_store import ReqStore, Saved
+from bot.settings import Settings
+from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
+from bot.slack.listeners import commands, home
+from bot.slack.req_webhooks import ReqWebhooks, _respond
+from bot.store import Store
+
+log = logging.getLogger("hirebot.reqs")
+
+REQ_VIEW, INTENDED_VIEW = "hb_req", "hb_req_intended"
+REASON_BLOCK = "reason"
+CHECK_REQ = "check_req"  # the message shortcut's callback id (app manifest)
+MENTION = re.compile(r"^\s*(<@[A-Z0-9]+>\s*)+")
+TIER_LABELS = {"frontier_lab": "Frontier AI lab", "top50": "Top-50 tech / AI lab", "series_c_plus": "Series C+",
+               "series_a_b": "Series A-B startup", "general_tech": "General tech", "non_tech": "Non-tech employer"}
+NOT_YOURS = "Only this req's team lead or hiring manager can resolve its alert; I've left it as it is."
+
+
+@dataclass
+class Desk:
+    """The reqs side of one running hirebot: store, analysis, sender, webhooks."""
+
+    kb: KnowledgeBase
+    reqs: ReqStore
+    sender: AlertSender
+    hooks: ReqWebhooks
+    lock: threading.Lock = field(default_factory=threading.Lock)  # guards reqs's connection
+
+    def intake(self, req: Req, origin: str, submitter: str | None) -> tuple[Saved, ReqReport]:
+        """Analyse and store a req (its alert queued in the same transaction) and wake the sender."""
+        report = analyse(self.kb, req)
+        with self.lock:
+            saved = self.reqs.save(req, report, origin=origin, submitter=submitter)
+        self.sender.wake()
+        return saved, report
+
+    def stop(self) -> None:
+        self.sender.stop()
+
+
+_DESKS: dict[str, Desk] = {}
+_DESKS_LOCK = threading.Lock()
+
+
+def desk_for(settings: Settings, hirebot: Hirebot | None = None, client: WebClient | None = None) -> Desk:
+    """The process's Desk for HIREBOT_DB (made, and its sender started, on first use).
+
+    With `hirebot`, the Desk shares its store connection and lock: one SQLite connection per process, used
+    by one thread at a time (a second connection writing between another's read and write makes SQLite
+    refuse the write)."""
+    key = str(settings.db)
+    with _DESKS_LOCK:
+        if key not in _DESKS:
+            if client is None:
+                from bot.slack.app import web_client  # here: bot.slack.app imports this module
+                client = web_client(settings)
+            kb = hirebot.engine.kb if hirebot else load(settings.kb)
+            store, lock = (hirebot.store, hirebot.lock) if hirebot else (Store(settings.db), threading.Lock())
+            reqs = ReqStore(store)
+            sender = AlertSender(reqs, client, settings.alert_channel, db_lock=lock)
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            gh = settings.greenhouse_webhook_secret
+            hooks = ReqWebhooks(kb, reqs, secret, gh.get_secret_value() if gh else None, lambda _: sender.wake())
+            _DESKS[key] = Desk(kb, reqs, sender, hooks, lock)
+            sender.start()
+        return _DESKS[key]
+
+
+def close_desk(settings: Settings) -> None:
+    """Stop the Desk of HIREBOT_DB (its sender thread) and forget it."""
+    with _DESKS_LOCK:
+        desk = _DESKS.pop(str(settings.db), None)
+    if desk:
+        desk.stop()
+
+
+def routes(settings: Settings) -> dict[tuple[str, str], Callable]:
+    """`hirebot serve`'s extra routes: POST /webhooks/reqs and /webhooks/greenhouse (see bot/slack/server.py)."""
+    def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        desk = desk_for(settings)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length else b""
+        headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+        with desk.lock:
+            status, reply = desk.hooks.handle(environ.get("PATH_INFO", ""), headers, body)
+        return _respond(start_response, status, reply)
+
+    return {("POST", "/webhooks/reqs"): app, ("POST", "/webhooks/greenhouse"): app}
+
+
+def register(app: App, hirebot: Hirebot, settings: Settings) -> Desk:
+    """Add the reqs surfaces to `app` (call it before the other surfaces); returns the running Desk."""
+    desk = desk_for(settings, hirebot, app.client)
+
+    @app.middleware
+    def reqs_desk(body: dict, context: BoltContext, next: Callable) -> None:  # Bolt passes `next` by name
+        context["reqs_desk"] = desk
+        _intake_pasted(desk, hirebot, body, context)
+        next()
+
+    app.shortcut(CHECK_REQ)(on_shortcut)
+    app.view(REQ_VIEW)(on_req_submitted)
+    app.view(INTENDED_VIEW)(on_intended_submitted)
+    app.action(ACTION_ACK)(on_acknowledge)
+    app.action(ACTION_INTENDED)(on_intended)
+    app.action(ACTION_DIAGNOSTIC)(on_start_diagnostic)
+    app.action(ACTION_TRACKER)(on_open_tracker)
+    app.event("app_home_opened")(on_home_opened)
+    commands.REQ_VERBS["req"] = lambda command, respond, client, hb: on_hire_req(desk, command, respond, client, hb)
+    commands.REQ_VERBS["reqs"] = lambda command, respond, client, hb: on_hire_reqs(desk, command, respond)
+    return desk
+
+
+# ---------------------------------------------------------------------------------------------- intake
+
+
+def _show(hb: Hirebot, desk: Desk, req: Req, report: ReqReport, question: str) -> dict:
+    return hb.message(report_answer(desk.kb, req, report), question, share=True)
+
+
+def _intake_pasted(desk: Desk, hb: Hirebot, body: dict, context: BoltContext) -> None:
+    """A req pasted in a conversation ("check this req: ...") is stored and alerted; the engine answers it."""
+    event = body.get("event") or {}
+    if body.get("type") != "event_callback" or event.get("type") not in ("message", "app_mention"):
+        return
+    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+        return
+    text = MENTION.sub("", event.get("text") or "")
+    if not LEAD_IN.match(text) or len(text.split()) < 8:
+        return
+    channel, thread_ts = event.get("channel", ""), event.get("thread_ts")
+    mentioned = bool(context.bot_user_id) and f"<@{context.bot_user_id}>" in (event.get("text") or "")
+    if not (is_dm(channel) or event.get("channel_type") == "im" or mentioned
+            or (thread_ts and hb.in_thread(channel, thread_ts))):
+        return
+    try:
+        desk.intake(req_from_text(desk.kb, text), "slack", event["user"])
+    except Exception:  # the conversation must still be answered
+        log.exception("a pasted req could not be stored")
+
+
+def on_shortcut(ack: Ack, shortcut: dict, context: BoltContext, respond: Respond) -> None:
+    ack()
+    desk, hb = context["reqs_desk"], context["hirebot"]
+    text = (shortcut.get("message") or {}).get("text") or ""
+    if len(text.split()) < 3:
+        respond(response_type="ephemeral", **blocks.notice("That message has no req text for me to check."))
+        return
+    req = req_from_text(desk.kb, text)
+    _, report = desk.intake(req, "slack", shortcut["user"]["id"])
+    respond(response_type="ephemeral", **_show(hb, desk, req, report, text))
+
+
+def on_hire_req(desk: Desk, command: dict, respond: Respond, client: WebClient, hb: Hirebot) -> None:
+    """`/hire req` opens the req form; `/hire req <job description>` checks the text directly."""
+    text = command.get("text", "").strip()[3:].strip()
+    if text:
+        req = req_from_text(desk.kb, text)
+        _, report = desk.intake(req, "slack", command["user_id"])
+        respond(response_type="ephemeral", **_show(hb, desk, req, report, text))
+        return
+    client.views_open(trigger_id=command["trigger_id"], view=req_modal(command.get("channel_id")))
+
+
+def on_hire_reqs(desk: Desk, command: dict, respond: Respond) -> None:
+    """`/hire reqs`: the most recent reqs with their status, the user's own first."""
+    user = command["user_id"]
+    with desk.lock:
+        rows = list(desk.reqs.db.query("select key from reqs order by updated desc limit 30"))
+        items = [desk.reqs.get(r["key"]) for r in rows]
+    if not items:
+        respond(response_type="ephemeral", **blocks.notice("No reqs yet. Use `/hire req` to check one."))
+        return
+    mine = [i for i in items if user in (i["recipient"], i["req"].team_lead, i["req"].hiring_manager)]
+    ordered = mine + [i for i in items if i not in mine]
+    lines = [_req_line(i, user) for i in ordered[:20]]
+    sections = [SectionBlock(text=MarkdownTextObject(text="*Reqs* (newest first; yours first)"))]
+    sections += [SectionBlock(text=MarkdownTextObject(text=line[:2900])) for line in lines]
+    respond(response_type="ephemeral", text="Reqs and their status", blocks=[b.to_dict() for b in sections])
+
+
+def _req_line(item: dict, user: str | None = None) -> str:
+    kinds = ", ".join(f.kind.replace("_", " ") for f in item["report"].findings) or "no findings"
+    status = item["status"]
+    if item.get("resolved_by"):
+        status += f" by <@{item['resolved_by']}>"
+    lead = item["recipient"] or item["req"].team_lead
+    who = " · *yours*" if user and user in (lead, item["req"].hiring_manager) else (f" · lead <@{lead}>" if lead
+                                                                                    else "")
+    return f"*{blocks.escape(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}\n{kinds}"
+
+
+# ---------------------------------------------------------------------------------------------- the form
+
+
+def _options(values: Iterable[str], labels: dict[str, str] | None = None) -> list[Option]:
+    return [Option(value=v, text=(labels or {}).get(v, v.replace("_", " ").capitalize())) for v in values]
+
+
+def req_modal(channel: str | None) -> dict:
+    """The `/hire req` form: the req's fields, each in a block named after the field (errors land on it)."""
+    def field_block(name: str, label: str, element, optional: bool = True, hint: str | None = None) -> InputBlock:
+        return InputBlock(block_id=name, label=PlainTextObject(text=label), element=element, optional=optional,
+                          hint=PlainTextObject(text=hint) if hint else None)
+
+    form = [
+        field_block("title", "Title", PlainTextInputElement(action_id="title", max_length=150), optional=False),
+        field_block("level", "Level", StaticSelectElement(action_id="level", options=_options(LEVELS))),
+        field_block("employer_tier", "Employer tier",
+                    StaticSelectElement(action_id="employer_tier", options=_options(TIERS, TIER_LABELS))),
+        field_block("region", "Region", StaticSelectElement(action_id="region", options=_options(
+            REGIONS, {"us": "US", "europe": "Europe", "apac": "APAC"}))),
+        field_block("description", "Description: the work, the team, the deliverables",
+                    PlainTextInputElement(action_id="description", multiline=True, max_length=3000), optional=False),
+        field_block("requirements", "Requirements (one a line)",
+                    PlainTextInputElement(action_id="requirements", multiline=True, max_length=3000)),
+        field_block("comp_min", "Comp band, low (USD / year)",
+                    NumberInputElement(action_id="comp_min", is_decimal_allowed=False, min_value="0")),
+        field_block("comp_max", "Comp band, high (USD / year)",
+                    NumberInputElement(action_id="comp_max", is_decimal_allowed=False, min_value="0")),
+        field_block("target_fill_days", "Target days to fill",
+                    NumberInputElement(action_id="target_fill_days", is_decimal_allowed=False, min_value="1")),
+        field_block("requires_phd", "PhD", CheckboxesElement(action_id="requires_phd", options=[
+            Option(value="yes", text="A PhD is a hard requirement")])),
+        field_block("hiring_manager", "Hiring manager", UserSelectElement(action_id="hiring_manager")),
+        field_block("team_lead", "Team lead (gets the alert)", UserSelectElement(action_id="team_lead")),
+    ]
+    return {
+        "type": "modal", "callback_id": REQ_VIEW, "private_metadata": json.dumps({"channel": channel}),
+        "title": {"type": "plain_text", "text": "Check a req"},
+        "submit": {"type": "plain_text", "text": "Check"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [b.to_dict() for b in form],
+    }
+
+
+def form_values(view: dict) -> dict:
+    """The req fields a submitted form holds (empty ones left out)."""
+    out: dict = {}
+    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+        for state in actions.values():
+            kind = state.get("type")
+            if kind == "static_select":
+                value = (state.get("selected_option") or {}).get("value")
+            elif kind == "users_select":
+                value = state.get("selected_user")
+            elif kind == "checkboxes":
+                value = True if state.get("selected_options") else None
+            else:
+                value = state.get("value")
+            if value not in (None, ""):
+                out[block_id] = value
+    return out
+
+
+def on_req_submitted(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    desk, hb = context["reqs_desk"], context["hirebot"]
+    try:
+        req = parse_req(form_values(view))
+    except ReqError as err:
+        ack(response_action="errors", errors={k: v[:150] for k, v in err.fields.items()})
+        return
+    ack()
+    user = body["user"]["id"]
+    _, report = desk.intake(req, "slack", user)
+    shown = _show(hb, desk, req, report, req.description)
+    channel = json.loads(view.get("private_metadata") or "{}").get("channel")
+    if channel and not is_dm(channel):
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, **shown)
+            return
+        except SlackApiError as err:
+            log.info("req analysis not shown in %s (%s); sending it by DM", channel, err.response.get("error"))
+    client.chat_postMessage(channel=user, **shown)
+
+
+# ---------------------------------------------------------------------------------------------- alert buttons
+
+
+def _when() -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+
+
+def _update_alert(desk: Desk, client: WebClient, key: str, channel: str | None, ts: str | None, status: str) -> None:
+    with desk.lock:
+        item = desk.reqs.get(key)
+    if item and channel and ts:
+        text, alert = alert_message(item, status=status)
+        client.chat_update(channel=channel, ts=ts, text=text, blocks=alert)
+
+
+def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                   respond: Respond) -> None:
+    ack()
+    desk = context["reqs_desk"]
+    user, key = body["user"]["id"], action["value"]
+    with desk.lock:
+        allowed = desk.reqs.can_resolve(key, user)
+        if allowed:
+            desk.reqs.resolve(key, user, "acknowledge")
+    if not allowed:
+        respond(response_type="ephemeral", replace_original=False, **blocks.notice(NOT_YOURS))
+        return
+    container = body.get("container") or {}
+    _update_alert(desk, client, key, container.get("channel_id"), container.get("message_ts"),
+                  f":white_check_mark: Acknowledged by <@{user}> · {_when()}")
+
+
+def on_intended(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
+                respond: Respond) -> None:
+    ack()
+    desk = context["reqs_desk"]
+    user, key = body["user"]["id"], action["value"]
+    with desk.lock:
+        allowed = desk.reqs.can_resolve(key, user)
+    if not allowed:
+        respond(response_type="ephemeral", replace_original=False, **blocks.notice(NOT_YOURS))
+        return
+    container = body.get("container") or {}
+    meta = {"key": key, "channel": container.get("channel_id"), "ts": container.get("message_ts")}
+    client.views_open(trigger_id=body["trigger_id"], view={
+        "type": "modal", "callback_id": INTENDED_VIEW, "private_metadata": json.dumps(meta),
+        "title": {"type": "plain_text", "text": "Intended as is"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [InputBlock(block_id=REASON_BLOCK, label=PlainTextObject(text="Why is the req right as it is?"),
+                              element=PlainTextInputElement(action_id=REASON_BLOCK, multiline=True,
+                                                            max_length=1000)).to_dict()],
+    })
+
+
+def on_intended_submitted(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    desk = context["reqs_desk"]
+    meta = json.loads(view.get("private_metadata") or "{}")
+    reason = (form_values(view).get(REASON_BLOCK) or "").strip()
+    user = body["user"]["id"]
+    if not reason:
+        ack(response_action="errors", errors={REASON_BLOCK: "Say why, so the team sees the decision."})
+        return
+    with desk.lock:
+        allowed = desk.reqs.can_resolve(meta.get("key", ""), user)
+        if allowed:
+            desk.reqs.resolve(meta["key"], user, "intended", reason)
+    if not allowed:
+        ack(response_action="errors", errors={REASON_BLOCK: NOT_YOURS})
+        return
+    ack()
+    _update_alert(desk, client, meta["key"], meta.get("channel"), meta.get("ts"),
+                  f":memo: Intended as is, by <@{user}> · {_when()}: {blocks.escape(reason)}")
+
+
+def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Start the walk-through in a thread under the alert, then tell it what the req already says."""
+    ack()
+    desk, hb = context["reqs_desk"], context["hirebot"]
+    with desk.lock:
+        item = desk.reqs.get(action["value"])
+    container = body.get("container") or {}
+    channel, ts, user = container.get("channel_id"), container.get("message_ts"), body["user"]["id"]
+    if not item or not channel or not ts:
+        return
+    conversation = f"{channel}:{ts}"
+    answer_in(hb, client, channel, ts, conversation, START_DIAGNOSTIC, user)
+    req = item["req"]
+    known = [f"We are a {TIER_LABELS[req.employer_tier]} company." if req.employer_tier else "",
+             req.description[:1500]]
+    answer_in(hb, client, channel, ts, conversation, " ".join(k for k in known if k), user)
+
+
+# ---------------------------------------------------------------------------------------------- App Home
+
+
+def home_alerts(desk: Desk, user: str) -> list[dict]:
+    """App Home blocks: the user's open req alerts."""
+    with desk.lock:
+        mine = desk.reqs.open_reqs(user, limit=10)
+    section = [DividerBlock(), HeaderBlock(text=PlainTextObject(text="Your open req alerts"))]
+    if not mine:
+        section.append(ContextBlock(elements=[MarkdownTextObject(text="None: no req of yours needs a look.")]))
+    for item in mine:
+        section.append(SectionBlock(text=MarkdownTextObject(text=_req_line(item)[:2900])))
+    return [b.to_dict() for b in section]
+
+
+def on_open_tracker(ack: Ack) -> None:
+    ack()  # a link button: Slack opens the URL and still sends the click
+
+
+def on_home_opened(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
+    ack()
+    desk = context["reqs_desk"]
+    if event.get("tab", "home") != "home":
+        return
+    view = blocks.home_view(home.EXAMPLES)
+    view["blocks"] = (view["blocks"] + home_alerts(desk, event["user"]))[:100]
+    client.views_publish(user_id=event["user"], view=view)
