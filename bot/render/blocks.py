@@ -33,6 +33,7 @@ FALLBACK_CHARS = 3000
 LONG_CHARS = 1200  # an answer whose text is longer than this is collapsed behind a "More" button
 SHORT_LINES = 2
 SHORT_FACTS = 3
+DEFAULT_TITLE = "hirebot"
 
 # action ids; the listeners match on them (choices, suggestions and Home examples share one handler)
 PICK = "hb_pick"
@@ -76,6 +77,8 @@ def _sections(texts: list[str]) -> list[Block]:
     blocks: list[Block] = []
     chunk = ""
     for text in texts:
+        if not text.strip():  # Slack rejects empty text
+            continue
         text = _clip(text, SECTION_CHARS)
         if chunk and len(chunk) + 1 + len(text) > SECTION_CHARS:
             blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
@@ -122,7 +125,8 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     collapse = buttons.collapse and buttons.key is not None
     lines = answer.lines[:SHORT_LINES] if collapse else answer.lines
     facts = answer.facts[:SHORT_FACTS] if collapse else answer.facts
-    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_clip(f"*{escape(answer.title)}*", SECTION_CHARS)))]
+    title = escape(" ".join(answer.title.split()) or DEFAULT_TITLE)
+    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_clip(f"*{title}*", SECTION_CHARS)))]
     out += _sections([escape(line) for line in lines])
     out += _sections([_fact(f) for f in facts])
     out += _sections([f":warning: {escape(note)}" for note in answer.notes])
@@ -130,8 +134,9 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
         hidden = len(answer.lines) - len(lines) + len(answer.facts) - len(facts)
         more = f"More ({hidden} more)" if hidden else "More"
         out.append(ActionsBlock(elements=[_button(more, MORE, buttons.key)]))
-    picks = [_button(c.label, f"{PICK}_c{i}", c.value) for i, c in enumerate(answer.choices)]
-    picks += [_button(s, f"{PICK}_s{i}", s) for i, s in enumerate(answer.suggestions)]
+    picks = [_button(c.label, f"{PICK}_c{i}", c.value) for i, c in enumerate(answer.choices)
+             if c.label.strip() and c.value.strip()]
+    picks += [_button(s, f"{PICK}_s{i}", s) for i, s in enumerate(answer.suggestions) if s.strip()]
     out += _rows(picks)
     context = [x for x in (sources_line(answer), buttons.shared_by) if x]
     if context:
@@ -152,7 +157,8 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
 
 def fallback(answer: Answer) -> str:
     """The plain `text` of a message: what notifications and screen readers say."""
-    return _clip(escape(render_text(answer, numbered=False)), FALLBACK_CHARS)
+    said = render_text(answer, numbered=False).strip() or DEFAULT_TITLE
+    return _clip(escape(said), FALLBACK_CHARS)
 
 
 def message(answer: Answer, buttons: Buttons | None = None) -> dict:
@@ -162,8 +168,10 @@ def message(answer: Answer, buttons: Buttons | None = None) -> dict:
 
 
 def notice(text: str) -> dict:
-    """A one-line message of our own (already plain; escaped here)."""
-    return {"text": escape(text), "blocks": [SectionBlock(text=MarkdownTextObject(text=escape(text))).to_dict()]}
+    """A one-line message of our own (already plain; escaped here, and clipped to fit a section block: it may
+    quote the user, e.g. "You asked: ..." with a 3,000-character question)."""
+    said = _clip(escape(text), SECTION_CHARS)
+    return {"text": said, "blocks": [SectionBlock(text=MarkdownTextObject(text=said)).to_dict()]}
 
 
 CAN_DO = [
