@@ -159,7 +159,10 @@ def import_file(kb: KnowledgeBase, reqs: ReqStore, path: Path, progress: Progres
         else:
             if req.id:
                 seen.add(req.id)
-            batch.append((req, analyse(kb, req)))
+            if reqs.unchanged(req):
+                summary["unchanged"] += 1  # the same req again: no analysis, no alert
+            else:
+                batch.append((req, analyse(kb, req)))
             if len(batch) >= CHUNK:
                 flush()
         progress.update(number)

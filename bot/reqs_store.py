@@ -87,7 +87,7 @@ class ReqStore:
               recipient: str | None) -> Saved:
         key = key or req_key(req, origin)
         data = req.model_dump_json(exclude_none=True)
-        content_hash = hashlib.sha256(data.encode()).hexdigest()
+        content_hash = _content_hash(data)
         now = time.time()
         row = next(self.db.query("select version, content_hash, alerted_fingerprint, status, created, submitter "
                                  "from reqs where key = ?", [key]), None)
@@ -120,6 +120,11 @@ class ReqStore:
             )
             alert_id = cursor.lastrowid
         return Saved(key, "updated" if row else "imported", version, alert_id)
+
+    def unchanged(self, req: Req, origin: str = "req") -> bool:
+        """Whether this exact req is stored already (so it needs no analysis)."""
+        row = self.db.execute("select content_hash from reqs where key = ?", [req_key(req, origin)]).fetchone()
+        return bool(row) and row[0] == _content_hash(req.model_dump_json(exclude_none=True))
 
     def get(self, key: str) -> dict | None:
         """One req row, with `req` (a Req) and `report` (a ReqReport) decoded; None when unknown."""
@@ -218,6 +223,10 @@ class ReqStore:
         row = next(self.db.query("select slack_user from greenhouse_users where greenhouse_id = ?",
                                  [str(greenhouse_id)]), None)
         return row["slack_user"] if row else None
+
+
+def _content_hash(data: str) -> str:
+    return hashlib.sha256(data.encode()).hexdigest()
 
 
 def _report_json(report: ReqReport) -> dict:

@@ -164,6 +164,7 @@ class _Pattern:
     regex: re.Pattern
     source: str
     basis: str
+    needle: str  # the phrase's first word: a cheap substring test before the regex
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,8 @@ def _compiled(signals: ReqSignals) -> tuple[tuple[_Pattern, ...], tuple[tuple[st
         family = signals.families.get(group.role, group.role)
         for phrase in group.phrases:
             patterns.append(_Pattern(group.role, family, group.weight, group.requirements_only,
-                                     re.compile(_phrase_regex(phrase)), group.source, group.basis))
+                                     re.compile(_phrase_regex(phrase)), group.source, group.basis,
+                                     phrase.lower().split()[0].rstrip("*")))
     titles = [(role, phrase, re.compile(_phrase_regex(phrase)))
               for role, phrases in signals.titles.items() for phrase in phrases]
     titles.sort(key=lambda t: -len(t[1]))
@@ -309,7 +311,7 @@ def read_work(kb: KnowledgeBase, description: str, requirements: list[str]) -> W
     for i, text in enumerate(lowered):
         in_requirements = i >= first_requirement
         for p in patterns:
-            if p.requirements_only and not in_requirements:
+            if (p.requirements_only and not in_requirements) or p.needle not in text:
                 continue
             m = p.regex.search(text)
             if not m or NEGATION.search(text[: m.start()]):
