@@ -3,12 +3,14 @@
 Other endpoints (the req webhooks) plug in through `routes`: `{("POST", "/webhooks/reqs"): wsgi_app}`.
 """
 
+import io
 import json
 from collections.abc import Callable, Iterable
 
 import waitress
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.request.internals import extract_content_type, parse_body
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 Routes = dict[tuple[str, str], WSGIApp]
@@ -31,9 +33,41 @@ def not_found(environ: dict, start_response: Callable) -> Iterable[bytes]:
     return [body]
 
 
+def slack_shaped(body: bytes, content_type: str | None) -> bool:
+    """Whether a body has the shape Bolt relies on (parsed as Bolt parses it): a JSON object whose `event`, if
+    any, is an object, or a form whose `payload`, if any, is one. Bolt answers anything else with a 500 and a
+    traceback, before it even checks the signature."""
+    try:
+        parsed = parse_body(body.decode("utf-8"), content_type)
+    except ValueError:  # not UTF-8, not JSON
+        return False
+    return isinstance(parsed, dict) and isinstance(parsed.get("event", {}), dict)
+
+
+def bolt_guard(handler: WSGIApp) -> WSGIApp:
+    """`handler` behind a shape check: a body Bolt cannot parse gets 400 instead of Bolt's 500."""
+
+    def guarded(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        if not slack_shaped(body, extract_content_type({"content-type": [environ.get("CONTENT_TYPE")]})):
+            data = json.dumps({"error": "not a Slack request"}).encode()
+            start_response("400 Bad Request", [("Content-Type", "application/json"),
+                                               ("Content-Length", str(len(data)))])
+            return [data]
+        environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(body), str(len(body))
+        return handler(environ, start_response)
+
+    return guarded
+
+
 def wsgi(app: App, routes: Routes | None = None) -> WSGIApp:
     """One WSGI app: Slack's requests to Bolt (which verifies their signatures), health, and `routes`."""
-    table: Routes = {("POST", EVENTS_PATH): SlackRequestHandler(app, path=EVENTS_PATH), ("GET", "/healthz"): healthz}
+    bolt = bolt_guard(SlackRequestHandler(app, path=EVENTS_PATH))
+    table: Routes = {("POST", EVENTS_PATH): bolt, ("GET", "/healthz"): healthz}
     table.update(routes or {})
 
     def dispatch(environ: dict, start_response: Callable) -> Iterable[bytes]:
