@@ -164,6 +164,10 @@ class AlertSender:
 
     def start(self) -> "AlertSender":
         """Run in a daemon thread until `stop()`; undelivered alerts of earlier runs go first."""
+        with self.db_lock:
+            released = self.reqs.release_orphans()
+        if released:
+            log.info("%s alert(s) claimed by a process that died will be sent again", released)
         self._thread = threading.Thread(target=self._run, name="hirebot-alerts", daemon=True)
         self._thread.start()
         return self

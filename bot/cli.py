@@ -132,11 +132,19 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the Slack app in HTTP mode (POST /slack/events, GET /healthz)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
-    serve.set_defaults(func=lambda args, settings: slack_entry().serve(settings, args.host, args.port))
+    serve.set_defaults(func=lambda args, settings: slack_entry().serve(settings, args.host, args.port,
+                                                                       req_routes(settings)))
     gaps = sub.add_parser("gaps", help="the most frequent knowledge gaps (out of scope, not helpful)")
     gaps.add_argument("--limit", type=int, default=20)
     gaps.set_defaults(func=lambda args, settings: slack_entry().gaps(settings, args.limit))
     return top
+
+
+def req_routes(settings: Settings) -> dict:
+    """`hirebot serve`'s req webhooks: POST /webhooks/reqs and /webhooks/greenhouse."""
+    from bot.slack.listeners.reqs import routes
+
+    return routes(settings)
 
 
 def slack_entry():

@@ -7,6 +7,8 @@ version alerts at most once, and a changed req alerts again only when its findin
 
 import hashlib
 import json
+import os
+import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from bot.store import Store
 OPEN, ACKNOWLEDGED, INTENDED, CLEAR = "open", "acknowledged", "intended", "clear"
 PENDING, SENDING, SENT = "pending", "sending", "sent"
 LEASE = 60.0  # seconds a sender owns an alert it is sending; a crashed sender's alert is retried after it
+OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claimed an alert: a dead process's claims are released
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class ReqStore:
             self.db["alerts"].create({
                 "id": int, "req_key": str, "version": int, "fingerprint": str, "recipient": str, "status": str,
                 "attempts": int, "next_attempt": float, "last_error": str, "created": float, "sent_at": float,
-                "channel": str, "ts": str,
+                "channel": str, "ts": str, "owner": str,
             }, pk="id")
             self.db["alerts"].create_index(["req_key", "version"], unique=True)
             self.db["alerts"].create_index(["status", "next_attempt"])
@@ -180,10 +183,22 @@ class ReqStore:
         now = time.time()
         with self.db.conn:
             cursor = self.db.execute(
-                "update alerts set status = ?, next_attempt = ? where id = ? and status in (?, ?) "
-                "and next_attempt <= ?", [SENDING, now + LEASE, alert_id, PENDING, SENDING, now],
+                "update alerts set status = ?, next_attempt = ?, owner = ? where id = ? and status in (?, ?) "
+                "and next_attempt <= ?", [SENDING, now + LEASE, OWNER, alert_id, PENDING, SENDING, now],
             )
         return cursor.rowcount == 1
+
+    def release_orphans(self) -> int:
+        """Alerts claimed by a process of this host that is gone (killed mid-send) become due again now."""
+        host = socket.gethostname()
+        rows = self.db.execute("select id, owner from alerts where status = ?", [SENDING]).fetchall()
+        orphans = [i for i, owner in rows if owner and owner.rpartition(":")[0] == host
+                   and not _alive(int(owner.rpartition(":")[2]))]
+        with self.db.conn:
+            for alert_id in orphans:
+                self.db.execute("update alerts set status = ?, next_attempt = ? where id = ? and status = ?",
+                                [PENDING, time.time(), alert_id, SENDING])
+        return len(orphans)
 
     def pending_count(self) -> int:
         """How many alerts wait to be delivered."""
@@ -223,6 +238,16 @@ class ReqStore:
         row = next(self.db.query("select slack_user from greenhouse_users where greenhouse_id = ?",
                                  [str(greenhouse_id)]), None)
         return row["slack_user"] if row else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _content_hash(data: str) -> str:

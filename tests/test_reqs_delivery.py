@@ -274,3 +274,22 @@ def test_alert_message_shows_evidence_facts_and_buttons(tmp_path):
     assert [b["text"]["text"] for b in buttons] == ["Start diagnostic", "Acknowledge", "Intended as is",
                                                     "Open in tracker"]
     assert len(blocks) <= 50 and text.startswith("Req check: Senior Applied Scientist")
+
+
+def test_an_alert_claimed_by_a_dead_process_is_sent_again_at_start(tmp_path, slack):
+    import socket
+
+    reqs = queue_alert(tmp_path / "h.db")
+    alert = reqs.alerts()[0]
+    assert reqs.claim(alert["id"]) and not reqs.claim(alert["id"])  # one sender at a time
+    reqs.db.execute("update alerts set owner = ? where id = ?", [f"{socket.gethostname()}:999999999", alert["id"]])
+    reqs.db.conn.commit()
+    assert AlertSender(reqs, client(slack)).deliver_due() == 0  # still leased
+    sender = AlertSender(reqs, client(slack), poll=0.05).start()  # a new process: the claimant is gone
+    try:
+        deadline = time.time() + 5
+        while not slack.posts() and time.time() < deadline:
+            time.sleep(0.02)
+    finally:
+        sender.stop()
+    assert len(slack.posts()) == 1 and reqs.alerts()[0]["status"] == "sent"

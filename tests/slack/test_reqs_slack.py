@@ -4,8 +4,10 @@ Web API stand-in recording what reaches Slack (alerts, ephemeral analyses, modal
 import hashlib
 import hmac
 import json
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import pytest
@@ -304,3 +306,36 @@ def test_pasted_req_in_a_dm_is_stored_and_alerted(app, standin):
     wait_for(lambda: to(standin, "C0ALERTS"))
     assert wait_for(lambda: to(standin, "D0ALICE"))  # the engine answered in the DM
     assert app.reqs().db["reqs"].count == 1
+
+
+def test_hirebot_serve_takes_req_webhooks_and_a_killed_process_delivers_after_restart(tmp_path):
+    """`hirebot serve` as a real process: the webhook is served; Slack is down, the process is killed with
+    the alert undelivered; the next process delivers it, once."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/served.py
+    from served import WEBHOOK_SECRET, Served, StandIn
+
+    standin = StandIn()
+    standin.fail("chat.postMessage", 500, times=1000)
+    first = Served(tmp_path / "hirebot.db", standin.url).start()
+    try:
+        raw = json.dumps({"id": "S-1", "title": "Senior Applied Scientist", "team_lead": LEAD,
+                          "employer_tier": "series_a_b", "description": MISSCOPED})
+        sig = hmac.new(WEBHOOK_SECRET.encode(), raw.encode(), hashlib.sha256).hexdigest()
+        status, body = first.post(raw, headers={"X-Hirebot-Signature": f"sha256={sig}"}, signed=False,
+                                  path="/webhooks/reqs")
+        assert status == 200 and json.loads(body)["alert_queued"]
+        wait_for(lambda: standin.of("chat.postMessage", ok_only=False))  # it tried, and Slack failed
+        first.kill()
+        assert to(standin, LEAD) == []
+        standin.faults.clear()
+        second = Served(tmp_path / "hirebot.db", standin.url).start()
+        try:
+            [alert] = wait_for(lambda: to(standin, LEAD), timeout=20)
+            assert "Req check: Senior Applied Scientist" in alert.params["text"]
+            time.sleep(0.5)
+            assert len(to(standin, LEAD)) == 1
+        finally:
+            second.stop()
+    finally:
+        first.stop()
+        standin.close()
