@@ -29,6 +29,7 @@ TITLE_LEVELS = {
 }
 NEGATION = re.compile(r"\b(no|not|without|never|non|isn't|won't|don't|doesn't)\b[^,;]{0,30}$")
 MIN_WORK_SCORE = 4.0  # evidence needed before the text is said to imply a role
+MIN_MISMATCH_SCORE = 6.0  # and before it is said to contradict the title (two or three distinct signals)
 CLEAR_RATIO = 2.0  # the work's role must outscore the title's role this many times to be a mismatch
 REQUIREMENT_DISCOUNT = 0.5  # a phrase in the requirements says less about the work than one in the description
 
@@ -271,7 +272,7 @@ class WorkReading:
         family, score = max(self.family_scores.items(), key=lambda kv: kv[1])
         if score < MIN_WORK_SCORE:
             return None
-        members = [r for r in CORE_ROLES if families.get(r) == family]
+        members = [r for r in families if families[r] == family]
         if prefer in members:
             return prefer  # roles of one family share their work; the title decides between them
         return max(members, key=lambda r: self.role_scores.get(r, 0))
@@ -351,7 +352,7 @@ def analyse(kb: KnowledgeBase, req: Req) -> ReqReport:
     mismatch = _role_mismatch(kb, signals, named, work, reading)
     if mismatch:
         findings.append(mismatch)
-    hiring = named if named in CORE_ROLES else work
+    hiring = named if named in CORE_ROLES else work if named is None else None  # no KB figures for other roles
     for check in (_stage, _comp, _timeline):
         found = check(kb, req, hiring, level)
         if found:
@@ -403,7 +404,7 @@ def _first_sentence(basis: str) -> str:
 def _role_mismatch(
     kb: KnowledgeBase, signals: ReqSignals, named: str | None, work: str | None, reading: WorkReading
 ) -> Finding | None:
-    if named not in CORE_ROLES or work is None:
+    if named not in signals.families or work is None:
         return None
     title_family = signals.families[named]
     work_family = signals.families[work]
@@ -411,7 +412,7 @@ def _role_mismatch(
         return None
     work_score = reading.family_scores.get(work_family, 0)
     title_score = reading.family_scores.get(title_family, 0)
-    if work_score < CLEAR_RATIO * max(title_score, 1.0):
+    if work_score < max(MIN_MISMATCH_SCORE, CLEAR_RATIO * title_score):
         return None
     groups = sorted(reading.groups(work_family), key=lambda g: (g.requirements_only, -g.weight))
     cited = [Cited(text=g.basis, source=g.source) for g in groups[:2]]
