@@ -230,3 +230,13 @@ def test_report_as_an_engine_answer():
 def test_pasted_text_too_short_still_gets_a_report(text):
     answer = report_answer(KB, req_from_text(KB, text), analyse_text(KB, text))
     assert answer.lines and not answer.facts
+
+
+@pytest.mark.parametrize(("level", "flagged"), [("staff", True), ("senior", True), ("mid", False), (None, False)])
+def test_a_band_is_held_to_its_level_or_a_lower_levels_figure(level, flagged):
+    req = parse_req({"title": "ML Engineer", "level": level, "employer_tier": "top50", "comp_max": 280000,
+                     "description": "Ship and maintain production models; own model serving and monitoring."})
+    found = [f for f in analyse(KB, req).findings if f.kind == "comp_below_market"]
+    assert bool(found) is flagged
+    if level == "staff":
+        assert "a senior figure; a staff band should sit above it" in found[0].message

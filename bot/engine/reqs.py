@@ -463,12 +463,16 @@ def _stage(kb: KnowledgeBase, req: Req, role: str | None, level: str | None) -> 
 
 
 def _fits(fact: Fact, level: str | None, tier: str | None) -> bool:
-    """A figure applies only to the level and employer tier it describes."""
-    if fact.level is not None and fact.level != level:
+    """A figure applies to its employer tier, and to its level or above (a staff band under the senior median
+    is under market too); a figure for all levels applies to senior and above."""
+    if fact.tier is not None and fact.tier != tier:
         return False
-    if fact.level is None and level is not None and LEVEL_RANK.get(level, 99) < LEVEL_RANK["senior"]:
-        return False
-    return fact.tier is None or fact.tier == tier
+    rank = LEVEL_RANK.get(level) if level else None
+    if level and rank is None:
+        return False  # manager: the seeds give no figure to hold it to
+    if fact.level is None:
+        return rank is None or rank >= LEVEL_RANK["senior"]
+    return rank is not None and fact.level in LEVEL_RANK and rank >= LEVEL_RANK[fact.level]
 
 
 def _money(value: float) -> str:
@@ -480,20 +484,21 @@ def _comp(kb: KnowledgeBase, req: Req, role: str | None, level: str | None) -> F
     if role is None or top is None or req.currency != "USD":
         return None
     for tags, key, what in (({"median"}, "median", "median"), ({"range"}, "low", "low end of the range")):
-        for fact in select(kb, "compensation", [role], level=level, tier=req.employer_tier, region=req.region,
-                           tags=tags):
-            if role not in fact.roles or key not in fact.values or not _fits(fact, level, req.employer_tier):
-                continue
-            if key == "low" and "high" not in fact.values:
-                continue  # "regularly exceeds $X" is a floor for the top tail, not the low end of a range
+        found = [f for f in select(kb, "compensation", [role], tier=req.employer_tier, region=req.region, tags=tags)
+                 if role in f.roles and key in f.values and _fits(f, level, req.employer_tier)
+                 and (key != "low" or "high" in f.values)]  # "exceeds $X" is a top-tail floor, not a range
+        found.sort(key=lambda f: 0 if f.level == level else 1 if f.level else 2)  # stable: select's order
+        for fact in found[:1]:
             market = fact.values[key]
             if top >= market:
                 return None
             band = _band(req)
+            above = f" (a {fact.level} figure; a {level} band should sit above it)" if fact.level != level and \
+                fact.level else ""
             message = (
                 f"The band ({band}) tops out under the knowledge base's {what} of {_money(market)} for "
-                f"{_name(kb, role)}: \"{fact.text}\" {_about(kb, fact)}. Raise the top of the band to at least "
-                f"{_money(market)}, or expect declined offers and a longer search."
+                f"{_name(kb, role)}{above}: \"{fact.text}\" {_about(kb, fact)}. Raise the top of the band to at "
+                f"least {_money(market)}, or expect declined offers and a longer search."
             )
             severity = "high" if top < 0.8 * market else "medium"
             return Finding(kind="comp_below_market", severity=severity, message=message,
