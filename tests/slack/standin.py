@@ -60,10 +60,12 @@ class StandIn:
     def response_url(self, name: str = "r1") -> str:
         return f"http://127.0.0.1:{self.port}/respond/{name}"
 
-    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None) -> None:
-        """Answer the next `times` calls of `method` with `status` (429s with a Retry-After header)."""
+    def fail(self, method: str, status: int, times: int = 1, retry_after: int | None = None,
+             error: str | None = None) -> None:
+        """Answer the next `times` calls of `method` with `status` (429s with a Retry-After header), or with
+        200 and `{"ok": false, "error": error}` as Slack answers a refused call."""
         for _ in range(times):
-            self.faults[method].append((status, retry_after))
+            self.faults[method].append((status, retry_after, error))
 
     # -- serving ----------------------------------------------------------------------------------------
 
@@ -72,9 +74,11 @@ class StandIn:
         method = "response_url" if path.startswith("/respond/") else path.removeprefix("/api/")
         kind = request.headers.get("Content-Type", "")
         params = json.loads(raw or "{}") if "json" in kind else dict(parse_qsl(raw))
-        status, retry_after = self.faults[method].popleft() if self.faults[method] else (200, None)
-        call = Call(method, params, {k.lower(): v for k, v in request.headers.items()}, status)
-        if status != 200:
+        status, retry_after, error = self.faults[method].popleft() if self.faults[method] else (200, None, None)
+        call = Call(method, params, {k.lower(): v for k, v in request.headers.items()}, 599 if error else status)
+        if error:
+            body = {"ok": False, "error": error}
+        elif status != 200:
             body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
         else:
             body = self.answer(method, params)

@@ -252,3 +252,22 @@ def test_healthz_and_unknown_paths(slack_app):
         assert response.status == 200 and json.loads(response.read()) == {"ok": True}
     status, _ = slack_app.post("{}", path="/nope")
     assert status == 404
+
+
+def test_dm_top_level_follow_up_keeps_context(slack_app, standin):
+    slack_app.event(sb.message("comp for senior AS?", channel="D0ALICE", channel_type="im"))
+    standin.wait("chat.postMessage")
+    slack_app.event(sb.message("what about MLE?", channel="D0ALICE", channel_type="im"))
+    _, follow_up = standin.wait("chat.postMessage", 2)
+    assert "320,000" in follow_up.params["text"]
+    assert not [c for c in standin.calls if c.method.startswith("conversations.")]  # context is ours, not Slack's
+
+
+def test_slash_diagnose_where_hirebot_is_not_a_member_starts_in_the_dm(slack_app, standin):
+    standin.fail("chat.postMessage", 200, error="not_in_channel")
+    slack_app.command("diagnose", standin.response_url("nd"), channel="C0ELSEWHERE")
+    intro, first = standin.wait("chat.postMessage", 2)
+    assert intro.params["channel"] == "U0BOB" and first.params["channel"] == "D0BOB"
+    assert button(first.blocks(), "Shipping production models")
+    [notice] = standin.wait("response_url")
+    assert "not in this channel" in notice.params["text"]

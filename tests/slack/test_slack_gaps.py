@@ -1,0 +1,36 @@
+"""The knowledge-gap log and `hirebot gaps`."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import gaps
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_gaps_prints_the_most_frequent_first_without_user_ids(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    for user in ("U1", "U2", "U3"):
+        gaps.record(store, "Do you know payroll tax in Ohio?", "out_of_scope", 0.21, "out_of_scope", user)
+    gaps.record(store, "do you know payroll tax in ohio?", "out_of_scope", 0.3, "out_of_scope", "U1")
+    gaps.record(store, "comp for a staff RE?", "compensation", 0.9, "not_helpful", "U2")
+    assert gaps.user_hash(store, "U1") != gaps.user_hash(store, "U2")
+    assert all("U1" not in (r["user_hash"] or "") for r in store.db.query("select user_hash from gaps"))
+    env = {**os.environ, "HIREBOT_DB": str(tmp_path / "hirebot.db")}
+    done = subprocess.run([sys.executable, "-m", "bot", "gaps"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert "payroll tax in Ohio" in lines[1] and lines[1].split()[:2] == ["4", "3"]
+    assert "comp for a staff RE?" in lines[2] and "not_helpful" in lines[2]
+
+
+def test_gaps_on_a_missing_database_says_so_and_creates_nothing(tmp_path):
+    env = {**os.environ, "HIREBOT_DB": str(tmp_path / "none.db")}
+    done = subprocess.run([sys.executable, "-m", "bot", "gaps"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 0 and "No knowledge gaps" in done.stdout
+    assert not (tmp_path / "none.db").exists()
