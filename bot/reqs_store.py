@@ -22,6 +22,30 @@ LEASE = 60.0  # seconds a sender owns an alert it is sending; a crashed sender's
 OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claimed an alert: a dead process's claims are released
 
 
+SCHEMA = {
+    "reqs": [
+        "create table if not exists reqs (key text primary key, id text, origin text, title text, data text, "
+        "content_hash text, version integer, report text, fingerprint text, alerted_fingerprint text, status text, "
+        "submitter text, recipient text, created real, updated real, resolved_by text, resolved_at real, "
+        "reason text)",
+        "create index if not exists idx_reqs_status on reqs (status)",
+    ],
+    "alerts": [
+        "create table if not exists alerts (id integer primary key, req_key text, version integer, "
+        "fingerprint text, recipient text, status text, attempts integer, next_attempt real, last_error text, "
+        "created real, sent_at real, channel text, ts text, owner text)",
+        "create unique index if not exists idx_alerts_req_version on alerts (req_key, version)",
+        "create index if not exists idx_alerts_due on alerts (status, next_attempt)",
+    ],
+    "req_actions": ["create table if not exists req_actions (id integer primary key, req_key text, user text, "
+                    "action text, reason text, at real)"],
+    "greenhouse_users": ["create table if not exists greenhouse_users (greenhouse_id text primary key, "
+                         "slack_user text)"],
+    "greenhouse_jobs": ["create table if not exists greenhouse_jobs (job_id text primary key, job text, post text, "
+                        "updated real)"],
+}
+
+
 @dataclass(frozen=True)
 class Saved:
     """What saving one req did: `outcome` is imported | updated | unchanged."""
@@ -49,29 +73,21 @@ class ReqStore:
         self._create()
 
     def _create(self) -> None:
-        names = set(self.db.table_names())
-        if "reqs" not in names:
-            self.db["reqs"].create({
-                "key": str, "id": str, "origin": str, "title": str, "data": str, "content_hash": str,
-                "version": int, "report": str, "fingerprint": str, "alerted_fingerprint": str, "status": str,
-                "submitter": str, "recipient": str, "created": float, "updated": float,
-                "resolved_by": str, "resolved_at": float, "reason": str,
-            }, pk="key")
-            self.db["reqs"].create_index(["status"])
-        if "alerts" not in names:
-            self.db["alerts"].create({
-                "id": int, "req_key": str, "version": int, "fingerprint": str, "recipient": str, "status": str,
-                "attempts": int, "next_attempt": float, "last_error": str, "created": float, "sent_at": float,
-                "channel": str, "ts": str, "owner": str,
-            }, pk="id")
-            self.db["alerts"].create_index(["req_key", "version"], unique=True)
-            self.db["alerts"].create_index(["status", "next_attempt"])
-        if "req_actions" not in names:
-            self.db["req_actions"].create(
-                {"id": int, "req_key": str, "user": str, "action": str, "reason": str, "at": float}, pk="id"
-            )
-        if "greenhouse_users" not in names:
-            self.db["greenhouse_users"].create({"greenhouse_id": str, "slack_user": str}, pk="greenhouse_id")
+        """The tables, made once under a write lock (two processes may start on one new database)."""
+        if set(SCHEMA) <= set(self.db.table_names()):
+            return
+        conn = self.db.conn
+        if conn.in_transaction:
+            conn.commit()
+        conn.execute("BEGIN IMMEDIATE")  # waits (busy timeout) for another starter instead of failing
+        try:
+            for statements in SCHEMA.values():
+                for statement in statements:
+                    conn.execute(statement)
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
 
     # ------------------------------------------------------------------------------------------ reqs
 

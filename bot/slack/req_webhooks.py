@@ -85,9 +85,6 @@ class ReqWebhooks:
         self.kb, self.reqs = kb, reqs
         self.webhook_secret, self.greenhouse_secret = webhook_secret, greenhouse_secret
         self.on_saved = on_saved or (lambda saved: None)
-        if "greenhouse_jobs" not in reqs.db.table_names():
-            reqs.db["greenhouse_jobs"].create({"job_id": str, "job": str, "post": str, "updated": float},
-                                              pk="job_id")
 
     def handle(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
         """Answer one POST: (HTTP status, JSON body). Header names are matched case-insensitively."""
