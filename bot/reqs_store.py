@@ -10,7 +10,8 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bot.engine.reqs import Req, ReqReport
@@ -89,17 +90,38 @@ class ReqStore:
             conn.rollback()
             raise
 
+    def _one(self, sql: str, params: list) -> dict | None:
+        """The first row of a query as a dict (the cursor is finished, so no read stays open)."""
+        rows = list(self.db.query(sql, params))
+        return rows[0] if rows else None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE: it waits for the write lock instead of failing later);
+        inside a caller's transaction, part of it. sqlite-utils commits each write on its own otherwise."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
     # ------------------------------------------------------------------------------------------ reqs
 
     def save(self, req: Req, report: ReqReport, origin: str = "req", submitter: str | None = None,
              key: str | None = None, recipient: str | None = None) -> Saved:
         """Store one req and its analysis; queue its alert in the same transaction."""
-        with self.db.conn:
+        with self.transaction():
             return self._save(req, report, origin, submitter, key, recipient)
 
     def save_many(self, items: Iterable[tuple[Req, ReqReport]], origin: str = "req") -> list[Saved]:
         """Store many reqs in one transaction (an import chunk)."""
-        with self.db.conn:
+        with self.transaction():
             return [self._save(req, report, origin, None, None, None) for req, report in items]
 
     def _save(self, req: Req, report: ReqReport, origin: str, submitter: str | None, key: str | None,
@@ -108,8 +130,8 @@ class ReqStore:
         data = req.model_dump_json(exclude_none=True)
         content_hash = _content_hash(data)
         now = time.time()
-        row = next(self.db.query("select version, content_hash, alerted_fingerprint, status, created, submitter "
-                                 "from reqs where key = ?", [key]), None)
+        row = self._one("select version, content_hash, alerted_fingerprint, status, created, submitter "
+                        "from reqs where key = ?", [key])
         if row and row["content_hash"] == content_hash:
             return Saved(key, "unchanged", row["version"], None)
         version = row["version"] + 1 if row else 1
@@ -147,12 +169,12 @@ class ReqStore:
 
     def get(self, key: str) -> dict | None:
         """One req row, with `req` (a Req) and `report` (a ReqReport) decoded; None when unknown."""
-        row = next(self.db.query("select * from reqs where key = ?", [key]), None)
+        row = self._one("select * from reqs where key = ?", [key])
         return _decode(row) if row else None
 
     def open_reqs(self, user: str | None = None, limit: int = 50) -> list[dict]:
         """Reqs with unresolved findings (for one team lead / hiring manager when `user` is given)."""
-        rows = self.db.query("select * from reqs where status = ? order by updated desc", [OPEN])
+        rows = list(self.db.query("select * from reqs where status = ? order by updated desc", [OPEN]))
         out = []
         for row in rows:
             item = _decode(row)
@@ -175,7 +197,7 @@ class ReqStore:
         """Record who did what and when (acknowledged / intended); the req leaves the open list."""
         status = {"acknowledge": ACKNOWLEDGED, "intended": INTENDED}[action]
         now = time.time()
-        with self.db.conn:
+        with self.transaction():
             self.db.execute("update reqs set status = ?, resolved_by = ?, resolved_at = ?, reason = ? where key = ?",
                             [status, user, now, reason, key])
             self.db.execute("insert into req_actions (req_key, user, action, reason, at) values (?, ?, ?, ?, ?)",
@@ -197,7 +219,7 @@ class ReqStore:
     def claim(self, alert_id: int) -> bool:
         """Take an alert for sending (atomic, so two senders never post the same alert)."""
         now = time.time()
-        with self.db.conn:
+        with self.transaction():
             cursor = self.db.execute(
                 "update alerts set status = ?, next_attempt = ?, owner = ? where id = ? and status in (?, ?) "
                 "and next_attempt <= ?", [SENDING, now + LEASE, OWNER, alert_id, PENDING, SENDING, now],
@@ -210,7 +232,7 @@ class ReqStore:
         rows = self.db.execute("select id, owner from alerts where status = ?", [SENDING]).fetchall()
         orphans = [i for i, owner in rows if owner and owner.rpartition(":")[0] == host
                    and not _alive(int(owner.rpartition(":")[2]))]
-        with self.db.conn:
+        with self.transaction():
             for alert_id in orphans:
                 self.db.execute("update alerts set status = ?, next_attempt = ? where id = ? and status = ?",
                                 [PENDING, time.time(), alert_id, SENDING])
@@ -228,13 +250,13 @@ class ReqStore:
 
     def mark_sent(self, alert_id: int, channel: str | None, ts: str | None) -> None:
         """The alert reached Slack."""
-        with self.db.conn:
+        with self.transaction():
             self.db.execute("update alerts set status = ?, sent_at = ?, channel = ?, ts = ?, attempts = attempts + 1 "
                             "where id = ?", [SENT, time.time(), channel, ts, alert_id])
 
     def mark_failed(self, alert_id: int, error: str, retry_in: float) -> None:
         """The attempt failed; try again in `retry_in` seconds."""
-        with self.db.conn:
+        with self.transaction():
             self.db.execute("update alerts set status = ?, attempts = attempts + 1, last_error = ?, next_attempt = ? "
                             "where id = ?", [PENDING, error[:500], time.time() + retry_in, alert_id])
 
@@ -243,7 +265,7 @@ class ReqStore:
     def map_users(self, pairs: Iterable[tuple[str, str]]) -> int:
         """Store Greenhouse user id -> Slack user id pairs; returns how many."""
         rows = [{"greenhouse_id": g, "slack_user": s} for g, s in pairs]
-        with self.db.conn:
+        with self.transaction():
             self.db["greenhouse_users"].upsert_all(rows, pk="greenhouse_id")
         return len(rows)
 
@@ -251,8 +273,7 @@ class ReqStore:
         """The Slack user mapped to a Greenhouse user id, or None."""
         if greenhouse_id is None:
             return None
-        row = next(self.db.query("select slack_user from greenhouse_users where greenhouse_id = ?",
-                                 [str(greenhouse_id)]), None)
+        row = self._one("select slack_user from greenhouse_users where greenhouse_id = ?", [str(greenhouse_id)])
         return row["slack_user"] if row else None
 
 

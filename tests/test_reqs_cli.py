@@ -121,3 +121,15 @@ def test_only_lead_or_manager_resolves(tmp_path, user, allowed):
         assert reqs.get(key)["status"] == "intended"
         assert reqs.actions(key)[0]["reason"] == "we need the research depth later"
         assert reqs.open_reqs() == []
+
+
+def test_req_and_alert_are_one_transaction(tmp_path):
+    reqs = ReqStore(Store(tmp_path / "h.db"))
+    reqs.db.execute("create trigger no_alerts before insert on alerts begin select raise(abort, 'disk full'); end")
+    req = parse_req(MISSCOPED)
+    with pytest.raises(Exception, match="disk full"):
+        reqs.save(req, analyse(KB, req))
+    assert reqs.db["reqs"].count == 0  # no req stored without its alert
+    reqs.db.execute("drop trigger no_alerts")
+    assert reqs.save(req, analyse(KB, req)).alert_id is not None
+    assert reqs.db["reqs"].count == 1

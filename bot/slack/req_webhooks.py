@@ -148,7 +148,7 @@ class ReqWebhooks:
             if payload.get("job_id") is None:
                 return 200, {"ok": True, "ignored": "a prospect post (no job_id)"}
             job_id, part = str(payload["job_id"]), {"post": json.dumps(payload)}
-        with self.reqs.db.conn:
+        with self.reqs.transaction():
             self.reqs.db["greenhouse_jobs"].upsert({"job_id": job_id, **part, "updated": time.time()}, pk="job_id")
         row = self.reqs.db["greenhouse_jobs"].get(job_id)
         if not row.get("job") or not row.get("post"):
