@@ -240,3 +240,13 @@ def test_a_band_is_held_to_its_level_or_a_lower_levels_figure(level, flagged):
     assert bool(found) is flagged
     if level == "staff":
         assert "a senior figure; a staff band should sit above it" in found[0].message
+
+
+def test_pasted_text_labels_weeks_and_months():
+    req = req_from_text(KB, "## Title: Senior Machine Learning Engineer\nWe are a Series B startup. Deploy and "
+                            "monitor models in production. Band: $150K–$190K. We need it filled in 6 weeks.")
+    assert (req.title, req.level, req.employer_tier) == ("Senior Machine Learning Engineer", "senior", "series_a_b")
+    assert (req.comp_min, req.comp_max, req.target_fill_days) == (150000, 190000, 42)
+    req = req_from_text(KB, "Role - Research Scientist\nSeed-stage company. Set our research agenda and publish. "
+                            "USD 140,000 to 170,000. Hire within 2 months.")
+    assert (req.title, req.comp_max, req.target_fill_days) == ("Research Scientist", 170000, 60)

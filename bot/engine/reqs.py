@@ -621,7 +621,9 @@ LEAD_IN = re.compile(r"^\s*(?:please\s+)?(?:check|review|look at|scope)\s+(?:thi
                      r"job post(?:ing)?|posting)\s*[:,-]?\s*", re.I)
 MONEY = r"\$?\s?(\d{2,3}(?:,\d{3})+|\d{2,3}(?:\.\d+)?\s?[kK])"
 BAND = re.compile(MONEY + r"\s*(?:-|–|—|to)\s*" + MONEY)
-DAYS = re.compile(r"(\d{1,3})[\s-]*(days?|weeks?)\b", re.I)
+DAYS = re.compile(r"(\d{1,3})[\s-]*(days?|weeks?|months?)\b", re.I)
+PER_UNIT = {"d": 1, "w": 7, "m": 30}
+LABEL = re.compile(r"^(?:job\s+)?(?:title|role|position|opening)\s*[:\-–]\s*", re.I)
 FILL_WORDS = re.compile(r"fill|hire|hired|target|within|start|onboard|close|deadline", re.I)
 TIER_WORDS = {
     "series_a_b": [r"series [ab]\b", r"seed[- ]stage", r"early[- ]stage startup"],
@@ -646,7 +648,7 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     lines = [line for line in body.splitlines() if line.strip()]
     title = None
     if len(lines) > 1 and len(lines[0]) <= 80:
-        title = BULLET.sub("", lines[0]).strip(" #*:")
+        title = LABEL.sub("", BULLET.sub("", lines[0]).strip(" #*:")).strip(" *")
     if not title or title_role(kb, title) is None:
         title = _title_in(kb, body) or title or _trim(body.splitlines()[0], 60)
     fields: dict = {"title": title, "description": body}
@@ -660,7 +662,7 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
         window = body[max(0, m.start() - 40): m.end() + 25]
         if FILL_WORDS.search(window):
             n = int(m.group(1))
-            fields["target_fill_days"] = n * 7 if m.group(2).lower().startswith("week") else n
+            fields["target_fill_days"] = n * PER_UNIT[m.group(2)[0].lower()]
             break
     for tier, patterns in TIER_WORDS.items():
         if any(re.search(p, lowered) for p in patterns):
