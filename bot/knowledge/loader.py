@@ -79,7 +79,7 @@ def default_root() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "knowledge"
     if checkout.is_dir():
         return checkout
-    return Path(str(resources.files("bot.kb_files")))
+    return Path(str(resources.files("bot") / "kb_files"))
 
 
 def load(root: Path | str | None = None) -> KnowledgeBase:

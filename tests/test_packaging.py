@@ -1,0 +1,35 @@
+"""`pip install .` ships the knowledge base inside the package, and the installed bot finds it."""
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_carries_every_knowledge_file(tmp_path: Path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    wheel = next(tmp_path.glob("hirebot-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {Path(n).name for n in names if n.startswith("bot/kb_files/")}
+    assert shipped == {p.name for p in (ROOT / "knowledge").glob("*.yaml")}
+    assert "bot/cli.py" in names and "bot/slack/app.py" in names
+    entry = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "hirebot = bot.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
+
+
+def test_installed_package_loads_its_own_knowledge_base(tmp_path: Path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(tmp_path / "site"), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    probe = "from bot.knowledge.loader import default_root, load; r = default_root(); load(r); print(r)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True, cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
+    )
+    assert Path(out.stdout.strip()) == tmp_path / "site" / "bot" / "kb_files"
