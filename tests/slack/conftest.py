@@ -80,8 +80,18 @@ def slack_app(standin, kb, tmp_path):
     store = Store(tmp_path / "hirebot.db")
     app = build_app(settings_for(standin, tmp_path / "hirebot.db"), Engine(kb, store), store)
     server = make_server(wsgi(app), "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, daemon=True)
+    closing = threading.Event()
+
+    def serve() -> None:
+        try:
+            server.run()  # returns once close() has emptied its socket map
+        except OSError:  # its select() may see the sockets close under it
+            if not closing.is_set():
+                raise
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield Running(f"http://127.0.0.1:{server.effective_port}", standin, store)
+    closing.set()
     server.task_dispatcher.shutdown()  # let in-flight requests finish before the sockets close
-    server.close()
+    server.close()  # the thread ends within waitress's 1 s poll; no need to wait for it
