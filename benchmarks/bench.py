@@ -7,6 +7,7 @@ import json
 import os
 import platform
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -92,11 +93,14 @@ SECTIONS: list[Callable[[bool], list[Row]]] = [engine_latency, cold_start, slack
 
 def machine() -> str:
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {mem_gb:.0f} GiB, {platform.python_implementation()} {platform.python_version()}"
+    python = f"{platform.python_implementation()} {platform.python_version()}"
+    return (f"{os.cpu_count()} cores, {mem_gb:.0f} GiB, {python}, SQLite {sqlite3.sqlite_version}; "
+            f"load average {os.getloadavg()[0]:.1f} when it started")
 
 
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    header = f"Last run: {date.today().isoformat()} on {machine()}{' (quick)' if quick else ''}."
     rows: list[Row] = []
     for fn in SECTIONS:
         started = time.monotonic()
@@ -104,7 +108,6 @@ def main(argv: list[str]) -> int:
         rows += fn(quick)
         print(f"{fn.__name__}: {time.monotonic() - started:.0f} s", file=sys.stderr)
     table = ["| measure | value | target |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rows)]
-    header = f"Last run: {date.today().isoformat()} on {machine()}{' (quick)' if quick else ''}."
     print(header, *table, sep="\n")
     readme = ROOT / "benchmarks" / "README.md"
     intro = readme.read_text().split("<!-- results -->")[0] if readme.exists() else "# Benchmarks\n\n"
