@@ -36,6 +36,15 @@ def test_thread_follow_up_without_mention_keeps_context(slack_app, standin):
     assert "320,000" in follow_up.params["text"]
 
 
+def test_thread_reply_also_sent_to_the_channel_is_a_follow_up(slack_app, standin):
+    root = sb.mention("comp for senior AS?")
+    slack_app.event(root)
+    standin.wait("chat.postMessage")
+    slack_app.event(sb.message("what about MLE?", thread_ts=root["ts"], subtype="thread_broadcast"))
+    _, follow_up = standin.wait("chat.postMessage", 2)
+    assert follow_up.params["thread_ts"] == root["ts"] and "320,000" in follow_up.params["text"]
+
+
 def test_dm_is_answered_in_the_dm(slack_app, standin):
     slack_app.event(sb.message("how long does it take to hire an MLE?", channel="D0ALICE", channel_type="im"))
     [reply] = standin.wait("chat.postMessage")

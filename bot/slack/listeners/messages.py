@@ -1,13 +1,16 @@
 """message events: DMs, and follow-ups (no mention needed) in threads hirebot takes part in.
 
-Ignored: bots (hirebot itself included), edits, deletions and other subtypes, and channel messages outside
-hirebot's threads. A mention also arrives as `app_mention`; whichever comes first is answered, once.
+Ignored: bots (hirebot itself included), edits, deletions and other subtypes (a reply also sent to the channel
+and a message with a file are still a person's message), and channel messages outside hirebot's threads.
+A mention also arrives as `app_mention`; whichever comes first is answered, once.
 """
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.slack.converse import answer_in, is_dm, place
+
+PEOPLES_SUBTYPES = {None, "thread_broadcast", "file_share"}
 
 
 def register(app: App) -> None:
@@ -16,7 +19,7 @@ def register(app: App) -> None:
 
 def on_message(ack: Ack, event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     ack()
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
+    if event.get("subtype") not in PEOPLES_SUBTYPES or event.get("bot_id") or not event.get("user"):
         return
     if event["user"] == context.bot_user_id:
         return
