@@ -6,6 +6,7 @@ import sys
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
+from slack_sdk.errors import SlackClientError
 
 from bot import gaps as gap_log
 from bot.engine import Engine
@@ -44,6 +45,11 @@ def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool):
         print(f"hirebot: Slack refused SLACK_BOT_TOKEN (auth.test at {settings.slack_api_url} failed); "
               "check the token", file=sys.stderr)
         return None, 2
+    except (SlackClientError, OSError) as err:  # unreachable: DNS, refused, TLS, timeout
+        reason = getattr(err, "reason", None) or err
+        print(f"hirebot: cannot reach Slack at {settings.slack_api_url} ({reason}); check SLACK_API_URL and the "
+              "network", file=sys.stderr)
+        return None, 1
 
 
 def run(settings: Settings) -> int:

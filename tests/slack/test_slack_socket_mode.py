@@ -4,6 +4,7 @@ ws:// URL of a local WebSocket server, which sends envelopes as Slack does and e
 import json
 import os
 import queue
+import socket
 import subprocess
 import sys
 import threading
@@ -93,3 +94,29 @@ def test_missing_tokens_give_one_clear_line_and_exit_2(command, missing, tmp_pat
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"hirebot: {missing} is not set: export {missing}=... and try again"]
     assert BOT_TOKEN not in done.stderr + done.stdout
+
+
+def test_a_token_slack_refuses_gives_one_line_without_the_token(standin, tmp_path):
+    standin.fail("auth.test", 200, error="invalid_auth")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=standin.url,
+               HIREBOT_DB=str(tmp_path / "hirebot.db"))
+    done = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=30)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[-1].startswith("hirebot: Slack refused SLACK_BOT_TOKEN")
+    assert "Traceback" not in done.stderr and BOT_TOKEN not in done.stderr + done.stdout
+
+
+def test_an_unreachable_slack_gives_one_line_and_no_traceback(tmp_path):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="s", SLACK_API_URL=f"http://127.0.0.1:{port}/api/",
+               HIREBOT_DB=str(tmp_path / "hirebot.db"))
+    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--port", "0"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("hirebot: cannot reach Slack at http://127.0.0.1:")
+    assert "Traceback" not in done.stderr and BOT_TOKEN not in done.stderr
