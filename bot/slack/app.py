@@ -18,6 +18,7 @@ from bot.store import Store
 
 SURFACES = (events, messages, commands, actions, views, home, shortcuts)
 RETRIES = 2
+EARLY_ACK = {"block_actions", "message_action", "shortcut"}  # payload types acked before any listener runs
 
 
 def web_client(settings: Settings) -> WebClient:
@@ -48,6 +49,15 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
         process_before_response=False,
     )
     hirebot = Hirebot(engine=engine, store=store)
+
+    @app.middleware
+    def ack_at_once(body, ack, next):  # Bolt passes arguments by name
+        # Bolt acks a command or click only once one of its 5 listener threads is free: under load they all
+        # wait for the engine, and acks queued behind answers (p99 515 ms at 50 concurrent; 84 ms acked here).
+        # Not view submissions: their ack may carry validation errors.
+        if body.get("command") or body.get("type") in EARLY_ACK:
+            ack()
+        next()
 
     @app.middleware
     def give_hirebot(context, next):  # Bolt passes arguments by name
