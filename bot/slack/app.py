@@ -13,10 +13,10 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.slack.converse import Hirebot
-from bot.slack.listeners import actions, commands, events, home, messages, reqs, shortcuts, views
+from bot.slack.listeners import actions, commands, events, home, messages, reqs, views
 from bot.store import Store
 
-SURFACES = (events, messages, commands, actions, views, home, shortcuts)
+SURFACES = (events, messages, commands, actions, views, home)  # reqs: the check_req shortcut, App Home
 RETRIES = 2
 EARLY_ACK = {"block_actions", "message_action", "shortcut"}  # payload types acked before any listener runs
 

@@ -1,4 +1,5 @@
-"""App Home: what hirebot can do, example questions as buttons, "Start the role walk-through", "Ask a question"."""
+"""App Home's buttons: "Start the role walk-through" and "Ask a question". The tab itself (blocks.home_view with
+EXAMPLES, plus a lead's open req alerts) is published by the reqs listeners on app_home_opened."""
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -17,15 +18,8 @@ EXAMPLES = [
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(on_home_opened)
     app.action(blocks.START_DIAGNOSTIC)(on_start_diagnostic)
     app.action(blocks.OPEN_ASK)(on_open_ask)
-
-
-def on_home_opened(ack: Ack, event: dict, client: WebClient) -> None:
-    ack()
-    if event.get("tab", "home") == "home":
-        client.views_publish(user_id=event["user"], view=blocks.home_view(EXAMPLES))
 
 
 def on_start_diagnostic(ack: Ack, body: dict, context: BoltContext, client: WebClient) -> None:
