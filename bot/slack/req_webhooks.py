@@ -217,7 +217,7 @@ def _user_id(user: object) -> str | None:
 def _is_ping(body: bytes) -> bool:
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return False
     return isinstance(data, dict) and data.get("action") == "ping"
 
@@ -227,6 +227,8 @@ def _json(body: bytes) -> object:
         return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise Reply(400, {"error": f"body is not JSON: {err}"}) from None
+    except RecursionError:
+        raise Reply(400, {"error": "body is not JSON we can read: nested too deep"}) from None
 
 
 def _result(saved: Saved, reqs: ReqStore) -> dict:

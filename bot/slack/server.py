@@ -39,7 +39,7 @@ def slack_shaped(body: bytes, content_type: str | None) -> bool:
     traceback, before it even checks the signature."""
     try:
         parsed = parse_body(body.decode("utf-8"), content_type)
-    except ValueError:  # not UTF-8, not JSON
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, or JSON nested thousands deep
         return False
     return isinstance(parsed, dict) and isinstance(parsed.get("event", {}), dict)
 
