@@ -127,6 +127,16 @@ def test_http_endpoints_never_answer_5xx(server, standin, data):
     assert 200 <= status < 500
 
 
+def test_json_nested_thousands_deep_is_a_4xx_everywhere(server):
+    deep = "[" * 100_000  # json.loads raises RecursionError, which is not a ValueError
+    signed = {"X-Hirebot-Signature": "sha256=" + hmac.new(b"webhook-secret-for-tests", deep.encode(),
+                                                          hashlib.sha256).hexdigest()}
+    assert server.post(deep, signed=False)[0] == 400
+    assert server.post(deep)[0] == 400
+    assert server.post(deep, signed=False, path="/webhooks/greenhouse")[0] == 401
+    assert server.post(deep, signed=False, path="/webhooks/reqs", headers=signed)[0] == 400
+
+
 def test_http_fuzzing_left_no_crash_behind(server):
     assert_no_crash(server)
 
