@@ -18,6 +18,7 @@ from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Fact, ReqSignals
 
+MAX_DESCRIPTION = 50_000
 CORE_ROLES = ("ml_engineer", "applied_scientist", "research_engineer", "research_scientist")
 RESEARCH_ROLES = ("applied_scientist", "research_scientist")
 IC_LEVELS = ("intern", "junior", "mid", "senior", "staff", "principal", "distinguished")
@@ -49,7 +50,7 @@ class Req(BaseModel):
 
     id: str | None = None
     title: str = Field(min_length=1, max_length=300)
-    description: str = Field(min_length=1, max_length=50_000)
+    description: str = Field(min_length=1, max_length=MAX_DESCRIPTION)
     requirements: str | list[str] | None = None
     level: Level | None = None
     employer_tier: Tier | None = None
@@ -644,7 +645,7 @@ def analyse_text(kb: KnowledgeBase, text: str) -> ReqReport:
 
 def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     """A Req read from free text (a pasted JD); what the text does not say is left unset."""
-    body = LEAD_IN.sub("", text.strip()) or text.strip() or "(empty)"
+    body = (LEAD_IN.sub("", text.strip()) or text.strip() or "(empty)")[:MAX_DESCRIPTION]
     lines = [line for line in body.splitlines() if line.strip()]
     title = None
     if len(lines) > 1 and len(lines[0]) <= 80:
