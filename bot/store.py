@@ -24,10 +24,8 @@ class Store:
         self._create()
 
     def _create(self) -> None:
-        if "threads" not in self.db.table_names():
-            self.db["threads"].create({"id": str, "state": str, "updated": float}, pk="id")
-        if "events" not in self.db.table_names():
-            self.db["events"].create({"id": str, "seen": float}, pk="id")
+        self.db["threads"].create({"id": str, "state": str, "updated": float}, pk="id", if_not_exists=True)
+        self.db["events"].create({"id": str, "seen": float}, pk="id", if_not_exists=True)
 
     def load_thread(self, conversation: str) -> dict:
         """The saved state of a conversation ({} when new)."""
