@@ -4,12 +4,14 @@ import json
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine import Engine
+from bot.eval import evaluate, read_cases
 from bot.knowledge import load
 from bot.render.text import render
 from bot.store import Store
@@ -135,3 +137,11 @@ def test_cli_eval_on_dev_set_reports_and_exits_zero(tmp_path):
     data = json.loads(js.stdout)
     assert data["summary"]["passed"] == 2 and len(data["cases"]) == 2
     assert set(data["cases"][0]) == {"case", "answer"}
+
+
+def test_held_out_questions_pass_whole(engine):
+    """Questions written after the engine, phrased unlike its examples: intent, entities and the figures said."""
+    cases = read_cases(Path(__file__).parent / "fixtures" / "answers_heldout.jsonl")
+    outcome = evaluate(engine, cases)
+    failures = [(r["case"]["text"], r["problems"]) for r in outcome["cases"] if r["problems"]]
+    assert outcome["summary"]["pass_rate"] >= 0.95, failures
