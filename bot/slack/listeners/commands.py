@@ -11,10 +11,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.render import blocks
-from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
+from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, place
 
 COMMAND = "/hire"
-USAGE = "comp senior AS | ttf MLE | channels AS | loop AS | compare RE AS | diagnose | help | <any question>"
 VERBS = {  # verb -> the question it stands for ({} is the rest of the command)
     "comp": "What is the compensation for {}?",
     "pay": "What is the compensation for {}?",
@@ -75,7 +74,5 @@ def diagnose(hb: Hirebot, client: WebClient, respond: Respond, channel: str, use
         root = client.chat_postMessage(channel=user, text=intro)
         respond(response_type="ephemeral", **blocks.notice(
             "I'm not in this channel, so I started the walk-through in our DM. Invite me with /invite to use it here."))
-    channel = root["channel"]
-    thread_ts = None if is_dm(channel) else root["ts"]
-    conversation = f"{channel}:dm" if thread_ts is None else f"{channel}:{thread_ts}"
-    answer_in(hb, client, channel, thread_ts, conversation, START_DIAGNOSTIC, user)
+    conversation, thread_ts = place(root["channel"], root["ts"], None)
+    answer_in(hb, client, root["channel"], thread_ts, conversation, START_DIAGNOSTIC, user)
