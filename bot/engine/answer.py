@@ -11,7 +11,7 @@ from bot.engine import reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.ids import INTENTS, ROLES
+from bot.knowledge.ids import INTENTS, LEVELS, ROLES
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Fact
 
@@ -38,7 +38,6 @@ TOPICS = {
 }
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
-LADDER = ["intern", "junior", "mid", "senior", "staff", "principal", "distinguished", "manager"]
 SOURCES_WORDS = ("source", "data come", "data from", "how current", "how recent", "where do you get", "cite")
 
 
@@ -274,9 +273,10 @@ def _generic(ask: Ask) -> Answer:
     e = ask.entities
     topic = ask.intent
     title = f"{TOPICS.get(topic, topic)}: {ask.who()}"
-    facts = select(ask.kb, topic, e.roles, e.level, e.employer_tier, e.region)
     if topic == "career_ladder":
         facts = _ladder(ask)
+    else:
+        facts = select(ask.kb, topic, e.roles, e.level, e.employer_tier, e.region)
     lines: list[str] = []
     if topic in FIGURE_TAGS and e.roles:
         lines, figures = _figures(ask, topic)
@@ -299,8 +299,8 @@ def _generic(ask: Ask) -> Answer:
 def _ladder(ask: Ask) -> list[Fact]:
     rungs = select(ask.kb, "career_ladder", ask.entities.roles)
     level = ask.entities.level
-    if level in LADDER:
-        after = [f for f in rungs if f.level and LADDER.index(f.level) > LADDER.index(level)]
+    if level in LEVELS:
+        after = [f for f in rungs if f.level and LEVELS.index(f.level) > LEVELS.index(level)]
         rest = [f for f in rungs if f not in after]
         return after + rest
     return rungs

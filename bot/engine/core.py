@@ -4,11 +4,10 @@ import time
 from datetime import date
 
 from bot.engine import answer, diagnose, understand
+from bot.engine.clean import MAX_CHARS
 from bot.engine.types import Answer
 from bot.knowledge import KnowledgeBase
 from bot.store import Store
-
-MAX_CHARS = 4000
 
 
 class Engine:
