@@ -3,6 +3,7 @@ Slack's Web API (failing on demand), and the sender delivers the outbox from a r
 
 import hashlib
 import hmac
+import io
 import json
 import threading
 import time
@@ -17,7 +18,7 @@ from waitress.server import create_server
 from bot.alerts import AlertSender, alert_message
 from bot.engine.reqs import analyse, parse_req
 from bot.reqs_store import ReqStore
-from bot.slack.req_webhooks import ReqWebhooks, html_text
+from bot.slack.req_webhooks import MAX_BODY, ReqWebhooks, html_text, read_request
 from bot.store import Store
 
 SECRET, GH_SECRET = "hook-secret", "greenhouse-secret"
@@ -293,3 +294,13 @@ def test_an_alert_claimed_by_a_dead_process_is_sent_again_at_start(tmp_path, sla
     finally:
         sender.stop()
     assert len(slack.posts()) == 1 and reqs.alerts()[0]["status"] == "sent"
+
+
+def test_read_request_stops_one_byte_past_the_limit_whatever_content_length_says():
+    body = io.BytesIO(b"x" * (MAX_BODY + 100))
+    environ = {"PATH_INFO": "/webhooks/reqs", "CONTENT_LENGTH": str(10**12), "wsgi.input": body,
+               "HTTP_X_HIREBOT_SIGNATURE": "sha256=00"}
+    path, headers, read = read_request(environ)
+    assert (path, headers["X-HIREBOT-SIGNATURE"], len(read)) == ("/webhooks/reqs", "sha256=00", MAX_BODY + 1)
+    negative = {"CONTENT_LENGTH": "-1", "wsgi.input": io.BytesIO(b"{}")}
+    assert read_request(negative) == ("", {}, b"")

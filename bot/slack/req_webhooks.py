@@ -195,16 +195,21 @@ class ReqWebhooks:
             if not path.startswith("/webhooks/"):
                 return fallback(environ, start_response)
             if environ.get("REQUEST_METHOD") != "POST":
-                return _respond(start_response, 405, {"error": "POST only"})
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = 0
-            body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length else b""
-            headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
-            status, reply = self.handle(path, headers, body)
-            return _respond(start_response, status, reply)
+                return respond(start_response, 405, {"error": "POST only"})
+            status, reply = self.handle(*read_request(environ))
+            return respond(start_response, status, reply)
         return app
+
+
+def read_request(environ: dict) -> tuple[str, dict[str, str], bytes]:
+    """A WSGI request's path, headers and body (read up to one byte past MAX_BODY, so `handle` answers 413)."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length > 0 else b""
+    headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+    return environ.get("PATH_INFO", ""), headers, body
 
 
 def _user_id(user: object) -> str | None:
@@ -241,7 +246,8 @@ REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 
            405: "Method Not Allowed", 413: "Payload Too Large"}
 
 
-def _respond(start_response: Callable, status: int, body: dict) -> list[bytes]:
+def respond(start_response: Callable, status: int, body: dict) -> list[bytes]:
+    """Start a JSON response with `status` and return its body."""
     data = json.dumps(body).encode()
     start_response(f"{status} {REASONS.get(status, 'Error')}",
                    [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])

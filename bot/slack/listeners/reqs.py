@@ -42,7 +42,7 @@ from bot.reqs_store import ReqStore, Saved
 from bot.settings import Settings
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
 from bot.slack.listeners import commands, home
-from bot.slack.req_webhooks import ReqWebhooks, _respond
+from bot.slack.req_webhooks import ReqWebhooks, read_request, respond
 from bot.store import Store
 
 log = logging.getLogger("hirebot.reqs")
@@ -118,15 +118,10 @@ def routes(settings: Settings) -> dict[tuple[str, str], Callable]:
     """`hirebot serve`'s extra routes: POST /webhooks/reqs and /webhooks/greenhouse (see bot/slack/server.py)."""
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
         desk = desk_for(settings)
-        try:
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length else b""
-        headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
+        request = read_request(environ)
         with desk.lock:
-            status, reply = desk.hooks.handle(environ.get("PATH_INFO", ""), headers, body)
-        return _respond(start_response, status, reply)
+            status, reply = desk.hooks.handle(*request)
+        return respond(start_response, status, reply)
 
     return {("POST", "/webhooks/reqs"): app, ("POST", "/webhooks/greenhouse"): app}
 
