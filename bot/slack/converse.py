@@ -98,7 +98,13 @@ class Hirebot:
 
 
 def thread_id(channel: str, thread_ts: str) -> str:
+    """The conversation of a thread."""
     return f"{channel}:{thread_ts}"
+
+
+def lookup_id(channel: str, user: str) -> str:
+    """The conversation of a user's ephemeral `/hire` look-ups in a channel."""
+    return f"{channel}:cmd:{user}"
 
 
 def is_dm(channel: str) -> bool:

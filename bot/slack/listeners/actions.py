@@ -7,7 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.render import blocks
-from bot.slack.converse import answer_in, answer_in_dm, place
+from bot.slack.converse import answer_in, answer_in_dm, lookup_id, place
 
 
 def register(app: App) -> None:
@@ -28,7 +28,7 @@ def on_pick(ack: Ack, body: dict, action: dict, context: BoltContext, client: We
         return
     channel = container["channel_id"]
     if container.get("is_ephemeral"):  # a /hire look-up: stay ephemeral, in the same conversation
-        answer = hb.ask(f"{channel}:cmd:{user}", text, user)
+        answer = hb.ask(lookup_id(channel, user), text, user)
         respond(response_type="ephemeral", replace_original=False, **hb.message(answer, text, share=True))
         return
     message = body.get("message", {})

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.render import blocks
-from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, place
+from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, lookup_id, place
 
 COMMAND = "/hire"
 VERBS = {  # verb -> the question it stands for ({} is the rest of the command)
@@ -58,8 +58,7 @@ def on_hire(ack: Ack, command: dict, context: BoltContext, client: WebClient, re
         diagnose(hb, client, respond, command["channel_id"], command["user_id"])
     else:
         ask = question(text)
-        conversation = f"{command['channel_id']}:cmd:{command['user_id']}"
-        answer = hb.ask(conversation, ask, command["user_id"])
+        answer = hb.ask(lookup_id(command["channel_id"], command["user_id"]), ask, command["user_id"])
         respond(response_type="ephemeral", **hb.message(answer, ask, share=True))
 
 
