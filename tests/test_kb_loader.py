@@ -27,6 +27,12 @@ def test_real_knowledge_base_loads():
     assert len(kb.intents) == 16
 
 
+def test_role_name_is_the_profile_name_or_the_id_spelled_out():
+    kb = load(REAL)
+    assert kb.role_name("applied_scientist") == kb.roles["applied_scientist"].name
+    assert kb.role_name("no_such_role") == "no such role"
+
+
 def _problems(root: Path) -> list[str]:
     with pytest.raises(KnowledgeBaseError) as err:
         load(root)

@@ -38,6 +38,8 @@ TOPICS = {
 }
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
+TIER_NAMES = {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
+              "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}
 SOURCES_WORDS = ("source", "data come", "data from", "how current", "how recent", "where do you get", "cite")
 
 
@@ -146,12 +148,9 @@ class Ask:
     def cite(self, facts: list[Fact]) -> list[Cited]:
         return [cite(self.kb, f, self.today) for f in facts]
 
-    def name(self, role: str) -> str:
-        return self.kb.roles[role].name if role in self.kb.roles else role.replace("_", " ")
-
     def who(self) -> str:
         """'senior applied scientist' etc., for titles."""
-        roles = " vs ".join(self.name(r) for r in self.entities.roles) or "ML roles"
+        roles = " vs ".join(self.kb.role_name(r) for r in self.entities.roles) or "ML roles"
         return f"{self.entities.level} {roles}" if self.entities.level else roles
 
     def caveats(self, facts: list[Fact]) -> list[Fact]:
@@ -180,10 +179,11 @@ def add_stale_note(reply: Answer) -> None:
 
 def _role_choices(ask: Ask, roles: list[str] | None = None) -> list[Choice]:
     roles = roles or [r.id for r in ask.kb.roles.values() if r.core]
-    return [Choice(label=_cap(ask.kb.roles[r].name), value=choice_value(ask.intent, [r])) for r in roles]
+    return [Choice(label=cap(ask.kb.roles[r].name), value=choice_value(ask.intent, [r])) for r in roles]
 
 
-def _cap(text: str) -> str:
+def cap(text: str) -> str:
+    """`text` with its first letter upper-cased (the rest kept: "MLE", "Series C+")."""
     return text[:1].upper() + text[1:]
 
 
@@ -245,27 +245,22 @@ def _figures_for(ask: Ask, topic: str, role: str) -> tuple[list[Fact], str | Non
     relaxed = found + [f for f in _own(select(kb, topic, [role], tags=tags), role) if f not in found]
     noun = NOUNS[topic]
     if relaxed:
-        asked = " ".join(x for x in (e.level, _tier_name(e.employer_tier)) if x)
+        asked = " ".join(x for x in (e.level, TIER_NAMES.get(e.employer_tier or "", "")) if x)
         return relaxed, (
-            f"The sources have no {noun} figure for {asked} {ask.name(role)}s; the nearest they give are below, "
+            f"The sources have no {noun} figure for {asked} {kb.role_name(role)}s; the nearest they give are below, "
             "each labelled with the population it describes."
         )
     nearest = kb.roles[role].nearest if role in kb.roles else []
     fallback = [f for r in nearest for f in _own(select(kb, topic, [r], e.level, tags=tags), r)[:2]]
-    gap = f"The sources give no {noun} figure for {ask.name(role)}s."
+    gap = f"The sources give no {noun} figure for {kb.role_name(role)}s."
     if fallback:
-        names = " and ".join(dict.fromkeys(ask.name(r) + "s" for f in fallback for r in f.roles if r in nearest))
-        gap += f" The nearest figures they have are for {names}, below; they are not {ask.name(role)} figures."
+        names = " and ".join(dict.fromkeys(kb.role_name(r) + "s" for f in fallback for r in f.roles if r in nearest))
+        gap += f" The nearest figures they have are for {names}, below; they are not {kb.role_name(role)} figures."
     return fallback, gap
 
 
 def _own(facts: list[Fact], role: str) -> list[Fact]:
     return [f for f in facts if role in f.roles]
-
-
-def _tier_name(tier: str | None) -> str:
-    return {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
-            "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}.get(tier or "", "")
 
 
 def _generic(ask: Ask) -> Answer:
@@ -284,7 +279,7 @@ def _generic(ask: Ask) -> Answer:
     elif e.roles:
         specific = [f for f in facts if set(f.roles) & set(e.roles)]
         if not specific:
-            names = " or ".join(ask.name(r) + "s" for r in e.roles)
+            names = " or ".join(ask.kb.role_name(r) + "s" for r in e.roles)
             lines.append(f"The sources say nothing specific to {names} on this; here is what they say in general.")
             facts = [f for f in facts if not f.roles] or select(ask.kb, topic)
         else:
@@ -316,7 +311,7 @@ def _compare(ask: Ask) -> Answer:
             title="Compare which roles?",
             lines=["Name two, for example ML engineer vs applied scientist."],
             choices=[
-                Choice(label=f"{_cap(kb.roles[a].name)} vs {kb.roles[b].name}", value=choice_value(ask.intent, [a, b]))
+                Choice(label=f"{cap(kb.roles[a].name)} vs {kb.roles[b].name}", value=choice_value(ask.intent, [a, b]))
                 for a, b in PAIRS
             ],
         )
@@ -326,7 +321,7 @@ def _compare(ask: Ask) -> Answer:
         ask.entities = ask.entities.model_copy(update={"roles": roles})
     both = [f for f in ask.kb.topic("compare_roles") if set(roles[:2]) <= set(f.roles)]
     either = [f for f in ask.kb.topic("compare_roles") if set(f.roles) & set(roles) and f not in both]
-    lines = [f"{_cap(kb.roles[r].name)}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
+    lines = [f"{cap(kb.roles[r].name)}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
     facts = (both or either)[:MAX_FACTS]
     for role in roles[:2]:
         for topic in ("compensation", "time_to_fill"):
@@ -353,7 +348,7 @@ def _define(ask: Ask) -> Answer:
         )
     return Answer(
         intent=ask.intent,
-        title=_cap(term.term),
+        title=cap(term.term),
         facts=[Cited(text=term.definition, source=term.source, as_of=ask.kb.sources[term.source].as_of)],
     )
 

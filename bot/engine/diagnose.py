@@ -16,7 +16,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from bot.engine.answer import add_stale_note, cite
+from bot.engine.answer import TIER_NAMES, add_stale_note, cap, cite
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -44,8 +44,6 @@ PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None:
     ("credentials", "credential guidance", None, 3),
 )
 REQ_TOPICS = ("compensation", "time_to_fill", "credentials")
-TIER_NAMES = {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
-              "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}
 
 
 def wants(state: dict | None, heard: Understanding) -> bool:
@@ -165,10 +163,6 @@ def _article(name: str) -> str:
     first = name.split()[0] if name else ""
     vowel = first[:1].lower() in "aeiou" if not first.isupper() else first[:1] in "AEFHILMNORSX"
     return f"an {name}" if vowel else f"a {name}"
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 class Walk:
@@ -419,7 +413,7 @@ class Walk:
         open_ = [q for q in self.diag.questions if answers.get(q.id) == NOT_SURE and self.applies(q, answers)]
         confidence = self.confidence(totals[role] - totals[runner], len(open_))
         rec = next(r for r in self.diag.recommendations if r.role == role)
-        name, other = self.name(role), self.name(runner)
+        name, other = self.kb.role_name(role), self.kb.role_name(runner)
         tier = self.tier(state)
         lines = [*lines, rec.reason, self.sureness(confidence, other), "Why, from your answers:"]
         for q in self.diag.questions:
@@ -428,7 +422,8 @@ class Walk:
                 continue
             c = self.choice(q.id, picked)
             toward = [r for r in c.scores if c.scores[r] == max(c.scores.values())]
-            aside = f" That one points toward {' and '.join(map(self.name, toward))}." if role not in c.scores else ""
+            toward_names = " and ".join(map(self.kb.role_name, toward))
+            aside = f" That one points toward {toward_names}." if role not in c.scores else ""
             said = "from your message" if q.id in state["given"] else "you said"
             lines.append(f'- {q.short}: {said} "{c.label}"; {c.reason}{aside}')
         if not any(answers.get(q.id) not in (None, NOT_SURE) for q in self.diag.questions):
@@ -469,9 +464,6 @@ class Walk:
             return f"How sure: leaning this way; {runner} is the runner-up and worth a look."
         return f"How sure: not very; {runner} is close behind, so settle what is left open before sourcing."
 
-    def name(self, role: str) -> str:
-        return self.kb.roles[role].name if role in self.kb.roles else role.replace("_", " ")
-
     def tier(self, state: dict) -> str | None:
         """The employer tier: from the tier answer (its first tier id), else as the person named it."""
         for q in self.diag.questions:
@@ -503,7 +495,7 @@ class Walk:
             facts, gap = self.topic_facts(topic, tags, role, level, tier)
             cited += [cite(self.kb, f, self.today) for f in facts[:1 if gap else count]]  # stand-ins: the nearest
             if gap:
-                gaps.append(gap.format(topic=called, role=self.name(role)))
+                gaps.append(gap.format(topic=called, role=self.kb.role_name(role)))
         return cited, gaps
 
     def topic_facts(
@@ -526,7 +518,7 @@ class Walk:
             found = own(other, level)
             if found:
                 return found, (f"The sources give no {{topic}} for {{role}}s; the nearest they have are for "
-                               f"{self.name(other)}s, below. They do not describe {{role}}s.")
+                               f"{self.kb.role_name(other)}s, below. They do not describe {{role}}s.")
         return [], "The sources give no {topic} for {role}s."
 
     def req_draft(self, state: dict) -> Answer:
@@ -534,7 +526,7 @@ class Walk:
         role = state["result"]["role"]
         rec = next(r for r in self.diag.recommendations if r.role == role)
         level = state.get("level")
-        title = _cap(f"{level} {self.name(role)}" if level else self.name(role))
+        title = cap(f"{level} {self.kb.role_name(role)}" if level else self.kb.role_name(role))
         tier = self.tier(state)
         lines = [f"Title: {title}", f"The work: {rec.work}"]
         if tier:

@@ -51,6 +51,10 @@ class KnowledgeBase:
         """The facts that answer one intent, in file order."""
         return [f for f in self.facts.values() if f.topic == intent]
 
+    def role_name(self, role: str) -> str:
+        """How the bot names a role ("applied scientist"); an id without a profile, spelled out."""
+        return self.roles[role].name if role in self.roles else role.replace("_", " ")
+
     def as_of(self, fact: Fact) -> str:
         """The fact's as-of date, or its source's."""
         return fact.as_of or self.sources[fact.source].as_of
