@@ -5,10 +5,12 @@ import json
 import signal
 import sys
 import uuid
+from functools import partial
 from pathlib import Path
 
 from bot import reqs_cli
 from bot.engine import Engine
+from bot.engine.reqs import check_case
 from bot.eval import answer_json, evaluate, read_cases, report
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
 from bot.render.text import render
@@ -34,6 +36,7 @@ def build_engine(settings: Settings, db: str | Path | None = None) -> Engine:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """`hirebot chat`: a conversation on stdin/stdout; a typed number picks that numbered choice."""
     engine = build_engine(settings)
     conversation = f"terminal:{uuid.uuid4().hex}"
     print("hirebot: ask me about hiring ML roles (type 'quit' to leave).")
@@ -56,7 +59,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    engine = Engine(load_kb(settings), Store(":memory:"))
+    """`hirebot ask`: one answer (after any `--context` messages), as text or `--json`."""
+    engine = build_engine(settings, ":memory:")
     conversation = f"ask:{uuid.uuid4().hex}"
     for earlier in args.context:
         engine.ask(conversation, earlier)
@@ -66,13 +70,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """`hirebot eval FILE`: score the engine on question and req cases; exit 2 on an unreadable file."""
     kb = load_kb(settings)
     try:
         cases = read_cases(Path(args.file))
     except (OSError, ValueError) as err:
         print(f"hirebot eval: {err}", file=sys.stderr)
         return 2
-    outcome = evaluate(Engine(kb, Store(":memory:")), cases, _req_checker(kb))
+    outcome = evaluate(Engine(kb, Store(":memory:")), cases, partial(check_case, kb))
     if args.json:
         cases_out = [{"case": r["case"], "answer": r["answer"]} for r in outcome["cases"]]
         print(json.dumps({"summary": outcome["summary"], "cases": cases_out}, ensure_ascii=False))
@@ -81,15 +86,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _req_checker(kb: KnowledgeBase):
-    try:
-        from bot.engine.reqs import check_case
-    except ImportError:
-        return None
-    return lambda req: check_case(kb, req)
-
-
 def cmd_kb_check(args: argparse.Namespace, settings: Settings) -> int:
+    """`hirebot kb check [DIR]`: every problem as `file:line: field: problem` (exit 1), or a one-line count."""
     try:
         kb = load(args.dir or settings.kb)
     except KnowledgeBaseError as err:
