@@ -15,15 +15,16 @@ SALT_TABLE = "gaps_salt"
 
 
 def ensure(store: Store) -> None:
-    """Create the tables (at start-up, not in the middle of a request)."""
-    if TABLE not in store.db.table_names():
-        store.db[TABLE].create(
-            {"id": int, "text": str, "intent": str, "confidence": float, "reason": str, "user_hash": str,
-             "at": float},
-            pk="id",
-        )
-    if SALT_TABLE not in store.db.table_names():
-        store.db[SALT_TABLE].insert({"id": 1, "salt": secrets.token_hex(16)}, pk="id")
+    """Create the tables and the salt (at start-up, not in the middle of a request); race-free, as another
+    process may be creating them at the same moment: the first salt written is the one kept."""
+    if {TABLE, SALT_TABLE} <= set(store.db.table_names()):
+        return
+    store.db[TABLE].create(
+        {"id": int, "text": str, "intent": str, "confidence": float, "reason": str, "user_hash": str, "at": float},
+        pk="id", if_not_exists=True,
+    )
+    store.db[SALT_TABLE].create({"id": int, "salt": str}, pk="id", if_not_exists=True)
+    store.db.execute(f"insert or ignore into {SALT_TABLE} (id, salt) values (1, ?)", [secrets.token_hex(16)])
 
 
 def user_hash(store: Store, user: str | None) -> str | None:

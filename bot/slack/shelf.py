@@ -14,10 +14,11 @@ KEEP_SECONDS = 90 * 24 * 3600
 
 
 def ensure(store: Store) -> None:
-    """Create the table (at start-up, not in the middle of a request)."""
+    """Create the table (at start-up, not in the middle of a request); IF NOT EXISTS, as another process may
+    be creating it at the same moment."""
     if TABLE not in store.db.table_names():
-        store.db[TABLE].create({"id": str, "question": str, "answer": str, "at": float}, pk="id")
-        store.db[TABLE].create_index(["at"])
+        store.db[TABLE].create({"id": str, "question": str, "answer": str, "at": float}, pk="id", if_not_exists=True)
+        store.db[TABLE].create_index(["at"], if_not_exists=True)
 
 
 def park(store: Store, answer: Answer, question: str) -> str:

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bot import gaps
+from bot.slack import shelf
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,3 +35,13 @@ def test_gaps_on_a_missing_database_says_so_and_creates_nothing(tmp_path):
                           timeout=30)
     assert done.returncode == 0 and "No knowledge gaps" in done.stdout
     assert not (tmp_path / "none.db").exists()
+
+
+def test_two_processes_creating_the_tables_at_once_both_start_and_share_one_salt(tmp_path, monkeypatch):
+    first, late = Store(tmp_path / "hirebot.db"), Store(tmp_path / "hirebot.db")
+    monkeypatch.setattr(late.db, "table_names", lambda: [])  # it looked before the first one created them
+    for store in (first, late):
+        gaps.ensure(store)
+        shelf.ensure(store)
+    assert gaps.user_hash(first, "U1") == gaps.user_hash(late, "U1")
+    assert [r["n"] for r in first.db.query(f"select count(*) as n from {gaps.SALT_TABLE}")] == [1]
