@@ -71,18 +71,26 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
 
 
 class Redact(logging.Filter):
-    """Replaces the given secrets in every log record (belt and braces: slack_sdk already redacts tokens)."""
+    """Replaces the given secrets in every log record, its traceback included (belt and braces: slack_sdk
+    already redacts tokens)."""
 
     def __init__(self, secrets: list[str]):
         super().__init__()
         self.secrets = [s for s in secrets if s]
 
+    def _hide(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "[redacted]")
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(s in message for s in self.secrets):
-            for secret in self.secrets:
-                message = message.replace(secret, "[redacted]")
-            record.msg, record.args = message, None
+            record.msg, record.args = self._hide(message), None
+        if record.exc_info and not record.exc_text:  # the formatter uses exc_text when it is set
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self._hide(record.exc_text)
         return True
 
 

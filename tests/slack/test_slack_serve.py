@@ -81,3 +81,27 @@ def test_fifty_concurrent_deliveries_are_acked_in_time_and_all_answered(served, 
     logged = stop()
     assert "serving http://127.0.0.1" in logged
     assert BOT_TOKEN not in logged and SECRET not in logged
+
+
+def test_secrets_are_redacted_from_log_messages_and_tracebacks():
+    import io
+    import logging
+
+    from bot.slack.app import Redact
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(Redact([BOT_TOKEN, SECRET, ""]))
+    log = logging.getLogger("hirebot.test_redact")
+    log.addHandler(handler)
+    try:
+        log.warning("token %s", BOT_TOKEN)
+        try:
+            raise ValueError(f"refused {SECRET}")
+        except ValueError:
+            log.exception("call failed")
+    finally:
+        log.removeHandler(handler)
+    logged = out.getvalue()
+    assert BOT_TOKEN not in logged and SECRET not in logged
+    assert logged.count("[redacted]") == 2 and "ValueError: refused [redacted]" in logged
