@@ -243,7 +243,7 @@ def _result(saved: Saved, reqs: ReqStore) -> dict:
 
 
 REASONS = {200: "OK", 202: "Accepted", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
-           405: "Method Not Allowed", 413: "Payload Too Large"}
+           405: "Method Not Allowed", 413: "Payload Too Large", 503: "Service Unavailable"}
 
 
 def respond(start_response: Callable, status: int, body: dict) -> list[bytes]:

@@ -3,6 +3,7 @@ Web API stand-in recording what reaches Slack (alerts, ephemeral analyses, modal
 
 import hashlib
 import hmac
+import io
 import json
 import sys
 import threading
@@ -186,6 +187,14 @@ def test_bad_signature_is_401_and_nothing_is_stored(app, standin):
 def test_our_webhook_malformed_is_400_with_the_reason(app):
     status, reply = app.hook("/webhooks/reqs", {"title": "ML Engineer"})
     assert status == 400 and reply["error"] == "description: is required"
+
+
+def test_webhook_routes_without_the_slack_app_answer_503_and_open_nothing(standin, tmp_path):
+    db = tmp_path / "none.db"
+    answered: list[str] = []
+    environ = {"PATH_INFO": "/webhooks/reqs", "CONTENT_LENGTH": "2", "wsgi.input": io.BytesIO(b"{}")}
+    body = routes(settings(standin, db))[("POST", "/webhooks/reqs")](environ, lambda s, h: answered.append(s))
+    assert answered == ["503 Service Unavailable"] and b"not running" in b"".join(body) and not db.exists()
 
 
 def test_web_api_failing_500_then_429_delivers_exactly_once(app, standin):

@@ -35,7 +35,7 @@ from slack_sdk.models.blocks import (
 
 from bot.alerts import ACTION_ACK, ACTION_DIAGNOSTIC, ACTION_INTENDED, ACTION_TRACKER, AlertSender, alert_message
 from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
-from bot.knowledge import KnowledgeBase, load
+from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
 from bot.render import blocks
 from bot.reqs_store import ReqStore, Saved
@@ -43,7 +43,6 @@ from bot.settings import Settings
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
 from bot.slack.listeners import commands, home
 from bot.slack.req_webhooks import ReqWebhooks, read_request, respond
-from bot.store import Store
 
 log = logging.getLogger("hirebot.reqs")
 
@@ -75,6 +74,7 @@ class Desk:
         return saved, report
 
     def stop(self) -> None:
+        """Stop the alert sender's thread."""
         self.sender.stop()
 
 
@@ -82,26 +82,22 @@ _DESKS: dict[str, Desk] = {}
 _DESKS_LOCK = threading.Lock()
 
 
-def desk_for(settings: Settings, hirebot: Hirebot | None = None, client: WebClient | None = None) -> Desk:
+def desk_for(settings: Settings, hirebot: Hirebot, client: WebClient) -> Desk:
     """The process's Desk for HIREBOT_DB (made, and its sender started, on first use).
 
-    With `hirebot`, the Desk shares its store connection and lock: one SQLite connection per process, used
+    It shares the app's knowledge base, store connection and lock: one SQLite connection per process, used
     by one thread at a time (a second connection writing between another's read and write makes SQLite
     refuse the write)."""
     key = str(settings.db)
     with _DESKS_LOCK:
         if key not in _DESKS:
-            if client is None:
-                from bot.slack.app import web_client  # here: bot.slack.app imports this module
-                client = web_client(settings)
-            kb = hirebot.engine.kb if hirebot else load(settings.kb)
-            store, lock = (hirebot.store, hirebot.lock) if hirebot else (Store(settings.db), threading.Lock())
-            reqs = ReqStore(store)
-            sender = AlertSender(reqs, client, settings.alert_channel, db_lock=lock)
+            reqs = ReqStore(hirebot.store)
+            sender = AlertSender(reqs, client, settings.alert_channel, db_lock=hirebot.lock)
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             gh = settings.greenhouse_webhook_secret
-            hooks = ReqWebhooks(kb, reqs, secret, gh.get_secret_value() if gh else None, lambda _: sender.wake())
-            _DESKS[key] = Desk(kb, reqs, sender, hooks, lock)
+            hooks = ReqWebhooks(hirebot.engine.kb, reqs, secret, gh.get_secret_value() if gh else None,
+                                lambda _: sender.wake())
+            _DESKS[key] = Desk(hirebot.engine.kb, reqs, sender, hooks, hirebot.lock)
             sender.start()
         return _DESKS[key]
 
@@ -115,9 +111,12 @@ def close_desk(settings: Settings) -> None:
 
 
 def routes(settings: Settings) -> dict[tuple[str, str], Callable]:
-    """`hirebot serve`'s extra routes: POST /webhooks/reqs and /webhooks/greenhouse (see bot/slack/server.py)."""
+    """`hirebot serve`'s extra routes: POST /webhooks/reqs and /webhooks/greenhouse (see bot/slack/server.py),
+    served by the Desk that `register` made for the Slack app."""
     def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
-        desk = desk_for(settings)
+        desk = _DESKS.get(str(settings.db))
+        if desk is None:
+            return respond(start_response, 503, {"error": "the Slack app is not running"})
         request = read_request(environ)
         with desk.lock:
             status, reply = desk.hooks.handle(*request)
