@@ -3,7 +3,7 @@
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bot.engine import Answer, Engine
@@ -21,7 +21,7 @@ def answer_json(answer: Answer) -> dict:
     }
 
 
-def ask(engine: Engine, text: str, context: list[str] = ()) -> dict:
+def ask(engine: Engine, text: str, context: Sequence[str] = ()) -> dict:
     """Ask `text` after `context` in a new conversation; the last answer as `ask --json` prints it."""
     conversation = f"eval:{uuid.uuid4().hex}"
     for earlier in context:

@@ -146,6 +146,7 @@ class Ask:
         )
 
     def cite(self, facts: list[Fact]) -> list[Cited]:
+        """The facts as said, each with its source, population and as-of date."""
         return [cite(self.kb, f, self.today) for f in facts]
 
     def who(self) -> str:
@@ -154,6 +155,7 @@ class Ask:
         return f"{self.entities.level} {roles}" if self.entities.level else roles
 
     def caveats(self, facts: list[Fact]) -> list[Fact]:
+        """The facts that `facts` name as their caveats and that are not among them already."""
         said = {f.id for f in facts}
         refs = dict.fromkeys(ref for f in facts for ref in f.caveats if ref not in said)
         return [self.kb.facts[ref] for ref in refs]

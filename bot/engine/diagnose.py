@@ -265,10 +265,12 @@ class Walk:
     # -- moves -----------------------------------------------------------------------------------------
 
     def answer(self, state: dict, q: DiagnosticQuestion, choice: str) -> tuple[dict, Answer]:
+        """Record `choice` for `q` and move on."""
         state = {**state, "answers": {**state["answers"], q.id: choice}, "asked": [*state["asked"], q.id]}
         return self.advance(state, [])
 
     def back(self, state: dict) -> tuple[dict, Answer]:
+        """Forget the last answer given here and ask its question again."""
         previous = state["asked"][-1]
         answers = {k: v for k, v in state["answers"].items() if k != previous}
         state = {**state, "status": "active", "current": previous, "asked": state["asked"][:-1],
@@ -284,6 +286,7 @@ class Walk:
         return state, self.ask(state, following, lines, why=True, first=first)
 
     def next_question(self, answers: dict[str, str]) -> DiagnosticQuestion | None:
+        """The first question not yet answered whose `ask_if` holds, or None."""
         for q in self.diag.questions:
             if q.id not in answers and self.applies(q, answers):
                 return q
@@ -291,6 +294,7 @@ class Walk:
 
     @staticmethod
     def applies(q: DiagnosticQuestion, answers: dict[str, str]) -> bool:
+        """Whether the answers so far ask `q` (its `ask_if` holds)."""
         return all(answers.get(ref) in allowed for ref, allowed in q.ask_if.items())
 
     def code(self, state: dict, q: DiagnosticQuestion) -> tuple[dict, Answer]:
@@ -364,6 +368,7 @@ class Walk:
         return reply
 
     def cancelled(self) -> Answer:
+        """What is said when the walk-through is cancelled."""
         return Answer(
             intent="choose_role", title="Walk-through cancelled",
             lines=["Nothing more to answer. Ask me anything, or say \"MLE or applied scientist?\" to start again."],
@@ -373,10 +378,12 @@ class Walk:
     # -- what is said ----------------------------------------------------------------------------------
 
     def choice(self, question: str, choice: str) -> DiagnosticChoice:
+        """A question's choice by id."""
         return next(c for c in self.questions[question].choices if c.id == choice)
 
     def ask(self, state: dict, q: DiagnosticQuestion, lines: list[str], why: bool = False,
             first: bool = False) -> Answer:
+        """Ask `q` after `lines` (and its `why`, with `why`), with its choices, Not sure, Back and Cancel."""
         choices = [Choice(label=c.label, value=f"{CODE}{q.id}/{c.id}") for c in q.choices]
         choices.append(Choice(label="Not sure", value=f"{CODE}{q.id}/{NOT_SURE}"))
         if state["asked"]:
@@ -458,6 +465,7 @@ class Walk:
 
     @staticmethod
     def sureness(confidence: float, runner: str) -> str:
+        """How sure the recommendation is, in words, naming the runner-up."""
         if confidence >= 0.8:
             return f"How sure: fairly sure; the runner-up, {runner}, is well behind."
         if confidence >= 0.55:

@@ -55,11 +55,13 @@ class Reading:
     spans: list[Span]
 
     def entities(self) -> Entities:
+        """Every role named (in order) and the first level, tier and region."""
         roles = list(dict.fromkeys(s.value for s in self.spans if s.kind == "role"))
         first = {k: next((s.value for s in self.spans if s.kind == k), None) for k in ("level", "tier", "region")}
         return Entities(roles=roles, level=first["level"], employer_tier=first["tier"], region=first["region"])
 
     def term(self) -> str | None:
+        """The first glossary term named, or None."""
         return next((s.value for s in self.spans if s.kind == "term"), None)
 
     def masked(self, singular: bool = True) -> list[str]:

@@ -14,6 +14,8 @@ AS_OF = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 class Strict(BaseModel):
+    """A knowledge-base record: unknown keys are errors, and records are immutable once loaded."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
