@@ -67,11 +67,15 @@ class Hirebot:
                 log.exception("the engine failed on a message in %s", conversation)
                 return ERROR
             if answer.intent == "out_of_scope":
-                try:
-                    gaps.record(self.store, text, answer.intent, answer.confidence, "out_of_scope", user)
-                except sqlite3.Error:
-                    log.exception("could not log a knowledge gap")
+                self._log_gap(text, answer, "out_of_scope", user)
             return answer
+
+    def _log_gap(self, question: str, answer: Answer, reason: str, user: str | None) -> None:
+        """Log a knowledge gap (under the lock); a store that cannot write is logged, not raised."""
+        try:
+            gaps.record(self.store, question, answer.intent, answer.confidence, reason, user)
+        except sqlite3.Error:
+            log.exception("could not log a knowledge gap")
 
     def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
         """The answer as a Slack message; kept in the shelf so that its buttons can find it again."""
@@ -86,15 +90,17 @@ class Hirebot:
         return blocks.message(answer, buttons)
 
     def fetch(self, key: str) -> tuple[Answer, str] | None:
+        """The answer and question kept under a button's `key`, or None (unknown or expired)."""
         with self.lock:
             return shelf.fetch(self.store, key)
 
     def not_helpful(self, key: str, user: str | None) -> None:
+        """Log the answer kept under `key` as a "Not helpful" gap (nothing if it has expired)."""
         kept = self.fetch(key)
         if kept:
             answer, question = kept
             with self.lock:
-                gaps.record(self.store, question, answer.intent, answer.confidence, "not_helpful", user)
+                self._log_gap(question, answer, "not_helpful", user)
 
 
 def thread_id(channel: str, thread_ts: str) -> str:

@@ -1,12 +1,15 @@
 """The knowledge-gap log and `hirebot gaps`."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from bot import gaps
+from bot.engine import Engine
 from bot.slack import shelf
+from bot.slack.converse import Hirebot
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,3 +48,17 @@ def test_two_processes_creating_the_tables_at_once_both_start_and_share_one_salt
         shelf.ensure(store)
     assert gaps.user_hash(first, "U1") == gaps.user_hash(late, "U1")
     assert [r["n"] for r in first.db.query(f"select count(*) as n from {gaps.SALT_TABLE}")] == [1]
+
+
+def test_not_helpful_on_a_store_that_cannot_write_is_logged_not_raised(tmp_path, kb, monkeypatch, caplog):
+    store = Store(tmp_path / "hirebot.db")
+    hb = Hirebot(engine=Engine(kb, store), store=store)
+    answer = hb.ask("C0:1", "comp for senior AS?", "U1")
+    key = shelf.park(store, answer, "comp for senior AS?")
+
+    def full_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(gaps, "record", full_disk)
+    hb.not_helpful(key, "U1")
+    assert "could not log a knowledge gap" in caplog.text
