@@ -262,6 +262,7 @@ class WorkReading:
     """What the req's text implies: scores per role and family, and the hits behind them."""
 
     segments: list[str]
+    first_requirement: int  # segments from this index on come from the requirements
     hits: list[_Hit]
     role_scores: dict[str, float]
     family_scores: dict[str, float]
@@ -336,7 +337,7 @@ def read_work(kb: KnowledgeBase, description: str, requirements: list[str]) -> W
     for h in hits:
         role_scores[h.role] = role_scores.get(h.role, 0) + h.weight
         family_scores[h.family] = family_scores.get(h.family, 0) + h.weight
-    return WorkReading(segments, hits, role_scores, family_scores)
+    return WorkReading(segments, first_requirement, hits, role_scores, family_scores)
 
 
 # ---------------------------------------------------------------------------------------------- analysis
@@ -557,13 +558,12 @@ HARD = re.compile(r"requir|must|mandatory|need", re.I)
 def _phd_quotes(req: Req, reading: WorkReading) -> list[str]:
     if req.requires_phd is False:
         return []
-    first_requirement = len(_segments(req.description))
     quotes = []
     for i, segment in enumerate(reading.segments):
         m = PHD.search(segment)
         if not m or SOFT.search(segment) or NEGATION.search(segment[: m.start()].lower()):
             continue
-        if i >= first_requirement or HARD.search(segment):
+        if i >= reading.first_requirement or HARD.search(segment):
             quotes.append(_trim(segment))
     if req.requires_phd and not quotes:
         quotes.append("requires_phd: true")
