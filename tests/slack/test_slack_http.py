@@ -7,6 +7,15 @@ import slackbodies as sb
 from standin import BOT_USER, button, buttons, text_of
 
 
+def after_a_barrier(slack_app, standin, answered: int) -> list:
+    """Every chat.postMessage once a DM sent now (the barrier, after `answered` replies) is answered, and a
+    moment more: events sent before it and wrongly answered would show up by then."""
+    slack_app.event(sb.message("ttf MLE?", channel="D0ALICE", channel_type="im"))
+    standin.wait("chat.postMessage", answered + 1)
+    time.sleep(0.2)
+    return standin.of("chat.postMessage")
+
+
 def test_url_verification_answers_the_challenge(slack_app):
     status, body = slack_app.post(sb.url_verification("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"))
     assert status == 200
@@ -73,10 +82,7 @@ def test_long_answer_is_collapsed_behind_more_which_expands_it(slack_app, standi
 def test_channel_message_in_a_thread_hirebot_is_not_part_of_is_ignored(slack_app, standin):
     slack_app.event(sb.message("what about MLE?", thread_ts=sb.new_ts()))
     slack_app.event(sb.message("plain chatter at the top level"))
-    slack_app.event(sb.message("ttf MLE?", channel="D0ALICE", channel_type="im"))  # a barrier: answered
-    standin.wait("chat.postMessage")
-    time.sleep(0.2)
-    assert [c.params["channel"] for c in standin.of("chat.postMessage")] == ["D0ALICE"]
+    assert [c.params["channel"] for c in after_a_barrier(slack_app, standin, 0)] == ["D0ALICE"]
 
 
 def test_own_and_other_bots_messages_edits_and_deletions_are_ignored(slack_app, standin):
@@ -89,10 +95,7 @@ def test_own_and_other_bots_messages_edits_and_deletions_are_ignored(slack_app, 
     slack_app.event(sb.message("", thread_ts=root["ts"], subtype="message_changed",
                                message={"type": "message", "text": "what about RE?", "user": "U0ALICE"}))
     slack_app.event(sb.message("", thread_ts=root["ts"], subtype="message_deleted"))
-    slack_app.event(sb.message("ttf MLE?", channel="D0ALICE", channel_type="im"))  # a barrier: answered
-    standin.wait("chat.postMessage", 2)
-    time.sleep(0.2)
-    assert [c.params["channel"] for c in standin.of("chat.postMessage")] == ["C0CHAN", "D0ALICE"]
+    assert [c.params["channel"] for c in after_a_barrier(slack_app, standin, 1)] == ["C0CHAN", "D0ALICE"]
 
 
 def test_mention_delivered_as_app_mention_and_message_is_answered_once(slack_app, standin):
@@ -101,10 +104,7 @@ def test_mention_delivered_as_app_mention_and_message_is_answered_once(slack_app
     slack_app.event(event)
     slack_app.event(as_message)
     standin.wait("chat.postMessage")
-    slack_app.event(sb.message("ttf MLE?", channel="D0ALICE", channel_type="im"))  # a barrier
-    standin.wait("chat.postMessage", 2)
-    time.sleep(0.2)
-    assert len(standin.of("chat.postMessage")) == 2
+    assert len(after_a_barrier(slack_app, standin, 1)) == 2
 
 
 def test_retried_event_is_answered_once(slack_app, standin):
@@ -112,10 +112,7 @@ def test_retried_event_is_answered_once(slack_app, standin):
     for retry in (None, 1, 2):
         assert slack_app.event(event, event_id="Ev0RETRY1", retry=retry) == 200
     standin.wait("chat.postMessage")
-    slack_app.event(sb.message("ttf MLE?", channel="D0ALICE", channel_type="im"))  # a barrier
-    standin.wait("chat.postMessage", 2)
-    time.sleep(0.2)
-    assert len(standin.of("chat.postMessage")) == 2
+    assert len(after_a_barrier(slack_app, standin, 1)) == 2
 
 
 def test_forged_signature_gets_401_and_no_reply(slack_app, standin):
