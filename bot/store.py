@@ -1,7 +1,7 @@
 """The SQLite store (sqlite-utils): conversation state and processed Slack event ids.
 
-Other tables (reqs, alerts outbox, knowledge gaps) are added by the modules that own them, through
-methods here, so that there is one place that knows the schema.
+Other tables are created (IF NOT EXISTS) by the modules that own them, on this store's `db`: reqs, alerts and
+Greenhouse mappings (bot/reqs_store.py), the knowledge-gap log (bot/gaps.py) and kept answers (bot/slack/shelf.py).
 """
 
 import json

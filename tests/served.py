@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port() -> int:
+    """A loopback port free at this moment."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -76,9 +77,11 @@ class Served:
         raise RuntimeError(f"hirebot serve did not answer /healthz in {timeout}s:\n{self.log()}")
 
     def log(self) -> str:
+        """Everything the process has written to stderr so far."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def get(self, path: str) -> tuple[int, str]:
+        """(status, body) of `GET path`; (0, "") when nothing answers."""
         try:
             with urllib.request.urlopen(self.url + path, timeout=2) as response:
                 return response.status, response.read().decode()
@@ -115,6 +118,7 @@ class Served:
         return 0.0
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Send `sig` (SIGKILL: no clean shutdown) and wait for the process to end."""
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             self.proc.wait(timeout=10)

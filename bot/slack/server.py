@@ -28,6 +28,7 @@ def healthz(environ: dict, start_response: Callable) -> Iterable[bytes]:
 
 
 def not_found(environ: dict, start_response: Callable) -> Iterable[bytes]:
+    """Any other method or path: 404."""
     body = b"Not Found"
     start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
     return [body]
