@@ -195,6 +195,13 @@ def test_not_sure_everywhere_says_what_it_leaves_open(engine):
     assert sum(line.startswith("Left open") for line in reply.lines) == 4
 
 
+def test_no_settled_answer_names_the_sources_default_with_its_article():
+    _, _, reply = _walk({q.id: "not_sure" for q in DIAG.questions})
+    name = KB.roles[reply.entities.roles[0]].name
+    assert any(line.endswith(f"most companies need {dg._article(name)} first.") for line in reply.lines)
+    assert not any(" a ML " in line for line in reply.lines)
+
+
 def test_research_engineer_plan_says_the_sources_have_no_pay_figure(engine):
     reply = engine.ask("c", "MLE or applied scientist?")
     for click in PATHS[2][0]:

@@ -435,7 +435,7 @@ class Walk:
             lines.append(f'- {q.short}: {said} "{c.label}"; {c.reason}{aside}')
         if not any(answers.get(q.id) not in (None, NOT_SURE) for q in self.diag.questions):
             lines.append(f"- None of your answers settled it; the sources' default is that most companies need "
-                         f"{'an ML engineer' if role == 'ml_engineer' else _article(name)} first.")
+                         f"{_article(name)} first.")
         lines += [f"Left open ({q.short}): {q.open}" for q in open_]
         facts, gaps = self.plan(role, state.get("level"), tier)
         facts = self.warnings(role, answers) + facts
