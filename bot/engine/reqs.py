@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
 from bot.engine.types import Answer, Choice, Cited, Entities
-from bot.knowledge.ids import Level, Region, Tier
+from bot.knowledge.ids import LEVELS, Level, Region, Tier
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Fact, ReqSignals
@@ -21,8 +21,7 @@ from bot.knowledge.models import Fact, ReqSignals
 MAX_DESCRIPTION = 50_000
 CORE_ROLES = ("ml_engineer", "applied_scientist", "research_engineer", "research_scientist")
 RESEARCH_ROLES = ("applied_scientist", "research_scientist")
-IC_LEVELS = ("intern", "junior", "mid", "senior", "staff", "principal", "distinguished")
-LEVEL_RANK = {lv: i for i, lv in enumerate(IC_LEVELS)}
+LEVEL_RANK = {lv: i for i, lv in enumerate(LEVELS) if lv != "manager"}  # the IC ladder
 TITLE_LEVELS = {
     "intern": "intern", "junior": "junior", "jr": "junior", "entry level": "junior", "associate": "junior",
     "mid level": "mid", "senior": "senior", "sr": "senior", "staff": "staff", "principal": "principal",
@@ -376,10 +375,7 @@ def check_case(kb: KnowledgeBase, req_dict: dict) -> dict:
 
 
 def _name(kb: KnowledgeBase, role: str | None) -> str:
-    if role is None:
-        return "an unnamed role"
-    profile = kb.roles.get(role)
-    return profile.name if profile else role.replace("_", " ")
+    return "an unnamed role" if role is None else kb.role_name(role)
 
 
 TIER_NAMES = {
