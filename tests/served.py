@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "slack"))
 import slackbodies as sb  # the Slack helper's body builders and signing
 from standin import StandIn  # and its Web API stand-in
 
-__all__ = ["SECRET", "Served", "StandIn", "sb"]
+__all__ = ["SECRET", "WEBHOOK_SECRET", "Served", "StandIn", "sb"]
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-0000-test-bot-token"

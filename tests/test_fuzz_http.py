@@ -11,7 +11,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from served import Served, StandIn, sb
+from served import WEBHOOK_SECRET, Served, StandIn, sb
 
 from bot.engine.reqs import Req, ReqError, analyse, parse_req, req_from_text
 from bot.knowledge import load
@@ -120,7 +120,7 @@ def test_http_endpoints_never_answer_5xx(server, standin, data):
     path, kind, body, signed = data.draw(requests(standin.response_url("fuzz")))
     headers = {"Content-Type": kind}
     if path.startswith("/webhooks/") and signed:
-        digest = hmac.new(b"webhook-secret-for-tests", body.encode("utf-8", "surrogatepass"), hashlib.sha256)
+        digest = hmac.new(WEBHOOK_SECRET.encode(), body.encode("utf-8", "surrogatepass"), hashlib.sha256)
         headers["X-Hirebot-Signature"] = f"sha256={digest.hexdigest()}"
     status, _ = server.post(body.encode("utf-8", "surrogatepass"), headers=headers, path=path,
                             signed=signed and path == "/slack/events")
@@ -129,7 +129,7 @@ def test_http_endpoints_never_answer_5xx(server, standin, data):
 
 def test_json_nested_thousands_deep_is_a_4xx_everywhere(server):
     deep = "[" * 100_000  # json.loads raises RecursionError, which is not a ValueError
-    signed = {"X-Hirebot-Signature": "sha256=" + hmac.new(b"webhook-secret-for-tests", deep.encode(),
+    signed = {"X-Hirebot-Signature": "sha256=" + hmac.new(WEBHOOK_SECRET.encode(), deep.encode(),
                                                           hashlib.sha256).hexdigest()}
     assert server.post(deep, signed=False)[0] == 400
     assert server.post(deep)[0] == 400
