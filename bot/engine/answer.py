@@ -179,9 +179,9 @@ def add_stale_note(reply: Answer) -> None:
         )
 
 
-def _role_choices(ask: Ask, roles: list[str] | None = None) -> list[Choice]:
-    roles = roles or [r.id for r in ask.kb.roles.values() if r.core]
-    return [Choice(label=cap(ask.kb.roles[r].name), value=choice_value(ask.intent, [r])) for r in roles]
+def _role_choices(ask: Ask) -> list[Choice]:
+    """A button per core role, asking the same intent about it."""
+    return [Choice(label=cap(r.name), value=choice_value(ask.intent, [r.id])) for r in ask.kb.roles.values() if r.core]
 
 
 def cap(text: str) -> str:

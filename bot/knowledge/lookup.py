@@ -36,11 +36,3 @@ def select(
         else:
             ranked.append((-score, order, fact))
     return [fact for _, _, fact in sorted(ranked, key=lambda r: (r[0], r[1]))]
-
-
-def figure(kb: KnowledgeBase, topic: str, role: str, tags: set[str], **selectors: str | None) -> Fact | None:
-    """The single best fact with figures (`values`) for one role, or None when the seeds give none."""
-    for fact in select(kb, topic, [role], tags=tags, **selectors):
-        if fact.values and role in fact.roles:
-            return fact
-    return None
