@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.engine.types import Answer
+from bot.engine.types import Answer, Cited
 from bot.render.text import render as render_text
 
 MAX_BLOCKS = 50
@@ -100,7 +100,7 @@ def _rows(buttons: list[ButtonElement]) -> list[Block]:
     return [ActionsBlock(elements=buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)]
 
 
-def _fact(fact) -> str:
+def _fact(fact: Cited) -> str:
     label = "; ".join(x for x in (fact.population, f"as of {fact.as_of}" if fact.as_of else None) if x)
     stale = " (older than six months)" if fact.stale else ""
     return f"• {escape(fact.text)}" + (f" _({escape(label)}{stale})_" if label or stale else "")
