@@ -190,8 +190,7 @@ class AlertSender:
 
     def _next_wait(self) -> float:
         with self.db_lock:
-            due = self.reqs.db.execute("select min(next_attempt) from alerts where status in ('pending', "
-                                       "'sending')").fetchone()[0]
+            due = self.reqs.next_due()
         if due is None:
             return self.poll
         return max(0.01, min(self.poll, due - time.time()))

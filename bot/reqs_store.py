@@ -172,6 +172,10 @@ class ReqStore:
         row = self._one("select * from reqs where key = ?", [key])
         return _decode(row) if row else None
 
+    def recent(self, limit: int = 30) -> list[dict]:
+        """The most recently changed reqs, decoded like `get`, newest first."""
+        return [_decode(row) for row in self.db.query("select * from reqs order by updated desc limit ?", [limit])]
+
     def open_reqs(self, user: str | None = None, limit: int = 50) -> list[dict]:
         """Reqs with unresolved findings (for one team lead / hiring manager when `user` is given)."""
         rows = list(self.db.query("select * from reqs where status = ? order by updated desc", [OPEN]))
@@ -241,6 +245,11 @@ class ReqStore:
     def pending_count(self) -> int:
         """How many alerts wait to be delivered."""
         return self.db.execute("select count(*) from alerts where status in (?, ?)", [PENDING, SENDING]).fetchone()[0]
+
+    def next_due(self) -> float | None:
+        """When the earliest undelivered alert is due (a time.time() value), or None when none waits."""
+        return self.db.execute("select min(next_attempt) from alerts where status in (?, ?)",
+                               [PENDING, SENDING]).fetchone()[0]
 
     def alerts(self, key: str | None = None) -> list[dict]:
         """All alerts (of one req when `key` is given)."""

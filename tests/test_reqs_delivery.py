@@ -304,3 +304,18 @@ def test_read_request_stops_one_byte_past_the_limit_whatever_content_length_says
     assert (path, headers["X-HIREBOT-SIGNATURE"], len(read)) == ("/webhooks/reqs", "sha256=00", MAX_BODY + 1)
     negative = {"CONTENT_LENGTH": "-1", "wsgi.input": io.BytesIO(b"{}")}
     assert read_request(negative) == ("", {}, b"")
+
+
+def test_next_due_and_recent_read_the_outbox_and_the_newest_reqs(tmp_path):
+    reqs = ReqStore(Store(tmp_path / "n.db"))
+    assert reqs.next_due() is None and reqs.recent() == []
+    before = time.time()
+    reqs = queue_alert(tmp_path / "n.db")
+    alert = reqs.alerts()[0]
+    assert before <= reqs.next_due() == alert["next_attempt"]
+    reqs.mark_sent(alert["id"], "D0LEAD", "1.0")
+    assert reqs.next_due() is None
+    newer = parse_req({**REQ, "id": "R-newer"})
+    reqs.save(newer, analyse(KB, newer))
+    assert [item["req"].id for item in reqs.recent()] == ["R-newer", "W-1"]
+    assert [item["key"] for item in reqs.recent(1)] == [f"req:{newer.id}"]

@@ -203,8 +203,7 @@ def on_hire_reqs(desk: Desk, command: dict, respond: Respond) -> None:
     """`/hire reqs`: the most recent reqs with their status, the user's own first."""
     user = command["user_id"]
     with desk.lock:
-        rows = list(desk.reqs.db.query("select key from reqs order by updated desc limit 30"))
-        items = [desk.reqs.get(r["key"]) for r in rows]
+        items = desk.reqs.recent(30)
     if not items:
         respond(response_type="ephemeral", **blocks.notice("No reqs yet. Use `/hire req` to check one."))
         return
