@@ -13,6 +13,7 @@ State: {"status": "active" | "done", "current": question id | None, "asked": [id
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -44,6 +45,7 @@ PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None:
     ("credentials", "credential guidance", None, 3),
 )
 REQ_TOPICS = ("compensation", "time_to_fill", "credentials")
+_PUNCTUATION = re.compile(r"[^\w'+\-/ ]+")
 
 
 def wants(state: dict | None, heard: Understanding) -> bool:
@@ -98,11 +100,18 @@ def _valid(diag: Diagnostic, state: dict) -> bool:
 def normalise(text: str) -> str:
     """Lower case, straight quotes, punctuation other than ' + - / dropped, single spaces."""
     text = text.lower().replace("’", "'").replace("‘", "'")
-    return " ".join(re.sub(r"[^\w'+\-/ ]+", " ", text).split())
+    return " ".join(_PUNCTUATION.sub(" ", text).split())
+
+
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> str:
+    """`normalise` for the knowledge base's phrases (labels, synonyms, cues, commands): done once per phrase,
+    not once per phrase per message."""
+    return normalise(phrase)
 
 
 def _contains(text: str, phrase: str) -> bool:
-    return f" {normalise(phrase)} " in f" {text} "
+    return f" {_phrase(phrase)} " in f" {text} "
 
 
 def _affirms(text: str, phrase: str) -> bool:
@@ -123,7 +132,7 @@ def _score(text: str, phrases: list[str], fuzzy: bool = True) -> float:
     best = 0.0
     words = text.split()
     for phrase in phrases:
-        plain = normalise(phrase)
+        plain = _phrase(phrase)
         if not plain:
             continue
         if _affirms(text, plain):
@@ -146,7 +155,7 @@ def _command(diag: Diagnostic, text: str) -> str | None:
         return None
     for name in ("restart", "cancel", "back", "explain"):
         phrases = getattr(diag.commands, name)
-        if any(_contains(text, p) for p in phrases) or max(fuzz.ratio(text, normalise(p)) for p in phrases) >= 90:
+        if any(_contains(text, p) for p in phrases) or max(fuzz.ratio(text, _phrase(p)) for p in phrases) >= 90:
             return name
     return None
 
