@@ -75,6 +75,7 @@ def _label(number: int, record: object) -> str:
 
 
 def cmd_check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
+    """`hirebot req check FILE [--json]`: print each req's findings; exit 2 when a req does not validate."""
     try:
         records, single = read_records(Path(args.file))
     except (OSError, ValueError) as err:
@@ -173,6 +174,7 @@ def import_file(kb: KnowledgeBase, reqs: ReqStore, path: Path, progress: Progres
 
 
 def cmd_import(args: argparse.Namespace, kb: KnowledgeBase, settings: Settings) -> int:
+    """`hirebot req import FILE`: analyse and store the reqs (alerts queued), then print the summary."""
     path = Path(args.file)
     started = time.monotonic()
     try:
@@ -192,6 +194,7 @@ def cmd_import(args: argparse.Namespace, kb: KnowledgeBase, settings: Settings) 
 
 
 def cmd_map_users(args: argparse.Namespace, settings: Settings) -> int:
+    """`hirebot req map-users FILE`: store Greenhouse -> Slack user pairs from a two-column CSV."""
     path = Path(args.file)
     try:
         rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))

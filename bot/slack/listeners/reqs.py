@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
     DividerBlock,
     HeaderBlock,
     InputBlock,
+    InputInteractiveElement,
     MarkdownTextObject,
     NumberInputElement,
     Option,
@@ -177,6 +178,7 @@ def _intake_pasted(desk: Desk, hb: Hirebot, body: dict, context: BoltContext) ->
 
 
 def on_shortcut(ack: Ack, shortcut: dict, context: BoltContext, respond: Respond) -> None:
+    """"Check this req" on a message: store and alert the req in its text, and show the analysis."""
     ack()
     desk, hb = context["reqs_desk"], context["hirebot"]
     text = (shortcut.get("message") or {}).get("text") or ""
@@ -235,9 +237,8 @@ def _options(values: Iterable[str], labels: dict[str, str] | None = None) -> lis
 
 def req_modal(channel: str | None) -> dict:
     """The `/hire req` form: the req's fields, each in a block named after the field (errors land on it)."""
-    def field_block(name: str, label: str, element, optional: bool = True, hint: str | None = None) -> InputBlock:
-        return InputBlock(block_id=name, label=PlainTextObject(text=label), element=element, optional=optional,
-                          hint=PlainTextObject(text=hint) if hint else None)
+    def field_block(name: str, label: str, element: InputInteractiveElement, optional: bool = True) -> InputBlock:
+        return InputBlock(block_id=name, label=PlainTextObject(text=label), element=element, optional=optional)
 
     form = [
         field_block("title", "Title", PlainTextInputElement(action_id="title", max_length=150), optional=False),
@@ -290,6 +291,7 @@ def form_values(view: dict) -> dict:
 
 
 def on_req_submitted(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """The `/hire req` form: errors back on their fields, or the req stored and its analysis shown."""
     desk, hb = context["reqs_desk"], context["hirebot"]
     try:
         req = parse_req(form_values(view))
@@ -327,6 +329,7 @@ def _update_alert(desk: Desk, client: WebClient, key: str, channel: str | None, 
 
 def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
                    respond: Respond) -> None:
+    """The alert's Acknowledge button: its owner resolves it and the alert shows who and when."""
     ack()
     desk = context["reqs_desk"]
     user, key = body["user"]["id"], action["value"]
@@ -344,6 +347,7 @@ def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, cli
 
 def on_intended(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
                 respond: Respond) -> None:
+    """The alert's "Intended as is" button: its owner is asked why, in a modal."""
     ack()
     desk = context["reqs_desk"]
     user, key = body["user"]["id"], action["value"]
@@ -366,6 +370,7 @@ def on_intended(ack: Ack, body: dict, action: dict, context: BoltContext, client
 
 
 def on_intended_submitted(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """"Intended as is" with its reason: the req resolved and its alert updated, for its owners only."""
     desk = context["reqs_desk"]
     meta = json.loads(view.get("private_metadata") or "{}")
     reason = (form_values(view).get(REASON_BLOCK) or "").strip()
@@ -419,10 +424,12 @@ def home_alerts(desk: Desk, user: str) -> list[dict]:
 
 
 def on_open_tracker(ack: Ack) -> None:
-    ack()  # a link button: Slack opens the URL and still sends the click
+    """Open in tracker is a link button: Slack opens the URL and still sends the click, which is acked."""
+    ack()
 
 
 def on_home_opened(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
+    """App Home: the examples, then the user's open req alerts."""
     ack()
     desk = context["reqs_desk"]
     if event.get("tab", "home") != "home":
