@@ -7,7 +7,7 @@ written here carries no figures.
 from collections.abc import Callable
 from datetime import date
 
-from bot.engine import reqs
+from bot.engine import reqs, reqs_text
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -321,8 +321,9 @@ def _compare(ask: Ask) -> Answer:
         nearest = kb.roles[roles[0]].nearest if roles[0] in kb.roles else []
         roles = roles + nearest[:1]
         ask.entities = ask.entities.model_copy(update={"roles": roles})
-    both = [f for f in ask.kb.topic("compare_roles") if set(roles[:2]) <= set(f.roles)]
-    either = [f for f in ask.kb.topic("compare_roles") if set(f.roles) & set(roles) and f not in both]
+    compared = kb.topic("compare_roles")
+    both = [f for f in compared if set(roles[:2]) <= set(f.roles)]
+    either = [f for f in compared if set(f.roles) & set(roles) and f not in both]
     lines = [f"{cap(kb.roles[r].name)}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
     facts = (both or either)[:MAX_FACTS]
     for role in roles[:2]:
@@ -413,7 +414,7 @@ def _nothing(ask: Ask) -> Answer:
 
 def _review(ask: Ask) -> Answer:
     """A pasted req or job description, checked for mis-scoping (bot/engine/reqs.py)."""
-    req = reqs.req_from_text(ask.kb, ask.heard.raw)
+    req = reqs_text.req_from_text(ask.kb, ask.heard.raw)
     return reqs.report_answer(ask.kb, req, reqs.analyse(ask.kb, req))
 
 

@@ -499,7 +499,7 @@ class Walk:
                 continue
             if all(answers.get(q) in allowed for q, allowed in w.answers.items()):
                 said.append(Cited(text=w.text, source=w.source, population=w.population,
-                                  as_of=self.kb.sources[w.source].as_of if w.source in self.kb.sources else None))
+                                  as_of=self.kb.sources[w.source].as_of))  # the loader checked the source
         return said
 
     def plan(
