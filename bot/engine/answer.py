@@ -102,8 +102,13 @@ def compose(
     add_stale_note(reply)
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
-        keep = {"intent": intent, **entities.model_dump(), "term": term}
+        keep = remember(intent, entities, term)
     return reply, keep
+
+
+def remember(intent: str, entities: Entities, term: str | None = None) -> dict:
+    """The conversation context an answer leaves: what a follow-up ("and in Europe?") builds on."""
+    return {"intent": intent, **entities.model_dump(), "term": term}
 
 
 def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | None]:

@@ -35,7 +35,7 @@ class Engine:
         if diagnose.wants(walk, heard):  # a walk-through under way goes first; choose_role starts one
             walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today)
             if reply.intent == "choose_role" and reply.kind == "answer" and reply.entities.roles:
-                context = {"intent": "choose_role", **reply.entities.model_dump(), "term": None}
+                context = answer.remember("choose_role", reply.entities)
         else:
             reply = respond(heard)
         state["context"] = context
