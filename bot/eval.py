@@ -142,18 +142,21 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
+def _pct(ratio: float | None) -> str:
+    return "n/a" if ratio is None else f"{ratio:.1%}"
+
+
 def report(outcome: dict) -> str:
     """The human-readable report; the last line is the whole-case score."""
     s = outcome["summary"]
-    pct = lambda x: "n/a" if x is None else f"{x:.1%}"  # noqa: E731
-    out = [f"intent accuracy: {pct(s['intent_accuracy'])}", "per intent (precision / recall / support):"]
+    out = [f"intent accuracy: {_pct(s['intent_accuracy'])}", "per intent (precision / recall / support):"]
     for intent, m in s["per_intent"].items():
-        out.append(f"  {intent:<18} {pct(m['precision']):>7} {pct(m['recall']):>7} {m['support']:>4}")
+        out.append(f"  {intent:<18} {_pct(m['precision']):>7} {_pct(m['recall']):>7} {m['support']:>4}")
     oos = s["out_of_scope"]
-    out.append(f"out-of-scope precision / recall: {pct(oos['precision'])} / {pct(oos['recall'])}")
-    out.append(f"entity accuracy: {pct(s['entity_accuracy'])}   fact checks: {pct(s['fact_checks'])}")
+    out.append(f"out-of-scope precision / recall: {_pct(oos['precision'])} / {_pct(oos['recall'])}")
+    out.append(f"entity accuracy: {_pct(s['entity_accuracy'])}   fact checks: {_pct(s['fact_checks'])}")
     if s["req_cases"] is not None:
-        out.append(f"req cases: {pct(s['req_cases'])}")
+        out.append(f"req cases: {_pct(s['req_cases'])}")
     if s["confusions"]:
         out.append("confusions: " + ", ".join(f"{k} ({v})" for k, v in s["confusions"].items()))
     out.append("confidence histogram: " + " ".join(f"{k}:{v}" for k, v in s["confidence_histogram"].items()))
@@ -163,5 +166,5 @@ def report(outcome: dict) -> str:
         for r in failures:
             label = r["case"].get("text") or r["case"]["req"].get("id") or r["case"]["req"].get("title")
             out.append(f"  - {label[:90]!r}: {'; '.join(r['problems'])}")
-    out.append(f"cases passed whole: {s['passed']}/{s['cases']} ({pct(s['pass_rate'])})")
+    out.append(f"cases passed whole: {s['passed']}/{s['cases']} ({_pct(s['pass_rate'])})")
     return "\n".join(out)
