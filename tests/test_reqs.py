@@ -12,13 +12,12 @@ from bot.engine.reqs import (
     Req,
     ReqError,
     analyse,
-    analyse_text,
     check_case,
     parse_req,
     report_answer,
-    req_from_text,
     title_role,
 )
+from bot.engine.reqs_text import analyse_text, req_from_text
 from bot.eval import score_req
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.models import KnowledgeFile

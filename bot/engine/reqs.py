@@ -4,6 +4,7 @@
 from `knowledge/req_signals.yaml`, each grounded in a seed) and checks the req against the knowledge
 base's figures (stage, comp, time to fill, credentials). Every finding quotes the req text it rests on
 and names the knowledge-base fact and source behind it; without a fitting fact there is no finding.
+A req pasted as free text is read into a `Req` by `bot.engine.reqs_text`.
 """
 
 import re
@@ -239,6 +240,23 @@ def title_level(title: str) -> str | None:
     return None
 
 
+def title_in(kb: KnowledgeBase, text: str) -> str | None:
+    """The first job title named anywhere in free text, with the level word before it ("Senior Research
+    Engineer"), or None."""
+    _, titles = _compiled(_signals(kb))
+    normal = _normal(text)
+    best = None
+    for _role, phrase, regex in titles:
+        m = regex.search(normal)
+        if m and (best is None or m.start() < best[0]):
+            best = (m.start(), phrase)
+    if best is None:
+        return None
+    before = normal[: best[0]].split()[-1:] if best[0] else []
+    level = before[0] if before and before[0] in TITLE_LEVELS else ""
+    return f"{level} {best[1]}".strip().title()
+
+
 LEADING_JOIN = re.compile(r"^(?:and|or|&|plus|then)\s+", re.I)
 BULLET = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)])\s+")
 CLAUSE = re.compile(r"(?<=[.!?;:])\s+|\s*;\s*|,\s+")
@@ -285,7 +303,7 @@ class WorkReading:
             if hit.family == family:
                 best[hit.segment] = best.get(hit.segment, 0) + hit.weight
         order = sorted(best, key=lambda s: (-best[s], s))[:limit]
-        return [_trim(self.segments[s]) for s in order]
+        return [trim(self.segments[s]) for s in order]
 
     def groups(self, family: str) -> list[_Pattern]:
         """The signal groups (one pattern each) that weighed most for a family."""
@@ -297,7 +315,8 @@ class WorkReading:
         return [p for _, p in sorted(seen.values(), key=lambda wp: -wp[0])]
 
 
-def _trim(text: str, limit: int = 140) -> str:
+def trim(text: str, limit: int = 140) -> str:
+    """`text` cut at a word boundary to at most `limit` characters, marked with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -560,7 +579,7 @@ def _phd_quotes(req: Req, reading: WorkReading) -> list[str]:
         if not m or SOFT.search(segment) or NEGATION.search(segment[: m.start()].lower()):
             continue
         if i >= reading.first_requirement or HARD.search(segment):
-            quotes.append(_trim(segment))
+            quotes.append(trim(segment))
     if req.requires_phd and not quotes:
         quotes.append("requires_phd: true")
     return quotes
@@ -610,88 +629,3 @@ def report_answer(kb: KnowledgeBase, req: Req, report: ReqReport) -> Answer:
         entities=Entities(roles=[role] if role else [], level=req.level or title_level(req.title),
                           employer_tier=req.employer_tier, region=req.region),
     )
-
-
-# ---------------------------------------------------------------------------------------------- pasted text
-
-LEAD_IN = re.compile(r"^\s*(?:please\s+)?(?:check|review|look at|scope)\s+(?:this|my|our)\s+(?:req|job description|jd|"
-                     r"job post(?:ing)?|posting)\s*[:,-]?\s*", re.I)
-MONEY = r"\$?\s?(\d{2,3}(?:,\d{3})+|\d{2,3}(?:\.\d+)?\s?[kK])"
-BAND = re.compile(MONEY + r"\s*(?:-|–|—|to)\s*" + MONEY)
-DAYS = re.compile(r"(\d{1,3})[\s-]*(days?|weeks?|months?)\b", re.I)
-PER_UNIT = {"d": 1, "w": 7, "m": 30}
-LABEL = re.compile(r"^(?:job\s+)?(?:title|role|position|opening)\s*[:\-–]\s*", re.I)
-FILL_WORDS = re.compile(r"fill|hire|hired|target|within|start|onboard|close|deadline", re.I)
-TIER_WORDS = {
-    "series_a_b": [r"series [ab]\b", r"seed[- ]stage", r"early[- ]stage startup"],
-    "series_c_plus": [r"series [c-f]\b", r"late[- ]stage"],
-    "frontier_lab": [r"frontier (ai )?lab"],
-}
-
-
-def _amount(text: str) -> float:
-    text = text.replace(",", "").replace(" ", "")
-    return float(text[:-1]) * 1000 if text[-1] in "kK" else float(text)
-
-
-def analyse_text(kb: KnowledgeBase, text: str) -> ReqReport:
-    """Analyse a pasted job description: title, level, tier, band, target and PhD are read from the text."""
-    return analyse(kb, req_from_text(kb, text))
-
-
-def req_from_text(kb: KnowledgeBase, text: str) -> Req:
-    """A Req read from free text (a pasted JD); what the text does not say is left unset."""
-    body = (LEAD_IN.sub("", text.strip()) or text.strip() or "(empty)")[:MAX_DESCRIPTION]
-    lines = [line for line in body.splitlines() if line.strip()]
-    title = None
-    if len(lines) > 1 and len(lines[0]) <= 80:
-        title = LABEL.sub("", BULLET.sub("", lines[0]).strip(" #*:")).strip(" *")
-    if not title or title_role(kb, title) is None:
-        title = _title_in(kb, body) or title or _trim(body.splitlines()[0], 60)
-    fields: dict = {"title": title, "description": body}
-    lowered = body.lower()
-    band = BAND.search(body)
-    if band:
-        low, high = sorted((_amount(band.group(1)), _amount(band.group(2))))
-        if high >= 10_000:
-            fields.update(comp_min=low, comp_max=high)
-    for m in DAYS.finditer(body):
-        window = body[max(0, m.start() - 40): m.end() + 25]
-        if FILL_WORDS.search(window):
-            n = int(m.group(1))
-            fields["target_fill_days"] = n * PER_UNIT[m.group(2)[0].lower()]
-            break
-    for tier, patterns in TIER_WORDS.items():
-        if any(re.search(p, lowered) for p in patterns):
-            fields["employer_tier"] = tier
-            break
-    else:
-        fields["employer_tier"] = _vocabulary_value(kb, "tiers", lowered)
-    fields["region"] = _vocabulary_value(kb, "regions", lowered)
-    fields["level"] = title_level(title)
-    return Req.model_validate(fields)
-
-
-def _title_in(kb: KnowledgeBase, text: str) -> str | None:
-    _, titles = _compiled(_signals(kb))
-    normal = _normal(text)
-    best = None
-    for _role, phrase, regex in titles:
-        m = regex.search(normal)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), phrase)
-    if best is None:
-        return None
-    before = normal[: best[0]].split()[-1:] if best[0] else []
-    level = before[0] if before and before[0] in TITLE_LEVELS else ""
-    return f"{level} {best[1]}".strip().title()
-
-
-def _vocabulary_value(kb: KnowledgeBase, section: str, lowered: str) -> str | None:
-    if kb.vocabulary is None:
-        return None
-    for value, phrases in getattr(kb.vocabulary, section).items():
-        for phrase in phrases:
-            if len(phrase) > 2 and re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", lowered):
-                return value
-    return None

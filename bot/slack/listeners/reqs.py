@@ -35,7 +35,8 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.alerts import ACTION_ACK, ACTION_DIAGNOSTIC, ACTION_INTENDED, ACTION_TRACKER, AlertSender, alert_message
-from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
+from bot.engine.reqs import Req, ReqError, ReqReport, analyse, parse_req, report_answer
+from bot.engine.reqs_text import LEAD_IN, req_from_text
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
 from bot.render import blocks

@@ -1,0 +1,87 @@
+"""Reqs from pasted text: a job description pasted in a conversation, read into a `Req`.
+
+The title, level, employer tier, region, comp band and target days are read from the text (each only when
+the text says it); the analysis is then `bot.engine.reqs.analyse`, as for any req.
+"""
+
+import re
+
+from bot.engine.reqs import (
+    BULLET,
+    MAX_DESCRIPTION,
+    Req,
+    ReqReport,
+    analyse,
+    title_in,
+    title_level,
+    title_role,
+    trim,
+)
+from bot.knowledge.loader import KnowledgeBase
+
+LEAD_IN = re.compile(r"^\s*(?:please\s+)?(?:check|review|look at|scope)\s+(?:this|my|our)\s+(?:req|job description|jd|"
+                     r"job post(?:ing)?|posting)\s*[:,-]?\s*", re.I)
+MONEY = r"\$?\s?(\d{2,3}(?:,\d{3})+|\d{2,3}(?:\.\d+)?\s?[kK])"
+BAND = re.compile(MONEY + r"\s*(?:-|–|—|to)\s*" + MONEY)
+DAYS = re.compile(r"(\d{1,3})[\s-]*(days?|weeks?|months?)\b", re.I)
+PER_UNIT = {"d": 1, "w": 7, "m": 30}
+LABEL = re.compile(r"^(?:job\s+)?(?:title|role|position|opening)\s*[:\-–]\s*", re.I)
+FILL_WORDS = re.compile(r"fill|hire|hired|target|within|start|onboard|close|deadline", re.I)
+TIER_WORDS = {
+    "series_a_b": [r"series [ab]\b", r"seed[- ]stage", r"early[- ]stage startup"],
+    "series_c_plus": [r"series [c-f]\b", r"late[- ]stage"],
+    "frontier_lab": [r"frontier (ai )?lab"],
+}
+
+
+def _amount(text: str) -> float:
+    text = text.replace(",", "").replace(" ", "")
+    return float(text[:-1]) * 1000 if text[-1] in "kK" else float(text)
+
+
+def analyse_text(kb: KnowledgeBase, text: str) -> ReqReport:
+    """Analyse a pasted job description: title, level, tier, band, target and PhD are read from the text."""
+    return analyse(kb, req_from_text(kb, text))
+
+
+def req_from_text(kb: KnowledgeBase, text: str) -> Req:
+    """A Req read from free text (a pasted JD); what the text does not say is left unset."""
+    body = (LEAD_IN.sub("", text.strip()) or text.strip() or "(empty)")[:MAX_DESCRIPTION]
+    lines = [line for line in body.splitlines() if line.strip()]
+    title = None
+    if len(lines) > 1 and len(lines[0]) <= 80:
+        title = LABEL.sub("", BULLET.sub("", lines[0]).strip(" #*:")).strip(" *")
+    if not title or title_role(kb, title) is None:
+        title = title_in(kb, body) or title or trim(body.splitlines()[0], 60)
+    fields: dict = {"title": title, "description": body}
+    lowered = body.lower()
+    band = BAND.search(body)
+    if band:
+        low, high = sorted((_amount(band.group(1)), _amount(band.group(2))))
+        if high >= 10_000:
+            fields.update(comp_min=low, comp_max=high)
+    for m in DAYS.finditer(body):
+        window = body[max(0, m.start() - 40): m.end() + 25]
+        if FILL_WORDS.search(window):
+            n = int(m.group(1))
+            fields["target_fill_days"] = n * PER_UNIT[m.group(2)[0].lower()]
+            break
+    for tier, patterns in TIER_WORDS.items():
+        if any(re.search(p, lowered) for p in patterns):
+            fields["employer_tier"] = tier
+            break
+    else:
+        fields["employer_tier"] = _vocabulary_value(kb, "tiers", lowered)
+    fields["region"] = _vocabulary_value(kb, "regions", lowered)
+    fields["level"] = title_level(title)
+    return Req.model_validate(fields)
+
+
+def _vocabulary_value(kb: KnowledgeBase, section: str, lowered: str) -> str | None:
+    if kb.vocabulary is None:
+        return None
+    for value, phrases in getattr(kb.vocabulary, section).items():
+        for phrase in phrases:
+            if len(phrase) > 2 and re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", lowered):
+                return value
+    return None
