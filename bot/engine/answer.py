@@ -102,8 +102,13 @@ def compose(
     add_stale_note(reply)
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
-        keep = {"intent": intent, **entities.model_dump(), "term": term}
+        keep = remember(intent, entities, term)
     return reply, keep
+
+
+def remember(intent: str, entities: Entities, term: str | None = None) -> dict:
+    """The conversation context an answer leaves: what a follow-up ("and in Europe?") builds on."""
+    return {"intent": intent, **entities.model_dump(), "term": term}
 
 
 def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | None]:
@@ -321,8 +326,9 @@ def _compare(ask: Ask) -> Answer:
         nearest = kb.roles[roles[0]].nearest if roles[0] in kb.roles else []
         roles = roles + nearest[:1]
         ask.entities = ask.entities.model_copy(update={"roles": roles})
-    both = [f for f in ask.kb.topic("compare_roles") if set(roles[:2]) <= set(f.roles)]
-    either = [f for f in ask.kb.topic("compare_roles") if set(f.roles) & set(roles) and f not in both]
+    compared = kb.topic("compare_roles")
+    both = [f for f in compared if set(roles[:2]) <= set(f.roles)]
+    either = [f for f in compared if set(f.roles) & set(roles) and f not in both]
     lines = [f"{cap(kb.roles[r].name)}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
     facts = (both or either)[:MAX_FACTS]
     for role in roles[:2]:
