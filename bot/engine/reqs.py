@@ -28,6 +28,7 @@ TITLE_LEVELS = {
     "mid level": "mid", "senior": "senior", "sr": "senior", "staff": "staff", "principal": "principal",
     "distinguished": "distinguished", "head of": "manager", "manager": "manager", "director": "manager",
 }
+TITLE_LEVEL_WORDS = [(re.compile(rf"\b{word}\b"), level) for word, level in TITLE_LEVELS.items()]
 NEGATION = re.compile(r"\b(no|not|without|never|non|isn't|won't|don't|doesn't)\b[^,;]{0,30}$")
 MIN_WORK_SCORE = 4.0  # evidence needed before the text is said to imply a role
 MIN_MISMATCH_SCORE = 6.0  # and before it is said to contradict the title (two or three distinct signals)
@@ -234,10 +235,7 @@ def title_role(kb: KnowledgeBase, title: str) -> str | None:
 def title_level(title: str) -> str | None:
     """The level a job title names ("Senior ...", "Staff ..."), or None."""
     text = _normal(title)
-    for word, level in TITLE_LEVELS.items():
-        if re.search(rf"\b{word}\b", text):
-            return level
-    return None
+    return next((level for word, level in TITLE_LEVEL_WORDS if word.search(text)), None)
 
 
 def title_in(kb: KnowledgeBase, text: str) -> str | None:

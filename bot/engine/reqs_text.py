@@ -18,6 +18,7 @@ from bot.engine.reqs import (
     trim,
 )
 from bot.knowledge.loader import KnowledgeBase
+from bot.knowledge.models import Vocabulary
 
 LEAD_IN = re.compile(r"^\s*(?:please\s+)?(?:check|review|look at|scope)\s+(?:this|my|our)\s+(?:req|job description|jd|"
                      r"job post(?:ing)?|posting)\s*[:,-]?\s*", re.I)
@@ -28,9 +29,9 @@ PER_UNIT = {"d": 1, "w": 7, "m": 30}
 LABEL = re.compile(r"^(?:job\s+)?(?:title|role|position|opening)\s*[:\-–]\s*", re.I)
 FILL_WORDS = re.compile(r"fill|hire|hired|target|within|start|onboard|close|deadline", re.I)
 TIER_WORDS = {
-    "series_a_b": [r"series [ab]\b", r"seed[- ]stage", r"early[- ]stage startup"],
-    "series_c_plus": [r"series [c-f]\b", r"late[- ]stage"],
-    "frontier_lab": [r"frontier (ai )?lab"],
+    "series_a_b": re.compile(r"series [ab]\b|seed[- ]stage|early[- ]stage startup"),
+    "series_c_plus": re.compile(r"series [c-f]\b|late[- ]stage"),
+    "frontier_lab": re.compile(r"frontier (ai )?lab"),
 }
 
 
@@ -66,8 +67,8 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
             n = int(m.group(1))
             fields["target_fill_days"] = n * PER_UNIT[m.group(2)[0].lower()]
             break
-    for tier, patterns in TIER_WORDS.items():
-        if any(re.search(p, lowered) for p in patterns):
+    for tier, words in TIER_WORDS.items():
+        if words.search(lowered):
             fields["employer_tier"] = tier
             break
     else:
@@ -77,11 +78,23 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     return Req.model_validate(fields)
 
 
+_PHRASES: dict[int, tuple[Vocabulary, dict[str, list[tuple[str, re.Pattern]]]]] = {}
+
+
+def _phrases(vocabulary: Vocabulary, section: str) -> list[tuple[str, re.Pattern]]:
+    """(value, phrase regex) of a vocabulary's tiers or regions, compiled once per vocabulary (compiled per
+    message they overflow the `re` module's cache, so every pasted req recompiled them all)."""
+    cached = _PHRASES.get(id(vocabulary))
+    if not cached or cached[0] is not vocabulary:
+        compiled = {name: [(value, re.compile(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)"))
+                           for value, phrases in getattr(vocabulary, name).items() for phrase in phrases
+                           if len(phrase) > 2]
+                    for name in ("tiers", "regions")}
+        cached = _PHRASES[id(vocabulary)] = (vocabulary, compiled)
+    return cached[1][section]
+
+
 def _vocabulary_value(kb: KnowledgeBase, section: str, lowered: str) -> str | None:
     if kb.vocabulary is None:
         return None
-    for value, phrases in getattr(kb.vocabulary, section).items():
-        for phrase in phrases:
-            if len(phrase) > 2 and re.search(rf"(?<!\w){re.escape(phrase.lower())}(?!\w)", lowered):
-                return value
-    return None
+    return next((value for value, phrase in _phrases(kb.vocabulary, section) if phrase.search(lowered)), None)
