@@ -90,7 +90,7 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
                                           value=item["key"]))
         blocks.append(ActionsBlock(block_id=f"req_alert:{item['key']}"[:255], elements=elements))
     kinds = ", ".join(f.kind for f in report.findings) or "no findings"
-    text = _clip(f"Req check: {req.title} — {kinds}", 3000)
+    text = _clip(f"Req check: {title} — {kinds}", 3000)  # escaped too: a title saying <!channel> must not ping
     return text, [b.to_dict() for b in blocks]
 
 

@@ -319,3 +319,10 @@ def test_next_due_and_recent_read_the_outbox_and_the_newest_reqs(tmp_path):
     reqs.save(newer, analyse(KB, newer))
     assert [item["req"].id for item in reqs.recent()] == ["R-newer", "W-1"]
     assert [item["key"] for item in reqs.recent(1)] == [f"req:{newer.id}"]
+
+
+def test_alert_fallback_text_escapes_the_title_so_it_cannot_mention(tmp_path):
+    reqs = queue_alert(tmp_path / "m.db", {**REQ, "title": "Senior Applied Scientist <!channel>"})
+    text, blocks = alert_message(reqs.get("req:W-1"))
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "<!channel>" not in json.dumps(blocks[1:])
