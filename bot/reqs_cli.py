@@ -201,10 +201,13 @@ def cmd_map_users(args: argparse.Namespace, settings: Settings) -> int:
     except OSError as err:
         print(f"hirebot req map-users: {err}", file=sys.stderr)
         return 2
-    pairs = [(r[0].strip(), r[1].strip()) for r in rows if len(r) >= 2 and r[0].strip().isdigit() and r[1].strip()]
-    bad = [i for i, r in enumerate(rows, 1) if r and not (len(r) >= 2 and r[0].strip().isdigit() and r[1].strip())]
+    pairs, skipped = [], []
+    for number, row in enumerate(rows, 1):
+        if len(row) >= 2 and row[0].strip().isdigit() and row[1].strip():
+            pairs.append((row[0].strip(), row[1].strip()))
+        elif row and number != 1:  # line 1 may be a header
+            skipped.append(number)
     count = ReqStore(Store(settings.db)).map_users(pairs)
-    skipped = [i for i in bad if i != 1]  # line 1 may be a header
     print(f"{path.name}: {count} Greenhouse users mapped to Slack users"
           + (f"; skipped lines {', '.join(map(str, skipped))}" if skipped else ""))
     return 0

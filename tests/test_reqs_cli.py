@@ -105,7 +105,9 @@ def test_map_users(tmp_path, capsys, monkeypatch):
     path = tmp_path / "users.csv"
     path.write_text("greenhouse_user_id,slack_user_id\n4080,U0LEAD\n4081,U0HM\nbad line\n")
     assert cmd_map_users(argparse.Namespace(file=str(path)), Settings()) == 0
-    assert "2 Greenhouse users mapped" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "2 Greenhouse users mapped" in out
+    assert out.rstrip().endswith("; skipped lines 4")  # line 1 is the header, line 4 the bad one
     reqs = ReqStore(Store(tmp_path / "h.db"))
     assert (reqs.slack_user(4080), reqs.slack_user("4081"), reqs.slack_user(1)) == ("U0LEAD", "U0HM", None)
 
