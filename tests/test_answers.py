@@ -95,6 +95,7 @@ def test_sources_question_lists_the_three_articles(engine):
     answer = chat(engine, "where does your data come from?")
     text = render(answer)
     assert "DataDriven" in text and "AIEH" in text and "researchengineer.ing" in text
+    assert chat(engine, "hi, I'm excited to try this").title != answer.title  # "cite" inside a word is no ask
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -4,6 +4,7 @@ Every figure in an Answer comes from a `Fact` (cited with source, population and
 written here carries no figures.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -40,7 +41,7 @@ CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question",
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 TIER_NAMES = {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
               "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}
-SOURCES_WORDS = ("source", "data come", "data from", "how current", "how recent", "where do you get", "cite")
+SOURCES_ASKED = re.compile(r"\b(sources?|data (come|from)|how (current|recent)|where do you get|cite)\b")
 
 
 def cite(kb: KnowledgeBase, fact: Fact, today: date | None = None) -> Cited:
@@ -362,7 +363,7 @@ def _define(ask: Ask) -> Answer:
 
 
 def _help(ask: Ask) -> Answer:
-    if any(w in ask.heard.text for w in SOURCES_WORDS):
+    if SOURCES_ASKED.search(ask.heard.text):
         return _sources(ask)
     return Answer(
         intent=ask.intent,
