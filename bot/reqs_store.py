@@ -278,6 +278,12 @@ class ReqStore:
             self.db["greenhouse_users"].upsert_all(rows, pk="greenhouse_id")
         return len(rows)
 
+    def greenhouse_part(self, job_id: str, part: dict[str, str]) -> dict:
+        """Keep one part of a Greenhouse job (`{"job": json}` or `{"post": json}`); returns its row so far."""
+        with self.transaction():
+            self.db["greenhouse_jobs"].upsert({"job_id": job_id, **part, "updated": time.time()}, pk="job_id")
+        return self.db["greenhouse_jobs"].get(job_id)
+
     def slack_user(self, greenhouse_id: str | int | None) -> str | None:
         """The Slack user mapped to a Greenhouse user id, or None."""
         if greenhouse_id is None:

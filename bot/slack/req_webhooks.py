@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import re
-import time
 from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
@@ -148,9 +147,7 @@ class ReqWebhooks:
             if payload.get("job_id") is None:
                 return 200, {"ok": True, "ignored": "a prospect post (no job_id)"}
             job_id, part = str(payload["job_id"]), {"post": json.dumps(payload)}
-        with self.reqs.transaction():
-            self.reqs.db["greenhouse_jobs"].upsert({"job_id": job_id, **part, "updated": time.time()}, pk="job_id")
-        row = self.reqs.db["greenhouse_jobs"].get(job_id)
+        row = self.reqs.greenhouse_part(job_id, part)
         if not row.get("job") or not row.get("post"):
             return 202, {"ok": True, "waiting_for": "job post" if row.get("job") else "job"}
         req, lead = self._greenhouse_req(job_id, json.loads(row["job"]), json.loads(row["post"]))
