@@ -135,3 +135,22 @@ def test_req_and_alert_are_one_transaction(tmp_path):
     reqs.db.execute("drop trigger no_alerts")
     assert reqs.save(req, analyse(KB, req)).alert_id is not None
     assert reqs.db["reqs"].count == 1
+
+
+def test_open_reqs_are_the_users_own_newest_first(tmp_path):
+    reqs = ReqStore(Store(tmp_path / "h.db"))
+    unowned = {k: v for k, v in MISSCOPED.items() if k != "team_lead"}
+    owners = [{"team_lead": "U0LEAD"}, {"hiring_manager": "U0HM"}, {"team_lead": "U0LEAD", "hiring_manager": "U0HM"},
+              {}, {"team_lead": "U0OTHER"}, {"recipient": "U0HM"}]
+    for i, owner in enumerate(owners):
+        req = parse_req(unowned | owner | {"id": f"R-{i}"})
+        reqs.save(req, analyse(KB, req), recipient=owner.get("recipient"))
+
+    def ids(items: list[dict]) -> list[str]:
+        return [item["req"].id for item in items]
+
+    assert ids(reqs.open_reqs("U0HM")) == ["R-5", "R-2", "R-1"]
+    assert ids(reqs.open_reqs("U0LEAD")) == ["R-2", "R-0"] and ids(reqs.open_reqs("U0LEAD", limit=1)) == ["R-2"]
+    assert ids(reqs.open_reqs("U0NOBODY")) == [] and ids(reqs.open_reqs(limit=3)) == ["R-5", "R-4", "R-3"]
+    reqs.resolve("req:R-2", "U0HM", "acknowledge")
+    assert ids(reqs.open_reqs("U0LEAD")) == ["R-0"]
