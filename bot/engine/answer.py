@@ -421,7 +421,16 @@ def _nothing(ask: Ask) -> Answer:
 def _review(ask: Ask) -> Answer:
     """A pasted req or job description, checked for mis-scoping (bot/engine/reqs.py)."""
     req = reqs_text.req_from_text(ask.kb, ask.heard.raw)
-    return reqs.report_answer(ask.kb, req, reqs.analyse(ask.kb, req))
+    report = reqs.analyse(ask.kb, req)
+    if report.title_role is None and report.work_role is None:
+        return Answer(
+            intent=ask.intent,
+            kind="question",
+            title="Paste the req and I'll check it",
+            lines=["Send the job title and the work it describes (deliverables, day-to-day, requirements); "
+                   "I'll check it for mis-scoping against my sources."],
+        )
+    return reqs.report_answer(ask.kb, req, report)
 
 
 COMPOSERS: dict[str, Callable[[Ask], Answer]] = {
