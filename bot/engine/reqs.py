@@ -435,7 +435,8 @@ def _role_mismatch(
     basis = groups[0]
     message = (
         f"The title names {_a(_name(kb, named))}, but the work described is {_name(kb, work)} work: the quoted "
-        f"phrases score {work_score:g} for {_name(kb, work)} against {title_score:g} for {_name(kb, named)}. "
+        f"phrases are what the sources say {_a(_name(kb, work))} does, and clearly outweigh those pointing to "
+        f"{_a(_name(kb, named))}. "
         f"Seed {basis.source}: {_first_sentence(basis.basis)} "
         f"Retitle and source it as {_a(_name(kb, work))}, or rewrite the work to what {_a(_name(kb, named))} "
         f"delivers."
