@@ -8,6 +8,7 @@ import time
 
 import pytest
 from served import Served, StandIn, sb
+from standin import wait_for
 
 from bot.store import Store
 
@@ -40,16 +41,6 @@ def serve(tmp_path, standin):
 def in_thread(standin: StandIn, channel: str, thread_ts: str) -> list:
     return [c for c in standin.of("chat.postMessage")
             if c.params.get("channel") == channel and c.params.get("thread_ts") == thread_ts]
-
-
-def wait_for(condition, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"no {what} after {timeout}s")
 
 
 def integrity(db) -> str:

@@ -153,3 +153,14 @@ def text_of(blocks: list[dict]) -> str:
             out.append(b["text"]["text"])
         out += [e.get("text", "") for e in b.get("elements", []) if b["type"] == "context"]
     return "\n".join(out)
+
+
+def wait_for(check, timeout: float = 15.0, what: str = "condition"):
+    """Poll `check` until it returns something truthy (returned), or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"no {what} after {timeout}s")

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 import slackbodies as sb
 from conftest import APP_TOKEN, BOT_TOKEN, SECRET, Running
+from standin import wait_for
 
 from bot.engine import Engine
 from bot.engine.reqs import analyse, parse_req
@@ -88,16 +89,6 @@ def app(standin, kb, tmp_path):
 
 def to(standin, channel: str) -> list:
     return [c for c in standin.of("chat.postMessage") if c.params.get("channel") == channel]
-
-
-def wait_for(check, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def form(**fields) -> dict:
