@@ -12,7 +12,7 @@ from bot.engine import reqs, reqs_text
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.ids import INTENTS, LEVELS, ROLES
+from bot.knowledge.ids import INTENTS, LEVELS, ROLES, TIER_NAMES
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Fact
 
@@ -39,8 +39,6 @@ TOPICS = {
 }
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
-TIER_NAMES = {"frontier_lab": "frontier-lab", "top50": "top-50", "series_c_plus": "Series C+",
-              "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech"}
 SOURCES_ASKED = re.compile(r"\b(sources?|data (come|from)|how (current|recent)|where do you get|cite)\b")
 
 

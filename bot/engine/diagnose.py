@@ -17,10 +17,11 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.engine.answer import TIER_NAMES, add_stale_note, cap, cite
+from bot.engine.answer import add_stale_note, cap, cite
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
+from bot.knowledge.ids import TIER_NAMES
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Diagnostic, DiagnosticChoice, DiagnosticQuestion, Fact
 

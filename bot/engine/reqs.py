@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
 from bot.engine.types import Answer, Choice, Cited, Entities
-from bot.knowledge.ids import LEVELS, Level, Region, Tier
+from bot.knowledge.ids import LEVELS, TIER_NAMES, Level, Region, Tier
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.lookup import select
 from bot.knowledge.models import Fact, ReqSignals
@@ -395,10 +395,6 @@ def _name(kb: KnowledgeBase, role: str | None) -> str:
     return "an unnamed role" if role is None else kb.role_name(role)
 
 
-TIER_NAMES = {
-    "frontier_lab": "frontier AI lab", "top50": "top-50 tech", "series_c_plus": "Series C+",
-    "series_a_b": "Series A-B", "general_tech": "general tech", "non_tech": "non-tech",
-}
 
 
 def _a(name: str) -> str:

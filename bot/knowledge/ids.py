@@ -20,3 +20,9 @@ ROLES: tuple[str, ...] = Role.__args__
 LEVELS: tuple[str, ...] = Level.__args__
 TIERS: tuple[str, ...] = Tier.__args__
 REGIONS: tuple[str, ...] = Region.__args__
+
+TIER_NAMES: dict[str, str] = {
+    "frontier_lab": "frontier AI lab", "top50": "top-50", "series_c_plus": "Series C+",
+    "series_a_b": "Series A-B", "general_tech": "general-tech", "non_tech": "non-tech",
+}
+"""Employer tiers as said in prose ("at a Series A-B employer", "no figure for frontier AI lab MLEs")."""
