@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.render.blocks import escape
+from bot.render.blocks import clip, escape
 from bot.reqs_store import ReqStore
 
 log = logging.getLogger(__name__)
@@ -33,10 +33,6 @@ ACTION_DIAGNOSTIC, ACTION_ACK, ACTION_INTENDED, ACTION_TRACKER = (
     "req_start_diagnostic", "req_acknowledge", "req_intended", "req_open_tracker",
 )
 MAX_TEXT = 2900  # Slack: 3,000 characters per section text
-
-
-def _clip(text: str, limit: int = MAX_TEXT) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _name(role: str | None) -> str:
@@ -54,11 +50,11 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
     who = f" · submitted by <@{item['submitter']}>" if item.get("submitter") else ""
     title = escape(req.title)
     blocks: list[Block] = [
-        HeaderBlock(text=_clip(f"Req check: {req.title}", 150)),
-        SectionBlock(text=MarkdownTextObject(text=_clip(
+        HeaderBlock(text=clip(f"Req check: {req.title}", 150)),
+        SectionBlock(text=MarkdownTextObject(text=clip(
             f"*{title}*{f' ({escape(req.id)})' if req.id else ''}{who}\n"
             f"The title reads as *{_name(report.title_role)}*; the work reads as *{_name(report.work_role)}*. "
-            f"{len(report.findings)} finding(s):"))),
+            f"{len(report.findings)} finding(s):", MAX_TEXT))),
     ]
     for finding in report.findings[:8]:
         blocks.append(DividerBlock())
@@ -66,19 +62,19 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
                f"{escape(finding.message)}"
         if finding.suggested_role:
             text += f"\nSuggested role: *{_name(finding.suggested_role)}*"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(text))))
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_TEXT))))
         if finding.evidence:
             quotes = "\n".join(f"> “{escape(q)}”" for q in finding.evidence)
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=_clip(f"*From the req:*\n{quotes}"))))
+            blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(f"*From the req:*\n{quotes}", MAX_TEXT))))
         facts = [
-            _clip(f"KB: “{escape(c.text)}” ({', '.join(x for x in (c.population, c.as_of and f'as of {c.as_of}') if x)}"
-                  f"{'; ' if c.population or c.as_of else ''}source {c.source})", 1900)
+            clip(f"KB: “{escape(c.text)}” ({', '.join(x for x in (c.population, c.as_of and f'as of {c.as_of}') if x)}"
+                 f"{'; ' if c.population or c.as_of else ''}source {c.source})", 1900)
             for c in finding.cited[:3]
         ]
         if facts:
             blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f) for f in facts]))
     if status:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(status, 1900))]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(status, 1900))]))
     if buttons and not status:
         elements = [
             ButtonElement(text="Start diagnostic", action_id=ACTION_DIAGNOSTIC, value=item["key"], style="primary"),
@@ -90,7 +86,7 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
                                           value=item["key"]))
         blocks.append(ActionsBlock(block_id=f"req_alert:{item['key']}"[:255], elements=elements))
     kinds = ", ".join(f.kind for f in report.findings) or "no findings"
-    text = _clip(f"Req check: {title} — {kinds}", 3000)  # escaped too: a title saying <!channel> must not ping
+    text = clip(f"Req check: {title} — {kinds}", 3000)  # escaped too: a title saying <!channel> must not ping
     return text, [b.to_dict() for b in blocks]
 
 

@@ -52,7 +52,8 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, ending in an ellipsis when cut (Slack rejects longer fields)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -79,7 +80,7 @@ def _sections(texts: list[str]) -> list[Block]:
     for text in texts:
         if not text.strip():  # Slack rejects empty text
             continue
-        text = _clip(text, SECTION_CHARS)
+        text = clip(text, SECTION_CHARS)
         if chunk and len(chunk) + 1 + len(text) > SECTION_CHARS:
             blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
             chunk = ""
@@ -91,7 +92,7 @@ def _sections(texts: list[str]) -> list[Block]:
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(text=_clip(text, BUTTON_CHARS)), action_id=action_id,
+        text=PlainTextObject(text=clip(text, BUTTON_CHARS)), action_id=action_id,
         value=value[:VALUE_CHARS], style=style,
     )
 
@@ -126,7 +127,7 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     lines = answer.lines[:SHORT_LINES] if collapse else answer.lines
     facts = answer.facts[:SHORT_FACTS] if collapse else answer.facts
     title = escape(" ".join(answer.title.split()) or DEFAULT_TITLE)
-    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=_clip(f"*{title}*", SECTION_CHARS)))]
+    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*", SECTION_CHARS)))]
     out += _sections([escape(line) for line in lines])
     out += _sections([_fact(f) for f in facts])
     out += _sections([f":warning: {escape(note)}" for note in answer.notes])
@@ -140,7 +141,7 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     out += _rows(picks)
     context = [x for x in (sources_line(answer), buttons.shared_by) if x]
     if context:
-        out.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(x, SECTION_CHARS)) for x in context]))
+        out.append(ContextBlock(elements=[MarkdownTextObject(text=clip(x, SECTION_CHARS)) for x in context]))
     ours = []
     if buttons.key and buttons.share:
         ours.append(_button("Share in channel", SHARE, buttons.key, style="primary"))
@@ -158,7 +159,7 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
 def fallback(answer: Answer) -> str:
     """The plain `text` of a message: what notifications and screen readers say."""
     said = render_text(answer, numbered=False).strip() or DEFAULT_TITLE
-    return _clip(escape(said), FALLBACK_CHARS)
+    return clip(escape(said), FALLBACK_CHARS)
 
 
 def message(answer: Answer, buttons: Buttons | None = None) -> dict:
@@ -170,7 +171,7 @@ def message(answer: Answer, buttons: Buttons | None = None) -> dict:
 def notice(text: str) -> dict:
     """A one-line message of our own (already plain; escaped here, and clipped to fit a section block: it may
     quote the user, e.g. "You asked: ..." with a 3,000-character question)."""
-    said = _clip(escape(text), SECTION_CHARS)
+    said = clip(escape(text), SECTION_CHARS)
     return {"text": said, "blocks": [SectionBlock(text=MarkdownTextObject(text=said)).to_dict()]}
 
 
