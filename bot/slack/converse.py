@@ -159,9 +159,9 @@ def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | Non
     answer = hb.ask(conversation, text, user, overheard)
     if answer is None:
         return None
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **hb.message(answer, text))
-    if thread_ts:
+    if thread_ts:  # before posting: the user's next message may arrive as soon as the answer shows
         hb.join(conversation, user)
+    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **hb.message(answer, text))
     return answer
 
 

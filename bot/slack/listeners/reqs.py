@@ -44,7 +44,7 @@ from bot.reqs_store import ReqStore, Saved
 from bot.settings import Settings
 from bot.slack import etiquette
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
-from bot.slack.listeners import commands, home
+from bot.slack.listeners import commands
 from bot.slack.req_webhooks import ReqWebhooks, read_request, respond
 
 log = logging.getLogger("hirebot.reqs")
@@ -436,6 +436,6 @@ def on_home_opened(ack: Ack, event: dict, context: BoltContext, client: WebClien
     desk = context["reqs_desk"]
     if event.get("tab", "home") != "home":
         return
-    view = blocks.home_view(home.EXAMPLES)
+    view = blocks.home_view([(s.title, s.question) for s in desk.kb.starters])
     view["blocks"] = (view["blocks"] + home_alerts(desk, event["user"]))[:100]
     client.views_publish(user_id=event["user"], view=view)
