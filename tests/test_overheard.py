@@ -57,9 +57,10 @@ def test_the_topic_survives_chatter(engine):
 
 def test_a_walk_through_answer_is_for_hirebot_and_chatter_around_it_is_not(kb):
     engine = Engine(kb, Store(":memory:"))
-    engine.ask("w", "we're a Series B, we need someone to ship our fraud model - AS or MLE?")
+    engine.ask("w", "MLE or applied scientist?")
     assert engine.overhear("w", "haha nice") is None
-    assert engine.overhear("w", "nope, no need to publish").title.startswith("Hire an ML engineer")
+    assert engine.overhear("w", "thanks!") is None
+    assert "research depth" in engine.overhear("w", "we ship production models").title.lower()
 
 
 @pytest.mark.parametrize(("text", "question"), [

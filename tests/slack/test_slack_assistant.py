@@ -44,15 +44,18 @@ def test_questions_in_the_pane_get_a_title_a_status_and_an_answer_in_the_thread(
 def test_the_walk_through_runs_in_the_pane_with_its_buttons(slack_app, standin):
     slack_app.event(sb.assistant_thread("assistant_thread_started"))
     standin.wait("chat.postMessage")
-    slack_app.event(in_pane("we're a Series B, we need someone to ship our fraud model - AS or MLE?"))
+    slack_app.event(in_pane("MLE or applied scientist?"))
     question = standin.wait("chat.postMessage", 2)[-1]
-    no = button(question.blocks(), "No")
+    shipping = button(question.blocks(), "Shipping production models")
     container = {"type": "message", "message_ts": "1800000002.000100", "channel_id": PANE, "is_ephemeral": False,
                  "thread_ts": THREAD}
     message = {"type": "message", "ts": "1800000002.000100", "thread_ts": THREAD, "blocks": question.blocks()}
-    assert slack_app.click(no, container, standin.response_url("p"), message) == 200
-    done = standin.wait("chat.postMessage", 3)[-1]
-    assert done.params["thread_ts"] == THREAD and done.params["text"].startswith("Hire an ML engineer")
+    assert slack_app.click(shipping, container, standin.response_url("p"), message) == 200
+    following = standin.wait("chat.postMessage", 3)[-1]
+    assert following.params["thread_ts"] == THREAD and "research depth" in following.params["text"].lower()
+    slack_app.event(in_pane("nope, no need to publish"))
+    tier = standin.wait("chat.postMessage", 4)[-1]
+    assert "employer" in tier.params["text"].lower()
 
 
 def test_the_channel_the_user_looks_at_is_kept_in_our_store_not_read_from_slack(slack_app, standin):
