@@ -17,7 +17,7 @@ def answer_json(answer: Answer) -> dict:
         "intent": answer.intent,
         "confidence": answer.confidence,
         "entities": answer.entities.model_dump(),
-        "headline": text.split("\n", 1)[0],
+        "headline": answer.first_line,
         "text": text,
         "sources": answer.sources,
     }
