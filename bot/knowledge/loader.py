@@ -17,6 +17,7 @@ from bot.knowledge.models import (
     ReqSignals,
     RoleProfile,
     Source,
+    Starter,
     Term,
     Uncovered,
     Vocabulary,
@@ -44,6 +45,7 @@ class KnowledgeBase:
     roles: dict[str, RoleProfile] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     intents: dict[str, IntentSpec] = field(default_factory=dict)
+    starters: list[Starter] = field(default_factory=list)
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
     signals: ReqSignals | None = None
@@ -190,6 +192,7 @@ def _merge(
     for i, item in enumerate(part.uncovered):
         kb.uncovered.append(item)
         where[id(item)] = f"{at('uncovered', i)}: uncovered.{i}"
+    kb.starters += part.starters
     for section in ("vocabulary", "diagnostic", "signals"):
         value = getattr(part, section)
         if value is None:
