@@ -1,7 +1,7 @@
 """Replies side by side: hirebot and the thinnest Bolt app (benchmarks/peer.py) on the same signed traffic, in
 the same run, each a subprocess on loopback with its Web API at the stand-in.
 
-The traffic: DMs (3 in 5; one DM in ten a pasted job description) and `/hire` look-ups. Every DM comes from a
+The traffic: DMs (3 in 5; every fiftieth request a pasted job description) and `/hire` look-ups. Every DM comes from a
 DM channel of its own and every look-up carries a response_url of its own, so each reply names the request it
 answers. Two ways of sending it: *closed loop* (8 clients, each sending its next request once the last is
 acked: the most replies a second the server gives) and *steady* (100 requests a second: reply latency in a
@@ -77,7 +77,7 @@ def traffic(total: int, response_url: Callable[[str], str]) -> list[Request]:
         user = rng.choice(USERS)
         if i % 5 < 3:
             channel = f"D0R{i:06d}"
-            paste = bool(pasted) and i % 10 == 0
+            paste = bool(pasted) and i % 50 == 0  # a job description pasted every fiftieth request
             text = rng.choice(pasted) if paste else rng.choice(texts)
             event = sb.message(text, channel=channel, user=user, channel_type="im")
             out.append(Request(channel, False, sb.event_callback(event, f"EvR{i:06d}"), paste))

@@ -22,7 +22,13 @@ class Engine:
 
     def ask(self, conversation: str, text: str) -> Answer:
         """Understand `text` in the context of `conversation`, answer it, and remember the context."""
-        state = self.store.load_thread(conversation)
+        reply, state = self.reply(self.store.load_thread(conversation), text)
+        self.store.save_thread(conversation, state)
+        return reply
+
+    def reply(self, state: dict, text: str) -> tuple[Answer, dict]:
+        """The answer to `text` in a conversation whose saved state is `state`, and the state to save after it
+        (`state` itself is changed too). Reads and writes nothing: the caller keeps the state."""
         context = state.get("context", {})
         heard = answer.parse_choice(text, context) or self.vocab.understand(text[:MAX_CHARS])
 
@@ -43,5 +49,4 @@ class Engine:
             state.pop("diagnostic", None)
         else:
             state["diagnostic"] = walk
-        self.store.save_thread(conversation, state)
-        return reply
+        return reply, state

@@ -9,6 +9,7 @@ import logging
 import sqlite3
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 
 from slack_sdk import WebClient
 
@@ -17,11 +18,13 @@ from bot.engine import Engine
 from bot.engine.types import Answer
 from bot.render import blocks
 from bot.slack import shelf
-from bot.store import Store
+from bot.store import Conflict, Store, first_time_in, save_if_unchanged
 
 log = logging.getLogger("hirebot.slack")
 
 START_DIAGNOSTIC = "diag/restart"  # the engine's button code that starts a fresh walk-through
+ATTEMPTS = 5  # a message worked out again when another process changed its conversation meanwhile, at most
+TURN_LOCKS = 64  # conversations answered side by side (two sharing a lock wait for each other)
 ERROR = Answer(
     intent="help", kind="error", confidence=0.0, title="Sorry, something went wrong on my side",
     lines=["Please try again in a moment. If it keeps happening, tell whoever runs hirebot."],
@@ -30,77 +33,103 @@ ERROR = Answer(
 
 @dataclass
 class Hirebot:
-    """What the listeners need: the engine and the store, behind one lock (SQLite and the engine's
-    per-conversation state are not meant for concurrent writers in one process)."""
+    """What the listeners need: the engine and the store.
+
+    Messages of different conversations are answered side by side; those of one conversation one at a time
+    (in this process: a lock per conversation, striped). The conversation's state is read, the engine works it
+    out (it keeps no state of its own), and everything the message leaves behind (its event ids, the new
+    state, the answer kept for its buttons, a gap) is written in one transaction, the state only if no other
+    process changed it meanwhile (else it is worked out again). `lock` guards the req desk's and alert
+    sender's writes (bot/slack/listeners/reqs.py).
+    """
 
     engine: Engine
     store: Store
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _turns: list[threading.Lock] = field(default_factory=lambda: [threading.Lock() for _ in range(TURN_LOCKS)])
 
     def __post_init__(self) -> None:
         shelf.ensure(self.store)
         gaps.ensure(self.store)
 
-    def first_time(self, *keys: str) -> bool:
-        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries).
-
-        When the store cannot record them (disk full, read-only file): True, so the user gets an answer
-        (the apology, as the engine cannot save either) rather than silence."""
-        with self.lock:
-            try:
-                return all(self.store.first_time(k) for k in keys)  # short-circuit: a seen key stops it
-            except sqlite3.Error:
-                log.exception("could not record %s in the store; answering anyway", keys)
-                return True
-
     def in_thread(self, channel: str, thread_ts: str) -> bool:
         """Whether hirebot takes part in this thread (the engine keeps state for every thread it answered)."""
-        with self.lock:
-            return bool(self.store.load_thread(thread_id(channel, thread_ts)))
+        return bool(self.store.read("select 1 from threads where id = ?", [thread_id(channel, thread_ts)]))
 
-    def ask(self, conversation: str, text: str, user: str | None) -> Answer:
-        """The engine's answer; out-of-scope questions are logged as gaps; a crash becomes an apology."""
-        with self.lock:
-            try:
-                answer = self.engine.ask(conversation, text)
-            except Exception:
-                log.exception("the engine failed on a message in %s", conversation)
-                return ERROR
-            if answer.intent == "out_of_scope":
-                self._log_gap(text, answer, "out_of_scope", user)
-            return answer
-
-    def _log_gap(self, question: str, answer: Answer, reason: str, user: str | None) -> None:
-        """Log a knowledge gap (under the lock); a store that cannot write is logged, not raised."""
+    def reply(self, conversation: str, text: str, user: str | None, once: tuple[str, ...] = (),
+              share: bool = False, shared_by: str | None = None) -> dict | None:
+        """The Slack message answering `text` in `conversation`; None if one of the ids in `once` (Slack's
+        event id, the message's own id) shows it was answered already. When the store cannot write (disk full,
+        read-only file): the apology, so that the user hears something rather than nothing."""
         try:
-            gaps.record(self.store, question, answer.intent, answer.confidence, reason, user)
+            with self._turns[hash(conversation) % len(self._turns)]:  # one message of a conversation at a time
+                for _ in range(ATTEMPTS):
+                    if self.store.seen(once):
+                        return None
+                    state, version = self.store.versioned(conversation)
+                    answer, state = self._answer(conversation, state, text)
+                    try:
+                        key = self.store.transact(partial(self._keep, conversation, state, version, answer, text,
+                                                          user, once))
+                    except Conflict:  # another process answered in it meanwhile
+                        continue
+                    if key is None:
+                        return None
+                    return self._render(answer, key, share, shared_by)
+            log.error("%s kept changing under %d attempts to answer in it", conversation, ATTEMPTS)
         except sqlite3.Error:
-            log.exception("could not log a knowledge gap")
+            log.exception("could not keep what a message in %s leaves behind; apologising", conversation)
+        return self._render(ERROR, None, share, shared_by)
 
-    def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
-        """The answer as a Slack message; kept in the shelf so that its buttons can find it again."""
-        with self.lock:
-            try:
-                key = shelf.park(self.store, answer, question)
-            except sqlite3.Error:  # a listener must not fail after ack(): Bolt would answer Slack 404
-                log.exception("could not keep an answer; posting it without its buttons")
-                key = None
+    def _answer(self, conversation: str, state: dict, text: str) -> tuple[Answer, dict | None]:
+        """The engine's answer and the state to save (None after a crash: the apology changes nothing)."""
+        try:
+            return self.engine.reply(state, text)
+        except Exception:
+            log.exception("the engine failed on a message in %s", conversation)
+            return ERROR, None
+
+    @staticmethod
+    def _keep(conversation: str, state: dict | None, version: float | None, answer: Answer, question: str,
+              user: str | None, once: tuple[str, ...], conn: sqlite3.Connection) -> str | None:
+        """The writes of one answered message, as one unit: the answer's key, or None (answered already)."""
+        if once and not first_time_in(conn, once):
+            return None
+        if state is not None:
+            save_if_unchanged(conn, conversation, state, version)
+        if answer.intent == "out_of_scope":
+            gaps.record_in(conn, question, answer.intent, answer.confidence, "out_of_scope", user)
+        return shelf.park_in(conn, answer, question)
+
+    @staticmethod
+    def _render(answer: Answer, key: str | None, share: bool, shared_by: str | None) -> dict:
         buttons = blocks.Buttons(key=key, collapse=blocks.is_long(answer), share=share,
                                  feedback=answer.kind != "error", shared_by=shared_by)
         return blocks.message(answer, buttons)
 
+    def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
+        """An answer worked out elsewhere (a req report) as a Slack message, kept for its buttons."""
+        try:
+            key = self.store.transact(partial(shelf.park_in, answer=answer, question=question))
+        except sqlite3.Error:  # a listener must not fail after ack(): Bolt would answer Slack 404
+            log.exception("could not keep an answer; posting it without its buttons")
+            key = None
+        return self._render(answer, key, share, shared_by)
+
     def fetch(self, key: str) -> tuple[Answer, str] | None:
-        """The answer and question kept under a button's `key`, or None (unknown or expired)."""
-        with self.lock:
-            return shelf.fetch(self.store, key)
+        """The answer and question kept under `key`, or None (unknown or expired)."""
+        return shelf.fetch(self.store, key)
 
     def not_helpful(self, key: str, user: str | None) -> None:
         """Log the answer kept under `key` as a "Not helpful" gap (nothing if it has expired)."""
         kept = self.fetch(key)
         if kept:
             answer, question = kept
-            with self.lock:
-                self._log_gap(question, answer, "not_helpful", user)
+            try:
+                self.store.transact(partial(gaps.record_in, text=question, intent=answer.intent,
+                                            confidence=answer.confidence, reason="not_helpful", user=user))
+            except sqlite3.Error:
+                log.exception("could not log a knowledge gap")
 
 
 def thread_id(channel: str, thread_ts: str) -> str:
@@ -131,11 +160,12 @@ def place(channel: str, ts: str | None, thread_ts: str | None) -> tuple[str, str
 
 
 def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | None, conversation: str,
-              text: str, user: str | None) -> Answer:
-    """Ask the engine in `conversation` and post the answer in `channel` (in `thread_ts` when given)."""
-    answer = hb.ask(conversation, text, user)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **hb.message(answer, text))
-    return answer
+              text: str, user: str | None, once: tuple[str, ...] = ()) -> None:
+    """Answer `text` in `conversation` and post it in `channel` (in `thread_ts` when given); nothing when
+    `once` shows the message was answered already."""
+    reply = hb.reply(conversation, text, user, once)
+    if reply is not None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply)
 
 
 def answer_in_dm(hb: Hirebot, client: WebClient, user: str, text: str, intro: str) -> None:

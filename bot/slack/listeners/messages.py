@@ -30,7 +30,6 @@ def on_message(ack: Ack, event: dict, body: dict, context: BoltContext, client: 
     dm = event.get("channel_type") == "im" or is_dm(channel)
     if not (dm or mentioned or (thread_ts and hb.in_thread(channel, thread_ts))):
         return
-    if not hb.first_time(f"event:{body.get('event_id', '')}", f"msg:{channel}:{ts}"):
-        return
     conversation, reply_ts = place(channel, ts, thread_ts)
-    answer_in(hb, client, channel, reply_ts, conversation, text, event["user"])
+    once = (f"event:{body.get('event_id', '')}", f"msg:{channel}:{ts}")
+    answer_in(hb, client, channel, reply_ts, conversation, text, event["user"], once)
