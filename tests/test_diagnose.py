@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_dir import shared_cases
 
 from bot.engine import Answer, Engine
 from bot.engine import diagnose as dg
@@ -32,7 +33,6 @@ NUMBER = re.compile(r"\d[\d,.]*")
 ALLOWED = KB.numbers()
 CITABLE = {(f.text, f.source) for f in KB.facts.values()} | {(w.text, w.source) for w in DIAG.warnings}
 CITABLE |= {(t.definition, t.source) for t in KB.terms}
-DEV = Path("/work/shared/eval/dev.jsonl")
 
 
 @pytest.fixture
@@ -122,7 +122,14 @@ def test_every_path_ends_in_the_top_scored_role_and_every_role_is_reachable():
     seen_paths = set()
     for choices in _all_paths():
         asked, state, reply = _walk(choices)
-        applies = [q.id for q in DIAG.questions if dg.Walk.applies(q, choices)]
+        applies, rule = [], None
+        for q in DIAG.questions:  # asked in order until a seed rule holds
+            if dg.Walk.applies(q, choices):
+                applies.append(q.id)
+            given = {k: choices[k] for k in applies}
+            rule = next((r for r in DIAG.rules if all(given.get(k) in v for k, v in r.answers.items())), None)
+            if rule:
+                break
         assert asked == applies
         path = tuple((q, choices[q]) for q in asked)
         if path in seen_paths:
@@ -134,7 +141,7 @@ def test_every_path_ends_in_the_top_scored_role_and_every_role_is_reachable():
                 for role, points in next(x for x in QUESTIONS[q].choices if x.id == c).scores.items():
                     totals[role] += points
         best = max(totals.values())
-        expected = next(r for r in CORE if totals[r] == best)  # ties go to the first listed (MLE)
+        expected = rule.role if rule else next(r for r in CORE if totals[r] == best)  # ties: the first listed
         assert state["status"] == "done" and state["result"]["role"] == expected
         assert reply.kind == "answer" and reply.intent == "choose_role" and reply.entities.roles == [expected]
         assert reply.title == hire(expected)
@@ -239,6 +246,36 @@ TYPED = [
     ("focus", "apply research to our ranking problem", "product"),
     ("focus", "advance the field", "field"),
     ("focus", "2", "product"),
+    # denials and hedges, each pattern
+    ("research_depth", "no need for them to publish anything", "no"),
+    ("research_depth", "nobody on the team will be writing papers", "no"),
+    ("research_depth", "not really", "no"),
+    ("research_depth", "they won't be publishing", "no"),
+    ("research_depth", "we don't need novel methods", "no"),
+    ("research_depth", "zero publications expected", "no"),
+    ("research_depth", "publishing isn't something we care about", "no"),
+    ("research_depth", "papers are not needed", "no"),
+    ("research_depth", "it's not that they don't publish, they must", "yes"),
+    ("research_depth", "we can't not publish, it's how we recruit", "yes"),
+    ("research_depth", "probably not", "no"),
+    ("research_depth", "maybe", "not_sure"),
+    ("deliverable", "nobody here ships models, we write papers", "research"),
+    ("deliverable", "we don't do research, it's all production", "shipping"),
+    ("deliverable", "zero research, it's all about uptime", "shipping"),
+    ("deliverable", "research isn't something we do", "shipping"),
+    # free text by meaning
+    ("deliverable", "keep it healthy in prod", "shipping"),
+    ("deliverable", "retrain weekly and watch for drift", "shipping"),
+    ("deliverable", "novel architectures for protein structure", "research"),
+    ("deliverable", "build the training infrastructure and eval harness our researchers use", "research"),
+    ("research_depth", "we fine-tune open-source models, nothing new", "no"),
+    ("focus", "build the training infrastructure and eval harness our researchers use", "systems"),
+    ("focus", "keep the gpu cluster fast for the scientists", "systems"),
+    ("focus", "improve our search ranking metrics", "product"),
+    ("focus", "it isn't infrastructure work, it's ranking for our product", "product"),
+    ("focus", "push the state of the art and publish", "field"),
+    ("focus", "keep the models healthy in prod", "production"),
+    ("tier", "we're not a startup, we're a bank", "other"),
 ]
 
 
@@ -252,12 +289,56 @@ def test_typed_answers(at, typed, choice):
     assert new["answers"][at] == choice, render(reply)
 
 
+def test_research_infrastructure_at_the_first_question_answers_the_week_too():
+    state = {"status": "active", "current": "deliverable", "asked": [], "answers": {}, "given": [],
+             "level": None, "tier": None, "updated": time.time()}
+    new, reply = dg.step(KB, state, _heard("build the training infrastructure and eval harness our researchers use"),
+                         time.time(), _no_aside, TODAY)
+    assert new["answers"] == {"deliverable": "research", "focus": "systems"}
+    assert question(reply) == "research_depth"
+
+
+@pytest.mark.parametrize(("typed", "says"), [
+    ("not really", "saying what it is not"),
+    ("we don't", "saying what it is not"),
+    ("purple", "couldn't tell which of these \"purple\" means"),
+])
+def test_an_answer_not_understood_is_re_asked_saying_what_was_not_understood(engine, typed, says):
+    engine.ask("c", "which of these roles should we hire?")
+    reply = engine.ask("c", typed)
+    assert question(reply) == "deliverable" and says in " ".join(reply.lines), render(reply)
+
+
+TYPED_WALKS = [  # whole walk-throughs typed in words, with denials: the recommendation's headline
+    (["which of these roles should we hire?", "keep it healthy in prod, retrain weekly",
+      "they won't publish anything", "we're a bank"], "ml_engineer"),
+    (["help me decide who to hire", "build the training infrastructure and eval harness our researchers use",
+      "nobody needs to publish", "frontier lab"], "research_engineer"),
+    (["who should we hire", "research isn't something we do, we ship", "no need to", "big tech"], "ml_engineer"),
+    (["which role?", "we're a series A and need someone to keep our model healthy in prod"], "ml_engineer"),
+    (["which role should we open", "novel architectures", "it's not that we don't publish, we must",
+      "series C AI infra company", "apply it to our ranking problem"], "applied_scientist"),
+    (["who do we hire", "new architectures", "yes, they must publish", "frontier lab",
+      "push the field forward with new capabilities"], "research_scientist"),
+    (["who do we hire", "we need someone to run the gpu cluster and eval harness for our researchers",
+      "zero papers", "series D"], "research_engineer"),
+]
+
+
+@pytest.mark.parametrize(("messages", "role"), TYPED_WALKS)
+def test_typed_walk_throughs_end_with_the_right_role(engine, messages, role):
+    for message in messages:
+        reply = engine.ask("c", message)
+    assert reply.kind == "answer" and reply.title == hire(role), render(reply)
+    said_only_kb_figures(reply)
+
+
 # -- skipping what was said up front ---------------------------------------------------------------------------
 
 
 UP_FRONT = [
-    ("we're a Series B, we need someone to ship our fraud model — AS or MLE?",
-     {"deliverable": "shipping", "tier": "early"}, "research_depth"),
+    ("we're a Series D company, we need someone to ship our fraud model — AS or MLE?",
+     {"deliverable": "shipping", "tier": "c_plus"}, "research_depth"),
     ("I need someone to ship our recommender to production, who should I hire", {"deliverable": "shipping"},
      "research_depth"),
     ("we're a series B startup, do we need an applied scientist?", {"tier": "early"}, "deliverable"),
@@ -274,6 +355,33 @@ def test_facts_given_up_front_skip_their_questions(engine, opening, given, first
     if given:
         assert any(line.startswith("From your message:") for line in reply.lines)
     assert "Back" not in [c.label for c in reply.choices]
+
+
+@pytest.mark.parametrize("opening", [
+    "we're a Series B, we need someone to ship our fraud model — AS or MLE?",
+    "seed-stage startup doing novel research on retrieval, which role do we hire?",
+])
+def test_series_a_b_and_the_work_known_recommend_an_mle_at_once(engine, opening):
+    reply = engine.ask("c", opening)
+    assert reply.kind == "answer" and reply.title == hire("ml_engineer"), render(reply)
+    rule = next(r for r in DIAG.rules if r.id == "mle_first_series_a_b")
+    assert rule.text in reply.lines and reply.confidence >= 0.9
+
+
+def test_what_the_thread_said_before_the_walk_through_is_not_asked_again(engine):
+    engine.ask("c", "we're a series D company, what does a senior MLE cost?")
+    engine.ask("c", "we need someone to keep our fraud model healthy in prod, how long does that hire take?")
+    reply = engine.ask("c", "ok so which of these roles should we hire?")
+    assert question(reply) == "research_depth", render(reply)
+    assert saved(engine, "c")["answers"] == {"deliverable": "shipping", "tier": "c_plus"}
+
+
+def test_an_answer_that_also_answers_later_questions_skips_them(engine):
+    engine.ask("c", "MLE or AS?")
+    reply = engine.ask("c", "we ship fraud models, and nobody here needs to publish")
+    assert question(reply) == "tier", render(reply)
+    assert saved(engine, "c")["answers"] == {"deliverable": "shipping", "research_depth": "no"}
+    assert any(line.startswith("Also from your message") for line in reply.lines)
 
 
 def test_everything_given_up_front_gives_the_recommendation_at_once(engine):
@@ -507,12 +615,11 @@ def test_a_saved_state_that_no_longer_fits_the_questions_is_dropped(engine):
 # -- the dev eval set ------------------------------------------------------------------------------------------
 
 
-def _dev_choose_role() -> list[dict]:
-    cases = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
-    return [c for c in cases if c.get("intent") == "choose_role" or "choose_role" in (c.get("intent") or [])]
+def _choose_role(case: dict) -> bool:
+    return case.get("intent") == "choose_role" or "choose_role" in (case.get("intent") or [])
 
 
-@pytest.mark.parametrize("case", _dev_choose_role(), ids=lambda c: c["text"][:40])
+@pytest.mark.parametrize("case", shared_cases("eval", "dev.jsonl", keep=_choose_role), ids=lambda c: c["text"][:40])
 def test_dev_choose_role_cases_start_the_walk_through(engine, case):
     for earlier in case.get("context", []):
         engine.ask("c", earlier)

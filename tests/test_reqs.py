@@ -7,6 +7,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_dir import shared_cases
 
 from bot.engine.reqs import (
     Req,
@@ -24,7 +25,6 @@ from bot.knowledge.models import KnowledgeFile
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-DEV = Path("/work/shared/eval/reqs_dev.jsonl")
 
 
 def fixture_kb() -> KnowledgeBase:
@@ -45,10 +45,8 @@ def cases(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-ALL_CASES = cases(FIXTURES / "reqs_more.jsonl") + (cases(DEV) if DEV.exists() else [])
-
-
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c["req"]["id"])
+@pytest.mark.parametrize("case", cases(FIXTURES / "reqs_more.jsonl") + shared_cases("eval", "reqs_dev.jsonl"),
+                         ids=lambda c: c["req"]["id"])
 def test_eval_cases_pass(case):
     got = check_case(KB, case["req"])
     assert score_req(case, got) == []
@@ -66,7 +64,7 @@ def test_more_cases_are_many_and_varied():
 
 
 def test_report_json_is_the_contract_shape():
-    report = check_case(KB, cases(DEV)[0]["req"] if DEV.exists() else ALL_CASES[0]["req"])
+    report = check_case(KB, cases(FIXTURES / "reqs_more.jsonl")[0]["req"])
     assert set(report) == {"id", "title_role", "work_role", "findings"}
     for finding in report["findings"]:
         assert set(finding) - {"suggested_role"} == {"kind", "severity", "message", "evidence"}

@@ -9,6 +9,9 @@ from bot.engine.types import Answer
 from bot.knowledge import KnowledgeBase
 from bot.store import Store
 
+RECENT = 3  # earlier messages kept per thread: what a walk-through started later takes as already answered
+RECENT_CHARS = 500
+
 
 class Engine:
     """Answers messages in conversations. Conversation ids are chosen by the adapter
@@ -38,13 +41,19 @@ class Engine:
             return reply
 
         walk = state.get("diagnostic")
+        recent = [t for t in state.get("recent", []) if isinstance(t, str)][-RECENT:]
         if diagnose.wants(walk, heard):  # a walk-through under way goes first; choose_role starts one
-            walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today)
+            if walk is None and heard.entities.employer_tier is None and context.get("employer_tier"):
+                heard = heard.model_copy(update={"entities": heard.entities.model_copy(
+                    update={"employer_tier": context["employer_tier"]})})
+            walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today, tuple(recent))
             if reply.intent == "choose_role" and reply.kind == "answer" and reply.entities.roles:
                 context = answer.remember("choose_role", reply.entities)
         else:
             reply = respond(heard)
         state["context"] = context
+        if not heard.raw.startswith((diagnose.CODE, answer.CHOICE)):
+            state["recent"] = [*recent, heard.raw[:RECENT_CHARS]][-RECENT:]
         if walk is None:
             state.pop("diagnostic", None)
         else:

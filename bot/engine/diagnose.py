@@ -17,13 +17,14 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from bot.engine import polarity
 from bot.engine.answer import add_stale_note, cap, cite
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import TIER_NAMES
 from bot.knowledge.lookup import select
-from bot.knowledge.models import Diagnostic, DiagnosticChoice, DiagnosticQuestion, Fact
+from bot.knowledge.models import Diagnostic, DiagnosticChoice, DiagnosticQuestion, DiagnosticRule, Fact
 
 Respond = Callable[[Understanding], Answer]
 
@@ -35,7 +36,8 @@ COMMAND_WORDS = 4
 QUESTION_WORDS = {"what", "what's", "whats", "how", "who", "where", "when", "which", "why", "can", "could",
                   "do", "does", "is", "are", "should", "tell", "explain", "define"}
 NOT_INFO = {"choose_role", "out_of_scope", "help"}
-NEGATIONS = {"not", "no", "don't", "dont", "doesn't", "doesnt", "never", "without", "nor"}
+RULE_MARGIN = 6.0  # a seed rule decides as surely as the clearest margin of points
+QUOTE_WORDS = 8  # of a typed answer, quoted back when it is not understood
 ASIDE_WORDS = 4
 FIGURES = frozenset({"median", "range", "base"})
 PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None: any), how many facts
@@ -61,12 +63,14 @@ def step(
     now: float,
     respond: Respond,
     today: date | None = None,
+    earlier: tuple[str, ...] = (),
 ) -> tuple[dict | None, Answer]:
-    """Advance the walk-through by one message. Returns (state to keep or None, what to say)."""
+    """Advance the walk-through by one message. Returns (state to keep or None, what to say). `earlier`: the
+    thread's earlier messages, whose answers a new walk-through takes as given."""
     diag = kb.diagnostic
     if diag is None:
         return None, respond(heard)
-    walk = Walk(kb, diag, heard, respond, today)
+    walk = Walk(kb, diag, heard, respond, today, earlier)
     note = None
     if state and not _valid(diag, state):
         state = None
@@ -115,39 +119,34 @@ def _contains(text: str, phrase: str) -> bool:
     return f" {_phrase(phrase)} " in f" {text} "
 
 
-def _affirms(text: str, phrase: str) -> bool:
-    """`text` says `phrase` (normalised) at least once not right after a negation ("not research")."""
-    padded, needle = f" {text} ", f" {phrase} "
-    start = padded.find(needle)
-    while start != -1:
-        before = padded[:start].split()
-        if not before or before[-1] not in NEGATIONS:
-            return True
-        start = padded.find(needle, start + 1)
-    return False
-
-
-def _score(text: str, phrases: list[str], fuzzy: bool = True) -> float:
-    """How well `text` says one of `phrases`: 100 + length for a phrase it contains (longer wins), else the
-    best typo-tolerant ratio of a phrase against the whole text or a same-length run of its words."""
+def _fuzzy(text: str, phrases: list[str]) -> float:
+    """The best typo-tolerant ratio of a phrase against the whole (short) text or a same-length run of its
+    words ("Shiping models")."""
     best = 0.0
     words = text.split()
     for phrase in phrases:
         plain = _phrase(phrase)
-        if not plain:
+        if len(plain) < 4:
             continue
-        if _affirms(text, plain):
-            best = max(best, 100.0 + len(plain))
-        elif _contains(text, plain):
-            continue
-        elif fuzzy and len(plain) >= 4:
-            size = len(plain.split())
-            runs = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))]
-            ratio = max(fuzz.ratio(run, plain) for run in runs)
-            if len(words) <= 6:
-                ratio = max(ratio, fuzz.ratio(text, plain))
-            best = max(best, ratio)
+        size = len(plain.split())
+        runs = [" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))]
+        ratio = max(fuzz.ratio(run, plain) for run in runs)
+        if len(words) <= 6:
+            ratio = max(ratio, fuzz.ratio(text, plain))
+        best = max(best, ratio)
     return best
+
+
+def _said(said: list[polarity.Word], phrases: list[str]) -> tuple[int, int]:
+    """The length of the longest of `phrases` said (0: none), and of the longest denied ("won't publish")."""
+    affirmed = denied = 0
+    for phrase in phrases:
+        for negated in polarity.find(said, phrase):
+            if negated:
+                denied = max(denied, len(phrase))
+            else:
+                affirmed = max(affirmed, len(phrase))
+    return affirmed, denied
 
 
 def _command(diag: Diagnostic, text: str) -> str | None:
@@ -159,10 +158,6 @@ def _command(diag: Diagnostic, text: str) -> str | None:
         if any(_contains(text, p) for p in phrases) or max(fuzz.ratio(text, _phrase(p)) for p in phrases) >= 90:
             return name
     return None
-
-
-def _not_sure(diag: Diagnostic, text: str) -> bool:
-    return len(text.split()) <= 6 and _score(text, diag.commands.not_sure) >= FUZZY + 5
 
 
 def _is_question(raw: str, text: str) -> bool:
@@ -179,11 +174,13 @@ class Walk:
     """One message's turn through the walk-through."""
 
     def __init__(self, kb: KnowledgeBase, diag: Diagnostic, heard: Understanding, respond: Respond,
-                 today: date | None):
+                 today: date | None, earlier: tuple[str, ...] = ()):
         self.kb, self.diag, self.heard, self.respond, self.today = kb, diag, heard, respond, today
+        self.earlier = earlier
         self.raw = heard.raw.strip()
         lowered = self.raw.lower()
         self.text = lowered if lowered.startswith(CODE) else normalise(self.raw)  # buttons kept as sent
+        self.said = [] if lowered.startswith(CODE) else polarity.read(self.raw)
         self.questions = {q.id: q for q in diag.questions}
 
     # -- entry points ----------------------------------------------------------------------------------
@@ -204,7 +201,11 @@ class Walk:
     def start(self, keep_cues: bool) -> tuple[dict, Answer]:
         """A new walk-through; with `keep_cues`, what the message already says answers its questions."""
         entities = self.heard.entities
-        answers = self.cues(self.text) if keep_cues else {}
+        answers: dict[str, str] = {}
+        if keep_cues:
+            for text in self.earlier:
+                answers.update(self.cues(polarity.read(text)))
+            answers.update(self.cues())
         state = {
             "status": "active", "current": None, "asked": [], "answers": answers, "given": list(answers),
             "level": entities.level if keep_cues else None, "tier": entities.employer_tier if keep_cues else None,
@@ -253,31 +254,38 @@ class Walk:
             return self.numbered(state, q)
         if _is_question(self.raw, self.text) and self.heard.intent not in NOT_INFO:
             return state, self.aside(state, q)
-        if _not_sure(self.diag, self.text):
-            return self.answer(state, q, NOT_SURE)
-        picked, rival = self.match(q)
+        found = self.cues()
+        picked, rival = self.match(q, found.get(q.id))
         if picked and rival:
             return state, self.ask(state, q, [
-                f'That sounds like both "{picked.label}" and "{rival.label}". Which one is closer?'])
+                f'That sounds like both "{self.choice(q.id, picked).label}" and "{self.choice(q.id, rival).label}". '
+                "Which one is closer?"])
         if picked:
-            return self.answer(state, q, picked.id)
-        elsewhere = {k: v for k, v in self.cues(self.text).items() if k != q.id}
+            return self.answer(state, q, picked)
+        elsewhere = {k: v for k, v in found.items() if k != q.id}
         if elsewhere:
             return state, self.elsewhere(state, q, elsewhere)
+        if self.heard.intent == "choose_role":
+            return state, self.ask(state, q, ["We're already working that out; this is where we are."])
         if _is_question(self.raw, self.text) or (
             self.heard.intent not in NOT_INFO and not self.heard.ambiguous and len(self.text.split()) >= ASIDE_WORDS
         ):
             return state, self.aside(state, q)
-        if self.heard.intent == "choose_role":
-            return state, self.ask(state, q, ["We're already working that out; this is where we are."])
-        return state, self.ask(state, q, ["I didn't catch that as an answer. " + self._hint()])
+        return state, self.ask(state, q, [self._unclear() + " " + self._hint()])
 
     # -- moves -----------------------------------------------------------------------------------------
 
     def answer(self, state: dict, q: DiagnosticQuestion, choice: str) -> tuple[dict, Answer]:
-        """Record `choice` for `q` and move on."""
+        """Record `choice` for `q`, and what the same message says to questions still to come, and move on."""
         state = {**state, "answers": {**state["answers"], q.id: choice}, "asked": [*state["asked"], q.id]}
-        return self.advance(state, [])
+        noted = {k: v for k, v in self.cues().items() if k not in state["answers"]} if self.said else {}
+        lines = []
+        if noted:
+            state["answers"] = {**state["answers"], **noted}
+            state["given"] = [*state["given"], *noted]
+            lines.append("Also from your message: " + "; ".join(
+                f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + ".")
+        return self.advance(state, lines)
 
     def back(self, state: dict) -> tuple[dict, Answer]:
         """Forget the last answer given here and ask its question again."""
@@ -289,6 +297,9 @@ class Walk:
 
     def advance(self, state: dict, lines: list[str], first: bool = False) -> tuple[dict, Answer]:
         """Ask the next unanswered question that applies, or recommend when none is left."""
+        rule = self.rule(state["answers"])
+        if rule is not None:
+            return self.finish(state, [*lines, rule.text], decided=rule.role)
         following = self.next_question(state["answers"])
         if following is None:
             return self.finish(state, lines)
@@ -301,6 +312,11 @@ class Walk:
             if q.id not in answers and self.applies(q, answers):
                 return q
         return None
+
+    def rule(self, answers: dict[str, str]) -> DiagnosticRule | None:
+        """The first seed rule whose answers are all given, or None."""
+        return next((r for r in self.diag.rules
+                     if all(answers.get(q) in allowed for q, allowed in r.answers.items())), None)
 
     @staticmethod
     def applies(q: DiagnosticQuestion, answers: dict[str, str]) -> bool:
@@ -327,33 +343,77 @@ class Walk:
             return self.turn(state)
         return state, self.ask(state, q, ["There is no choice with that number here. " + self._hint()])
 
-    def match(self, q: DiagnosticQuestion) -> tuple[DiagnosticChoice | None, DiagnosticChoice | None]:
-        """The choice a typed answer means, and a rival when two fit equally well: a phrase it says, else the
-        employer_tier entity, else a typo-tolerant match."""
-        ranked = sorted(((_score(self.text, [c.label, *c.synonyms]), i) for i, c in enumerate(q.choices)),
-                        reverse=True)
-        (best, i), (second, j) = ranked[0], ranked[1]
+    def match(self, q: DiagnosticQuestion, cued: str | None = None) -> tuple[str | None, str | None]:
+        """The choice (or "not_sure") a typed answer means, and a rival when two fit equally well. In order: the
+        longest phrase it says (a denied one counts for its choice's opposite), `cued` (what the message's cue
+        phrases say or imply), the employer_tier entity, the most meaning words, then a typo-tolerant match of a
+        short answer that denies nothing."""
+        strong: dict[str, float] = {}
+        for c in q.choices:
+            said, denied = _said(self.said, [c.label, *c.synonyms])
+            if said:
+                strong[c.id] = max(strong.get(c.id, 0), said)
+            if denied and c.opposite:
+                strong[c.opposite] = max(strong.get(c.opposite, 0), denied)
+        unsure, _ = _said(self.said, self.diag.commands.not_sure)
+        ranked = sorted(strong.items(), key=lambda kv: -kv[1])
+        if ranked and ranked[0][1] > unsure:
+            (best, top), rival = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0)
+            return best, rival[0] if top - rival[1] < 3 else None
+        if unsure:
+            return NOT_SURE, None
+        if cued:
+            return cued, None
         tier = self.heard.entities.employer_tier
         by_tier = [c for c in q.choices if tier and tier in c.tiers]
-        if best < 100 and by_tier:
-            return by_tier[0], None
-        if best < FUZZY:
-            return None, None
-        rival = q.choices[j] if second >= 100 and best - second < 3 else None
-        return q.choices[i], rival
+        if by_tier:
+            return by_tier[0].id, None
+        weak = sorted(self.meaning(q).items(), key=lambda kv: -kv[1])
+        if weak:
+            (best, top), (second, next_) = weak[0], [*weak, (None, 0)][1]
+            return best, second if next_ == top else None
+        if any(polarity.is_negator(w.text) for w in self.said):
+            return None, None  # a denial that named no choice: "not really" is not a typo of "both really"
+        if _fuzzy(self.text, self.diag.commands.not_sure) >= FUZZY + 5 and len(self.text.split()) <= 6:
+            return NOT_SURE, None
+        ratios = sorted(((_fuzzy(self.text, [c.label, *c.synonyms]), c.id) for c in q.choices), reverse=True)
+        return (ratios[0][1], None) if ratios[0][0] >= FUZZY else (None, None)
 
-    def cues(self, text: str) -> dict[str, str]:
-        """Questions a message answers by itself (the tier entity, or a choice's cue phrases)."""
+    def meaning(self, q: DiagnosticQuestion) -> dict[str, float]:
+        """Per choice, how many of its meaning words the answer says (a denied one counts for the opposite)."""
+        weak: dict[str, float] = {}
+        for c in q.choices:
+            for word in c.meaning:
+                for denied in set(polarity.find(self.said, word)):
+                    target = c.opposite if denied else c.id
+                    if target:
+                        weak[target] = weak.get(target, 0) + 1
+        return weak
+
+    def cues(self, said: list[polarity.Word] | None = None) -> dict[str, str]:
+        """Questions the message (or `said`, an earlier one) answers by itself: the tier entity, a choice's cue
+        phrase (a denied one counts for its opposite), and the earlier answers those imply."""
         found: dict[str, str] = {}
-        tier = self.heard.entities.employer_tier
+        tier = self.heard.entities.employer_tier if said is None else None
+        said = self.said if said is None else said
         for q in self.diag.questions:
             by_tier = [c for c in q.choices if tier and tier in c.tiers]
             if by_tier:
                 found[q.id] = by_tier[0].id
                 continue
-            scored = sorted(((_score(text, c.cues, fuzzy=False), c.id) for c in q.choices if c.cues), reverse=True)
-            if scored and scored[0][0] >= 100 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-                found[q.id] = scored[0][1]
+            strong: dict[str, int] = {}
+            for c in q.choices:
+                affirmed, denied = _said(said, c.cues)
+                if affirmed:
+                    strong[c.id] = max(strong.get(c.id, 0), affirmed)
+                if denied and c.opposite:
+                    strong[c.opposite] = max(strong.get(c.opposite, 0), denied)
+            scored = sorted(strong.items(), key=lambda kv: -kv[1])
+            if scored and (len(scored) == 1 or scored[1][1] < scored[0][1]):
+                found[q.id] = scored[0][0]
+        for q, c in list(found.items()):
+            for ref, implied in self.choice(q, c).implies.items():
+                found.setdefault(ref, implied)
         return found
 
     def elsewhere(self, state: dict, q: DiagnosticQuestion, found: dict[str, str]) -> Answer:
@@ -405,6 +465,15 @@ class Walk:
             confidence=round(self.heard.confidence, 3) if first else 1.0,
         )
 
+    def _unclear(self) -> str:
+        """Says which words were not understood, and that a denial alone does not pick a choice."""
+        words = self.raw.split()
+        quoted = " ".join(words[:QUOTE_WORDS]) + (" ..." if len(words) > QUOTE_WORDS else "")
+        quoted = "your answer" if any(ch.isdigit() for ch in quoted) else f'"{quoted}"'  # a number is no figure
+        if any(polarity.is_negator(w.text) for w in self.said):
+            return f"I read {quoted} as saying what it is not, but not which of these it is."
+        return f"I couldn't tell which of these {quoted} means."
+
     def _hint(self) -> str:
         return 'Pick a choice, say it in your own words, or say "not sure" ("back" and "cancel" work too).'
 
@@ -421,14 +490,16 @@ class Walk:
                     totals[role] += points
         return totals
 
-    def finish(self, state: dict, lines: list[str]) -> tuple[dict, Answer]:
-        """The recommendation: role, how sure, reasons, warnings, the hiring plan and next steps."""
+    def finish(self, state: dict, lines: list[str], decided: str | None = None) -> tuple[dict, Answer]:
+        """The recommendation: role, how sure, reasons, warnings, the hiring plan and next steps. `decided`: the
+        role a seed rule settled on (then as sure as the open answers allow)."""
         answers = state["answers"]
         totals = self.tally(answers)
-        ranked = sorted(totals, key=lambda r: -totals[r])  # stable: ties keep the recommendations' order
+        ranked = sorted(totals, key=lambda r: (r != decided, -totals[r]))  # stable: ties keep the listed order
         role, runner = ranked[0], ranked[1]
         open_ = [q for q in self.diag.questions if answers.get(q.id) == NOT_SURE and self.applies(q, answers)]
-        confidence = self.confidence(totals[role] - totals[runner], len(open_))
+        margin = RULE_MARGIN if decided else totals[role] - totals[runner]
+        confidence = self.confidence(margin, len(open_))
         rec = next(r for r in self.diag.recommendations if r.role == role)
         name, other = self.kb.role_name(role), self.kb.role_name(runner)
         tier = self.tier(state)

@@ -201,7 +201,8 @@ def _merge(
 def _cross_check(kb: KnowledgeBase, problems: list[str], where: dict[int, str]) -> None:
     cited = [*kb.facts.values(), *kb.roles.values(), *kb.terms]
     if kb.diagnostic:
-        cited += [*kb.diagnostic.questions, *kb.diagnostic.recommendations, *kb.diagnostic.warnings]
+        cited += [*kb.diagnostic.questions, *kb.diagnostic.recommendations, *kb.diagnostic.warnings,
+                  *kb.diagnostic.rules]
     if kb.signals:
         cited += kb.signals.work
     if not kb.sources:

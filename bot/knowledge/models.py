@@ -119,6 +119,10 @@ class DiagnosticChoice(Strict):
     label: str
     synonyms: list[str] = Field(default=[], description="typed answers, matched when this question is asked")
     cues: list[str] = Field(default=[], description="phrases that answer it in any message, so it is skipped")
+    meaning: list[str] = Field(
+        default=[], description="words that point to it in a typed answer to its question (each one counts)")
+    opposite: str | None = Field(default=None, description="the choice a denial of this one means (\"won't publish\")")
+    implies: dict[str, str] = Field(default={}, description="earlier question id -> the choice this answer implies")
     tiers: list[Tier] = Field(default=[], description="employer_tier entity values that answer it")
     scores: dict[Role, float] = Field(default={}, description="role id -> points")
     reason: str = Field(description="why this answer points where it does (said in the recommendation)")
@@ -157,6 +161,16 @@ class DiagnosticWarning(Strict):
     answers: dict[str, list[str]] = Field(default={}, description="question id -> answers it applies to")
 
 
+class DiagnosticRule(Strict):
+    """A seed rule that settles the recommendation as soon as its answers are known (all of them)."""
+
+    id: str
+    answers: dict[str, list[str]] = Field(min_length=1, description="question id -> answers it applies to")
+    role: Role
+    text: str = Field(description="what is said when it decides (no figures)")
+    source: str
+
+
 class DiagnosticCommands(Strict):
     """Words that steer the walk-through at any step."""
 
@@ -178,6 +192,7 @@ class Diagnostic(Strict):
     questions: list[DiagnosticQuestion] = Field(min_length=1)
     recommendations: list[Recommendation] = Field(min_length=1)
     warnings: list[DiagnosticWarning] = []
+    rules: list[DiagnosticRule] = []
 
     @model_validator(mode="after")
     def _consistent(self) -> "Diagnostic":
@@ -199,10 +214,19 @@ class Diagnostic(Strict):
             for c in q.choices:
                 if not set(c.scores) <= set(roles):
                     raise ValueError(f"question {q.id!r}, choice {c.id!r}: scores a role with no recommendation")
-        for w in self.warnings:
-            for ref, answers in w.answers.items():
+        for item in [*self.warnings, *self.rules]:
+            for ref, answers in item.answers.items():
                 if ref not in seen or not set(answers) <= seen[ref] | {"not_sure"}:
-                    raise ValueError(f"warning {w.id!r}: answers must name questions and their choices")
+                    raise ValueError(f"{item.id!r}: answers must name questions and their choices")
+        for q in self.questions:
+            for c in q.choices:
+                if c.opposite is not None and c.opposite not in seen[q.id]:
+                    raise ValueError(f"question {q.id!r}, choice {c.id!r}: opposite is not a choice of it")
+                for ref, implied in c.implies.items():
+                    if ref not in seen or implied not in seen[ref]:
+                        raise ValueError(f"question {q.id!r}, choice {c.id!r}: implies an unknown answer")
+        if any(r.role not in roles for r in self.rules):
+            raise ValueError("a rule recommends a role with no recommendation")
         return self
 
 

@@ -1,0 +1,151 @@
+"""Negation and hedging in what people type: which words of a message are said, and which are denied.
+
+One reading serves the walk-through's typed answers and the questions asked: "they won't publish",
+"no need to publish", "nobody here publishes", "publishing isn't something we do", "zero research",
+"not really", and double negatives ("it's not that we don't publish" says they publish).
+
+The rules, applied per clause (clauses end at punctuation and at "but", "though", "instead"...):
+- a negator ("not", "no", "never", "nobody", "zero", "won't", "isn't"...) denies the words after it;
+  two negators cancel ("can't not publish");
+- a negator after "is"/"are"/"was" ("publishing isn't something we do", "papers are not needed") or a
+  trailing denial ("papers: not needed", "research, no") also denies the words before it in the clause;
+- "no"/"nope"/"nah" opening a clause before a pronoun or alone is an answer ("nope, they don't publish"),
+  not a negator of what follows; "not only", "not just", "nothing but", "no doubt" deny nothing;
+- hedges ("maybe", "kind of", "I guess") do not change polarity; `hedged` says whether the reply hedges.
+"""
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]")
+NEGATORS = frozenset({
+    "not", "no", "never", "none", "nobody", "noone", "nothing", "neither", "nor", "without", "zero", "nope",
+    "nah", "hardly", "cannot", "nowhere", "nil",
+})
+CONTRACTIONS = frozenset({  # apostrophes dropped, as people often type them
+    "dont", "doesnt", "didnt", "wont", "wouldnt", "cant", "couldnt", "shouldnt", "isnt", "arent", "wasnt",
+    "werent", "havent", "hasnt", "hadnt", "aint", "mustnt", "neednt", "shant",
+})
+INTERJECTIONS = frozenset({"no", "nope", "nah"})
+PRONOUNS = frozenset({
+    "i", "we", "they", "it", "he", "she", "you", "that", "this", "the", "our", "their", "not", "just", "none",
+    "definitely", "absolutely", "really", "thanks", "sorry", "well", "actually", "honestly", "i'm", "we're",
+    "they're", "it's", "that's",
+})
+NOT_DENIALS = (("not", "only"), ("not", "just"), ("nothing", "but"), ("no", "doubt"), ("no", "matter"),
+               ("not", "least"), ("no", "less"), ("no", "fewer"))
+BOUNDARIES = frozenset({"but", "though", "although", "however", "yet", "instead", "whereas", "except", "rather",
+                        "otherwise", "while"})
+COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "it's", "s", "'s", "isn't", "aren't",
+                     "wasn't", "weren't", "isnt", "arent", "wasnt", "werent"})
+TRAILING = frozenset({"needed", "required", "necessary", "important", "wanted", "expected", "involved",
+                      "relevant", "planned", "happening", "really", "at", "all", "much", "a", "priority", "either",
+                      "so", "here", "anymore"})
+HEDGES = frozenset({"maybe", "perhaps", "possibly", "probably", "kinda", "sorta", "guess", "somewhat",
+                    "might", "unclear", "likely", "mostly", "partly"})
+HEDGE_PHRASES = (("kind", "of"), ("sort", "of"), ("i", "guess"), ("i", "think"), ("not", "sure"),
+                 ("more", "or", "less"), ("to", "some", "extent"))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a message and whether the message denies it."""
+
+    text: str
+    denied: bool
+    negator: bool = False  # it denies other words
+    clause: int = 0  # which clause of the message it is in
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words and clause punctuation; curly apostrophes straightened."""
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def is_negator(word: str) -> bool:
+    """A word that denies ("not", "won't", "nobody", "zero")."""
+    return word in NEGATORS or word in CONTRACTIONS or word.endswith("n't")
+
+
+def _clauses(tokens: list[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for token in tokens:
+        if not token[0].isalnum() or token in BOUNDARIES:
+            out.append([])
+        else:
+            out[-1].append(token)
+    return [c for c in out if c]
+
+
+def _negators(clause: list[str]) -> list[int]:
+    """Positions in a clause of the words that deny."""
+    found = []
+    for i, word in enumerate(clause):
+        if not is_negator(word) or tuple(clause[i:i + 2]) in NOT_DENIALS:
+            continue
+        after = clause[i + 1] if i + 1 < len(clause) else None
+        if word in INTERJECTIONS and i == 0 and (after is None or after in PRONOUNS or word != "no"):
+            continue  # "nope, ...", "no they don't ...": the answer word itself
+        found.append(i)
+    return found
+
+
+def _backward(clause: list[str], at: int) -> bool:
+    """Whether the negator at `at` also denies what comes before it: after a copula ("publishing isn't
+    something we do") or as the clause's trailing denial ("papers not needed")."""
+    word = clause[at]
+    before = clause[at - 1] if at else ""
+    if at and (before in COPULAS or word in {"isn't", "isnt", "aren't", "arent", "wasn't", "wasnt"}):
+        return True
+    rest = clause[at + 1:]
+    return bool(at) and all(w in TRAILING or is_negator(w) for w in rest) and len(rest) <= 3
+
+
+def read(text: str) -> list[Word]:
+    """The message's words, each marked denied or not (see the module docstring)."""
+    out: list[Word] = []
+    for number, clause in enumerate(_clauses(words(text))):
+        negators = _negators(clause)
+        backward = [n for n in negators if _backward(clause, n)]
+        for i, word in enumerate(clause):
+            flips = sum(1 for n in negators if n < i) + sum(1 for n in backward if n > i)
+            out.append(Word(word, flips % 2 == 1, i in negators, number))
+    return out
+
+
+def stem(word: str) -> str:
+    """A crude stem, the same for messages and phrases: "publishing", "published", "publishes" -> "publish";
+    "shipping" -> "ship"; "models" -> "model"."""
+    word = word.strip("'").removesuffix("'s")
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith(("ss", "us", "is")):
+            base = word[: -len(suffix)]
+            if suffix == "es" and not base.endswith(("sh", "ch", "x", "z", "ss")):
+                base = word[:-1]
+            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in "lsaeiou":
+                base = base[:-1]
+            word = base
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word
+
+
+def find(said: list[Word], phrase: str) -> list[bool]:
+    """Each place `phrase` (compared by stems) is said: whether it is denied there (its first word is; a phrase
+    that is itself a denial, "definitely not", only by negators before it)."""
+    wanted = [stem(w) for w in words(phrase) if w[0].isalnum()]
+    stems = [stem(w.text) for w in said]
+    size = len(wanted)
+    denial = any(is_negator(w) for w in words(phrase))
+    found = []
+    for i in range(len(said) - size + 1):
+        if size and stems[i:i + size] == wanted:
+            before = [w for w in said[:i] if w.clause == said[i].clause and w.negator]
+            found.append(len(before) % 2 == 1 if denial else said[i].denied)
+    return found
+
+
+def hedged(text: str) -> bool:
+    """Whether the message hedges ("maybe", "kind of", "I guess", "probably")."""
+    said = words(text)
+    return bool(HEDGES & set(said)) or any(
+        tuple(said[i:i + len(p)]) == p for p in HEDGE_PHRASES for i in range(len(said)))
