@@ -17,7 +17,7 @@ from bot import gaps
 from bot.engine import Engine
 from bot.engine.types import Answer
 from bot.render import blocks
-from bot.slack import shelf
+from bot.slack import etiquette, shelf
 from bot.store import Conflict, Store, first_time_in, save_if_unchanged
 
 log = logging.getLogger("hirebot.slack")
@@ -51,26 +51,51 @@ class Hirebot:
     def __post_init__(self) -> None:
         shelf.ensure(self.store)
         gaps.ensure(self.store)
+        etiquette.ensure(self.store)
 
-    def in_thread(self, channel: str, thread_ts: str) -> bool:
-        """Whether hirebot takes part in this thread (the engine keeps state for every thread it answered)."""
-        return bool(self.store.read("select 1 from threads where id = ?", [thread_id(channel, thread_ts)]))
+    def first_time(self, *keys: str) -> bool:
+        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries), for a
+        surface that acts before it answers (the assistant pane's title); `reply` checks `once` itself.
+
+        When the store cannot record them (disk full, read-only file): True, so the user gets an answer
+        (the apology, as the engine cannot save either) rather than silence."""
+        try:
+            return self.store.transact(partial(first_time_in, keys=keys))
+        except sqlite3.Error:
+            log.exception("could not record %s in the store; answering anyway", keys)
+            return True
+
+    def may_overhear(self, channel: str, thread_ts: str, user: str, text: str, bot_user_id: str | None) -> bool:
+        """Whether a channel-thread message without a mention of hirebot may be for it: hirebot takes part in
+        the thread, is talking with `user` there, and the message mentions nobody else (etiquette.py)."""
+        if etiquette.mentions_others(text, bot_user_id):
+            return False
+        conversation = thread_id(channel, thread_ts)
+        return (bool(self.store.read("select 1 from threads where id = ?", [conversation]))
+                and etiquette.talks_with(self.store, conversation, user))
 
     def reply(self, conversation: str, text: str, user: str | None, once: tuple[str, ...] = (),
-              share: bool = False, shared_by: str | None = None) -> dict | None:
+              overheard: bool = False, joins: bool = False, share: bool = False,
+              shared_by: str | None = None) -> dict | None:
         """The Slack message answering `text` in `conversation`; None if one of the ids in `once` (Slack's
-        event id, the message's own id) shows it was answered already. When the store cannot write (disk full,
-        read-only file): the apology, so that the user hears something rather than nothing."""
+        event id, the message's own id) shows it was answered already, or if `overheard` (not addressed to
+        hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is then talking with `user` in
+        this conversation (a thread). When the store cannot write (disk full, read-only file): the apology,
+        so that the user hears something rather than nothing."""
         try:
             with self._turns[hash(conversation) % len(self._turns)]:  # one message of a conversation at a time
                 for _ in range(ATTEMPTS):
                     if self.store.seen(once):
                         return None
                     state, version = self.store.versioned(conversation)
-                    answer, state = self._answer(conversation, state, text)
+                    said = self._answer(conversation, state, text, overheard)
+                    if said is None:
+                        return None
+                    answer, state = said
+                    joined = user if joins else None
                     try:
                         key = self.store.transact(partial(self._keep, conversation, state, version, answer, text,
-                                                          user, once))
+                                                          user, once, joined))
                     except Conflict:  # another process answered in it meanwhile
                         continue
                     if key is None:
@@ -81,22 +106,26 @@ class Hirebot:
             log.exception("could not keep what a message in %s leaves behind; apologising", conversation)
         return self._render(ERROR, None, share, shared_by)
 
-    def _answer(self, conversation: str, state: dict, text: str) -> tuple[Answer, dict | None]:
-        """The engine's answer and the state to save (None after a crash: the apology changes nothing)."""
+    def _answer(self, conversation: str, state: dict, text: str,
+                overheard: bool) -> tuple[Answer, dict | None] | None:
+        """The engine's answer and the state to save (None after a crash: the apology changes nothing); None
+        for an overheard message that is not for hirebot."""
         try:
-            return self.engine.reply(state, text)
+            return self.engine.reply(state, text, overheard)
         except Exception:
             log.exception("the engine failed on a message in %s", conversation)
             return ERROR, None
 
     @staticmethod
     def _keep(conversation: str, state: dict | None, version: float | None, answer: Answer, question: str,
-              user: str | None, once: tuple[str, ...], conn: sqlite3.Connection) -> str | None:
+              user: str | None, once: tuple[str, ...], joined: str | None, conn: sqlite3.Connection) -> str | None:
         """The writes of one answered message, as one unit: the answer's key, or None (answered already)."""
         if once and not first_time_in(conn, once):
             return None
         if state is not None:
             save_if_unchanged(conn, conversation, state, version)
+        if joined:
+            etiquette.join_in(conn, conversation, joined)
         if answer.intent == "out_of_scope":
             gaps.record_in(conn, question, answer.intent, answer.confidence, "out_of_scope", user)
         return shelf.park_in(conn, answer, question)
@@ -147,23 +176,24 @@ def is_dm(channel: str) -> bool:
     return channel.startswith("D")
 
 
-def place(channel: str, ts: str | None, thread_ts: str | None) -> tuple[str, str | None]:
+def place(channel: str, ts: str | None, thread_ts: str | None, private: bool | None = None) -> tuple[str, str | None]:
     """(conversation id, thread to reply in) for a message at `ts` (in `thread_ts`, if in a thread).
 
-    A thread is its own conversation; the top level of a DM is one conversation answered at the top level;
-    a top-level channel message starts a thread under itself."""
+    A thread is its own conversation; the top level of a DM or group DM (`private`; by default: a D… channel)
+    is one conversation answered at the top level; a top-level channel message starts a thread under itself."""
     if thread_ts:
         return thread_id(channel, thread_ts), thread_ts
-    if is_dm(channel):
+    if is_dm(channel) if private is None else private:
         return f"{channel}:dm", None
     return thread_id(channel, ts or ""), ts
 
 
 def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | None, conversation: str,
-              text: str, user: str | None, once: tuple[str, ...] = ()) -> None:
-    """Answer `text` in `conversation` and post it in `channel` (in `thread_ts` when given); nothing when
-    `once` shows the message was answered already."""
-    reply = hb.reply(conversation, text, user, once)
+              text: str, user: str | None, once: tuple[str, ...] = (), overheard: bool = False) -> None:
+    """Answer `text` in `conversation` and post it in `channel` (in `thread_ts` when given; hirebot is then
+    talking with `user` there); nothing when `once` shows the message was answered already, or when an
+    `overheard` message was not for hirebot (see Hirebot.reply)."""
+    reply = hb.reply(conversation, text, user, once, overheard, joins=bool(thread_ts))
     if reply is not None:
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply)
 

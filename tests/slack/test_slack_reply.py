@@ -13,8 +13,8 @@ def test_messages_in_one_conversation_at_once_all_count_and_a_retried_event_is_a
     hb = Hirebot(engine=Engine(kb, store), store=store)
     engine_reply = hb.engine.reply
 
-    def remembering(state: dict, text: str):
-        answer, state = engine_reply(state, text)
+    def remembering(state: dict, text: str, overheard: bool = False):
+        answer, state = engine_reply(state, text, overheard)
         return answer, {**state, "heard": [*state.get("heard", []), text]}
 
     hb.engine.reply = remembering
@@ -34,11 +34,11 @@ def test_a_conversation_changed_by_another_process_meanwhile_is_worked_out_again
     hb = Hirebot(engine=Engine(kb, store), store=store)
     engine_reply, calls = hb.engine.reply, []
 
-    def meanwhile(state: dict, text: str):
+    def meanwhile(state: dict, text: str, overheard: bool = False):
         calls.append(dict(state))
         if len(calls) == 1:  # another process answers in this conversation while this one works
             other.save_thread("C1:1", {"heard": ["elsewhere"]})
-        answer, state = engine_reply(state, text)
+        answer, state = engine_reply(state, text, overheard)
         return answer, {**state, "heard": [*state.get("heard", []), text]}
 
     hb.engine.reply = meanwhile
