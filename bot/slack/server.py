@@ -1,4 +1,5 @@
-"""HTTP mode: Bolt's WSGI adapter under waitress, `POST /slack/events` and `GET /healthz`.
+"""HTTP mode: Bolt's WSGI adapter under waitress, `POST /slack/events` and `GET /healthz` (in Socket Mode, with
+`hirebot run --port`, `/healthz` and the webhooks only).
 
 Other endpoints (the req webhooks) plug in through `routes`: `{("POST", "/webhooks/reqs"): wsgi_app}`.
 """
@@ -65,10 +66,12 @@ def bolt_guard(handler: WSGIApp) -> WSGIApp:
     return guarded
 
 
-def wsgi(app: App, routes: Routes | None = None) -> WSGIApp:
-    """One WSGI app: Slack's requests to Bolt (which verifies their signatures), health, and `routes`."""
-    bolt = bolt_guard(SlackRequestHandler(app, path=EVENTS_PATH))
-    table: Routes = {("POST", EVENTS_PATH): bolt, ("GET", "/healthz"): healthz}
+def wsgi(app: App | None, routes: Routes | None = None) -> WSGIApp:
+    """One WSGI app: Slack's requests to Bolt (which verifies their signatures), health, and `routes`.
+    Without `app` (Socket Mode, where Slack's requests come over the socket): health and `routes` only."""
+    table: Routes = {("GET", "/healthz"): healthz}
+    if app is not None:
+        table[("POST", EVENTS_PATH)] = bolt_guard(SlackRequestHandler(app, path=EVENTS_PATH))
     table.update(routes or {})
 
     def dispatch(environ: dict, start_response: Callable) -> Iterable[bytes]:
