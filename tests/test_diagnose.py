@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_dir import shared_cases
 
 from bot.engine import Answer, Engine
 from bot.engine import diagnose as dg
@@ -32,7 +33,6 @@ NUMBER = re.compile(r"\d[\d,.]*")
 ALLOWED = KB.numbers()
 CITABLE = {(f.text, f.source) for f in KB.facts.values()} | {(w.text, w.source) for w in DIAG.warnings}
 CITABLE |= {(t.definition, t.source) for t in KB.terms}
-DEV = Path("/work/shared/eval/dev.jsonl")
 
 
 @pytest.fixture
@@ -615,12 +615,11 @@ def test_a_saved_state_that_no_longer_fits_the_questions_is_dropped(engine):
 # -- the dev eval set ------------------------------------------------------------------------------------------
 
 
-def _dev_choose_role() -> list[dict]:
-    cases = [json.loads(line) for line in DEV.read_text().splitlines() if line.strip()]
-    return [c for c in cases if c.get("intent") == "choose_role" or "choose_role" in (c.get("intent") or [])]
+def _choose_role(case: dict) -> bool:
+    return case.get("intent") == "choose_role" or "choose_role" in (case.get("intent") or [])
 
 
-@pytest.mark.parametrize("case", _dev_choose_role(), ids=lambda c: c["text"][:40])
+@pytest.mark.parametrize("case", shared_cases("eval", "dev.jsonl", keep=_choose_role), ids=lambda c: c["text"][:40])
 def test_dev_choose_role_cases_start_the_walk_through(engine, case):
     for earlier in case.get("context", []):
         engine.ask("c", earlier)

@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from shared_dir import shared_path
 
 from bot.knowledge import load
 from bot.knowledge.models import Fact
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
 KB = load(REPO / "knowledge")
 FACTS = list(KB.facts.values())
 NUMBER = re.compile(r"\d[\d,.]*([KkM]?)")
@@ -48,7 +48,10 @@ def _parsed(text: str) -> set[float]:
     return {float(digits) * scale[suffix] for digits, suffix in _numbers(text) if digits.replace(".", "").isdigit()}
 
 
-SEED_FORMS = {path.name: _forms(path.read_text(encoding="utf-8")) for path in SEEDS.glob("*.txt")}
+@pytest.fixture(scope="session")
+def seed_forms() -> dict[str, set[str]]:
+    """Every number of each seed (../shared/seeds), in every form a fact may write it, by seed file name."""
+    return {path.name: _forms(path.read_text(encoding="utf-8")) for path in shared_path("seeds").glob("*.txt")}
 
 
 def _only(**conditions) -> Fact:
@@ -140,8 +143,8 @@ def test_facts_with_digits_have_a_population():
 
 
 @pytest.mark.parametrize("fact", FACTS, ids=lambda f: f.id)
-def test_every_number_is_in_its_own_seed(fact: Fact):
-    seed = SEED_FORMS[fact.source]
+def test_every_number_is_in_its_own_seed(fact: Fact, seed_forms: dict[str, set[str]]):
+    seed = seed_forms[fact.source]
     for part in (fact.text, fact.population or ""):
         for digits, _ in _numbers(part):
             assert digits in seed, f"{fact.id}: {digits!r} is not in {fact.source}"
@@ -154,10 +157,10 @@ def test_values_are_said_in_the_text(fact: Fact):
         assert value in said, f"{fact.id}: values.{key}={value} is not written in its text"
 
 
-def test_glossary_and_roles_numbers_are_in_their_seeds():
+def test_glossary_and_roles_numbers_are_in_their_seeds(seed_forms: dict[str, set[str]]):
     for item, text in [(t, t.definition) for t in KB.terms] + [(r, r.one_liner) for r in KB.roles.values()]:
         for digits, _ in _numbers(text):
-            assert digits in SEED_FORMS[item.source], f"{text[:40]!r}: {digits!r} not in {item.source}"
+            assert digits in seed_forms[item.source], f"{text[:40]!r}: {digits!r} not in {item.source}"
 
 
 def test_all_roles_and_four_core():

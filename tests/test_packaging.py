@@ -1,5 +1,6 @@
 """`pip install .` ships the knowledge base inside the package, and the installed bot finds it."""
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -33,3 +34,14 @@ def test_installed_package_loads_its_own_knowledge_base(tmp_path: Path):
         env={"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"},
     )
     assert Path(out.stdout.strip()) == tmp_path / "site" / "bot" / "kb_files"
+
+
+def test_no_absolute_paths_in_code_or_tests():
+    """A plain clone runs anywhere: code, tests and benchmarks find files relative to the checkout."""
+    absolute = re.compile(r"""["'](/work|/home|/Users|/root|/opt)/""")
+    files = [p for d in ("bot", "tests", "benchmarks") for p in (ROOT / d).rglob("*.py")]
+    files += [ROOT / "pyproject.toml", ROOT / "benchmarks" / "run", ROOT / ".ci" / "run"]
+    assert len(files) > 50
+    found = [f"{path.relative_to(ROOT)}:{n}" for path in files
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if absolute.search(line)]
+    assert not found, f"absolute paths: {found}"

@@ -7,6 +7,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared_dir import shared_cases
 
 from bot.engine.reqs import (
     Req,
@@ -17,14 +18,13 @@ from bot.engine.reqs import (
     report_answer,
     title_role,
 )
-from bot.engine.reqs_text import analyse_text, req_from_text
+from bot.engine.reqs.pasted import analyse_text, req_from_text
 from bot.eval import score_req
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.models import KnowledgeFile
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-DEV = Path("/work/shared/eval/reqs_dev.jsonl")
 
 
 def fixture_kb() -> KnowledgeBase:
@@ -45,10 +45,8 @@ def cases(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-ALL_CASES = cases(FIXTURES / "reqs_more.jsonl") + (cases(DEV) if DEV.exists() else [])
-
-
-@pytest.mark.parametrize("case", ALL_CASES, ids=lambda c: c["req"]["id"])
+@pytest.mark.parametrize("case", cases(FIXTURES / "reqs_more.jsonl") + shared_cases("eval", "reqs_dev.jsonl"),
+                         ids=lambda c: c["req"]["id"])
 def test_eval_cases_pass(case):
     got = check_case(KB, case["req"])
     assert score_req(case, got) == []
@@ -66,8 +64,10 @@ def test_more_cases_are_many_and_varied():
 
 
 def test_report_json_is_the_contract_shape():
-    report = check_case(KB, cases(DEV)[0]["req"] if DEV.exists() else ALL_CASES[0]["req"])
-    assert set(report) == {"id", "title_role", "work_role", "findings"}
+    report = check_case(KB, cases(FIXTURES / "reqs_more.jsonl")[0]["req"])
+    assert {"id", "title_role", "work_role", "work_confidence", "assessed", "findings"} <= set(report)
+    assert set(report) - {"why_not", "hybrid_roles", "notes"} == {"id", "title_role", "work_role", "work_confidence",
+                                                                  "assessed", "findings"}
     for finding in report["findings"]:
         assert set(finding) - {"suggested_role"} == {"kind", "severity", "message", "evidence"}
         assert ("suggested_role" in finding) == (finding["kind"] == "role_mismatch")
@@ -233,7 +233,8 @@ def test_pasted_text_too_short_still_gets_a_report(text):
 
 @pytest.mark.parametrize(("level", "flagged"), [("staff", True), ("senior", True), ("mid", False), (None, False)])
 def test_a_band_is_held_to_its_level_or_a_lower_levels_figure(level, flagged):
-    req = parse_req({"title": "ML Engineer", "level": level, "employer_tier": "top50", "comp_max": 280000,
+    req = parse_req({"title": "ML Engineer", "level": level, "employer_tier": "top50", "comp_max": 200000,
+                     "comp_basis": "total",
                      "description": "Ship and maintain production models; own model serving and monitoring."})
     found = [f for f in analyse(KB, req).findings if f.kind == "comp_below_market"]
     assert bool(found) is flagged

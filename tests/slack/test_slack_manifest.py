@@ -8,9 +8,9 @@ from pathlib import Path
 import jsonschema
 import slackbodies as sb
 import yaml
+from shared_dir import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT.parent / "shared" / "slack" / "slack-app-manifest.schema.json"
 LISTENERS = ROOT / "bot" / "slack" / "listeners"
 MESSAGE_EVENTS = {"message.im", "message.channels", "message.groups", "message.mpim"}
 
@@ -35,7 +35,8 @@ def registered() -> set[tuple[str, str]]:
 
 
 def test_manifest_is_valid_against_slacks_schema():
-    jsonschema.validate(manifest(), json.loads(SCHEMA.read_text()))
+    schema = shared_path("slack", "slack-app-manifest.schema.json")
+    jsonschema.validate(manifest(), json.loads(schema.read_text()))
 
 
 def test_manifest_is_minimal_and_socket_mode_ready():

@@ -35,8 +35,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.alerts import ACTION_ACK, ACTION_DIAGNOSTIC, ACTION_INTENDED, ACTION_TRACKER, AlertSender, alert_message
-from bot.engine.reqs import Req, ReqError, ReqReport, analyse, parse_req, report_answer
-from bot.engine.reqs_text import LEAD_IN, req_from_text
+from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
 from bot.render import blocks
@@ -256,6 +255,8 @@ def req_modal(channel: str | None) -> dict:
                     NumberInputElement(action_id="comp_min", is_decimal_allowed=False, min_value="0")),
         field_block("comp_max", "Comp band, high (USD / year)",
                     NumberInputElement(action_id="comp_max", is_decimal_allowed=False, min_value="0")),
+        field_block("comp_basis", "The band covers", StaticSelectElement(action_id="comp_basis", options=_options(
+            ("base", "total"), {"base": "Base salary", "total": "Total comp (base, bonus, equity)"}))),
         field_block("target_fill_days", "Target days to fill",
                     NumberInputElement(action_id="target_fill_days", is_decimal_allowed=False, min_value="1")),
         field_block("requires_phd", "PhD", CheckboxesElement(action_id="requires_phd", options=[
