@@ -116,8 +116,8 @@ def _role_mismatch(kb: KnowledgeBase, roles: list[str], reading: WorkReading) ->
     cited += [cite(kb, f) for f in pitfalls[:1]]
     other = "" if len(roles) == 1 else f", not {name(kb, named)} work"
     message = (
-        f"{upper_first(_roles_said(kb, roles))}, but the work described is {name(kb, work)} work{other} "
-        f"(reading confidence {reading.confidence:.2f}): the quoted clauses are what the sources say "
+        f"{upper_first(_roles_said(kb, roles))}, but the work described is {'clearly ' if high else ''}"
+        f"{name(kb, work)} work{other}: the quoted clauses are what the sources say "
         f"{a(name(kb, work))} does ({basis.source}: {first_sentence(basis.basis)}).{pitfall} "
         f"Retitle and source it as {a(name(kb, work))}, or rewrite the work to what {a(name(kb, named))} delivers."
     )
@@ -210,13 +210,16 @@ def _comp_finding(kb: KnowledgeBase, req: Req, role: str, level: str | None, fac
     figure = f"\"{fact.text}\" {about(kb, fact)}{within}"
     evidence = [f"comp band: {band}" + (f" ({req.comp_basis})" if req.comp_basis else "")]
     if req.comp_basis not in (None, fact_basis) or not same_population:
-        said = "base salary" if req.comp_basis == "base" else "total comp" if req.comp_basis else "pay"
-        differs = ("a different pay basis" if req.comp_basis not in (None, fact_basis) else
-                   "a different population of employers")
+        if req.comp_basis not in (None, fact_basis):
+            differs = (f"the band is {'base salary' if req.comp_basis == 'base' else 'total comp'} and the "
+                       f"figure is {'base pay' if fact_basis == 'base' else 'total comp'}")
+        else:
+            covers = fact.population or "another population"
+            differs = f"the figure covers {covers}, not {TIER_NAMES[req.employer_tier]} employers"
         message = (
-            f"Not comparable: the band ({band}) is {said}, while the knowledge base's {what} for {name(kb, role)} "
-            f"is {'base pay' if fact_basis == 'base' else 'total comp'} for {differs}: {figure}. Compare the "
-            f"whole package (base, bonus, equity) with that figure before changing the band."
+            f"Not like for like, so no gap is claimed: the band ({band}) sits under the knowledge base's {what} for "
+            f"{name(kb, role)}, but {differs}: {figure}. Compare the whole package (base, bonus, equity) for "
+            f"this population before changing the band."
         )
         return Finding(kind="comp_note", severity="low", message=message, evidence=evidence, cited=cited)
     if req.comp_basis is None:

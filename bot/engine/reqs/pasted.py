@@ -21,9 +21,11 @@ MONEY = r"\$?\s?(\d{2,3}(?:,\d{3})+|\d{2,3}(?:\.\d+)?\s?[kK])"
 BAND = re.compile(MONEY + r"\s*(?:-|–|—|to)\s*" + MONEY)
 DAYS = re.compile(r"(\d{1,3})[\s-]*(days?|weeks?|months?)\b", re.I)
 PER_UNIT = {"d": 1, "w": 7, "m": 30}
+NOT_ANNUAL = re.compile(r"\s*(?:USD\s*)?(?:/\s*|per\s+|an?\s+)?(?:hr|hour|hourly|wk|week|weekly|mo|month|monthly|day|"
+                        r"daily)\b", re.I)
+LEVEL_LABEL = re.compile(r"\blevel\s*[:\-–]\s*([a-z]+(?: level)?)", re.I)
 LABEL = re.compile(r"^(?:job\s+)?(?:title|role|position|opening)\s*[:\-–]\s*", re.I)
-BASE = re.compile(r"\bbase\b[^.\n]{0,25}\b(salary|pay|compensation|range)|\b(salary|pay) range|\bbase salary|"
-                  r"\bannual (base )?salary", re.I)
+BASE = re.compile(r"\bbase\b[^.\n]{0,25}\b(salary|pay|compensation|range)|\bsalary\b|\bannual (base )?salary", re.I)
 TOTAL = re.compile(r"\b(total (comp|compensation|cash|package)|\bOTE\b|on[- ]target earnings|total rewards? "
                    r"package)", re.I)
 FILL_WORDS = re.compile(r"fill|hire|hired|target|within|start|onboard|close|deadline", re.I)
@@ -61,6 +63,8 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     fields: dict = {"title": title, "description": body}
     lowered = body.lower()
     band = BAND.search(body)
+    if band and NOT_ANNUAL.match(body[band.end():]):
+        band = None  # an hourly, weekly or monthly rate is not an annual band
     if band:
         low, high = sorted((_amount(band.group(1)), _amount(band.group(2))))
         if high >= 10_000:
@@ -80,7 +84,8 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     else:
         fields["employer_tier"] = _vocabulary_value(kb, "tiers", lowered)
     fields["region"] = _vocabulary_value(kb, "regions", lowered)
-    fields["level"] = title_level(title)
+    label = LEVEL_LABEL.search(body)
+    fields["level"] = title_level(title) or (title_level(label.group(1)) if label else None)
     return Req.model_validate(fields)
 
 
