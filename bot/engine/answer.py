@@ -217,7 +217,8 @@ def words(reply: Answer) -> int:
     parts += [f"{f.text} {f.label or ''}" for f in reply.facts]
     shown = {f.source for f in [*reply.basis, *reply.facts]}
     parts += [reply.source_names.get(src, src) for src in shown]
-    return sum(len(part.split()) for part in parts) + SOURCE_WORDS * len(shown)
+    marks = len(reply.facts) + len(reply.notes) + len(reply.choices) + 1  # bullets, "Note:", numbers, "Sources:"
+    return sum(len(part.split()) for part in parts) + SOURCE_WORDS * len(shown) + marks
 
 
 def _fit(reply: Answer, budget: int) -> None:
@@ -235,11 +236,11 @@ def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
 
 
 def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
-    """The sub-topic the sources don't cover that a message asks about, if any (whole words)."""
-    for item in kb.uncovered:
-        if any(re.search(rf"\b{re.escape(phrase)}\b", text) for phrase in item.phrases):
-            return item
-    return None
+    """The sub-topic the sources don't cover that a message asks about, if any: the one whose phrase said
+    (whole words) is longest ("referral bonus" is a referral program, not a signing bonus)."""
+    said = [(len(phrase), -i, item) for i, item in enumerate(kb.uncovered) for phrase in item.phrases
+            if re.search(rf"\b{re.escape(phrase)}\b", text)]
+    return max(said, key=lambda t: (t[0], t[1]))[2] if said else None
 
 
 def _not_covered(ask: Ask, item: Uncovered) -> Answer:
@@ -404,8 +405,9 @@ def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
             notes.append(ask.kb.facts["comp.caveat.equity"])
     if e.employer_tier == "series_a_b" and set(e.roles) & RESEARCH_ROLES and ask.intent != "hiring_pitfalls":
         notes += [f for f in ask.kb.topic("hiring_pitfalls") if "mle_first" in f.tags][:1]
-    notes = [f for f in notes if f.text not in {c.text for c in reply.cited}]
+    notes = [f for f in notes if f.text not in {c.text for c in [*reply.basis, *reply.facts]}]
     if notes:
+        reply.more = [c for c in reply.more if c.text not in {f.text for f in notes}]
         reply.basis += ask.cite(notes)
         reply.notes.append(" ".join(f.text for f in notes))
 
