@@ -68,6 +68,10 @@ def score_question(case: dict, got: dict) -> list[str]:
 def score_req(case: dict, got: dict) -> list[str]:
     """The reasons a req case fails ([] when it passes whole)."""
     expect = case.get("expect", {})
+    if expect.get("assessed") is False and got.get("assessed", True):
+        return ["assessed, but the case says it cannot be"]
+    if expect.get("assessed") is not False and got.get("assessed") is False:
+        return [f"not assessed: {got.get('why_not')}"]
     kinds = [f["kind"] for f in got.get("findings", [])]
     problems = [f"missing {k}" for k in expect.get("kinds", []) if k not in kinds]
     problems += [f"unexpected {k}" for k in expect.get("forbid", []) if k in kinds]
@@ -76,7 +80,61 @@ def score_req(case: dict, got: dict) -> list[str]:
         roles = [f.get("suggested_role") for f in got.get("findings", []) if f["kind"] == "role_mismatch"]
         if not any(r in allowed for r in roles):
             problems.append(f"suggested_role {roles or None} not in {allowed}")
+    if "role_if_any" in expect and "role_mismatch" not in expect.get("kinds", []):
+        allowed = expect["role_if_any"].split("|")
+        roles = [f.get("suggested_role") for f in got.get("findings", []) if f["kind"] == "role_mismatch"]
+        problems += [f"role_mismatch toward {r}, not {'|'.join(allowed)}" for r in roles if r not in allowed]
     return problems
+
+
+def req_tally(case: dict, got: dict) -> dict[str, int]:
+    """One req case's findings counted for precision and recall: `raised` (kinds found), `false_alarms`
+    (forbidden kinds, or a role_mismatch toward a role the case does not accept), `must_raise` (kinds the case
+    requires) and `caught` (required kinds found, a role_mismatch only toward an accepted role)."""
+    expect = case.get("expect", {})
+    required = set(expect.get("kinds", []))
+    forbidden = set(expect.get("forbid", []))
+    wanted_roles = (expect.get("suggested_role") or expect.get("role_if_any") or "").split("|")
+    found = {f["kind"]: f for f in got.get("findings", [])}
+    tally = {"raised": len(found), "false_alarms": 0, "must_raise": len(required), "caught": 0}
+    for kind, finding in found.items():
+        role_ok = kind != "role_mismatch" or not wanted_roles[0] or finding.get("suggested_role") in wanted_roles
+        if kind in required and role_ok:
+            tally["caught"] += 1
+        elif kind in forbidden or not role_ok or (kind == "role_mismatch" and kind not in required
+                                                  and "role_if_any" not in expect):
+            tally["false_alarms"] += 1
+    return tally
+
+
+def req_summary(results: list[dict]) -> dict | None:
+    """Finding precision and recall over the req cases: precision = (raised - false alarms) / raised,
+    recall = caught / must-raise; plus the counts and whole-case pass rate. None without req cases."""
+    reqs = [r for r in results if "req" in r["case"]]
+    if not reqs:
+        return None
+    totals = {"raised": 0, "false_alarms": 0, "must_raise": 0, "caught": 0}
+    for r in reqs:
+        for key, value in req_tally(r["case"], r["answer"]).items():
+            totals[key] += value
+    return {
+        "cases": len(reqs), "passed": sum(not r["problems"] for r in reqs), **totals,
+        "not_assessed": sum(r["answer"].get("assessed") is False for r in reqs),
+        "precision": _ratio(totals["raised"] - totals["false_alarms"], totals["raised"]),
+        "recall": _ratio(totals["caught"], totals["must_raise"]),
+    }
+
+
+def req_report_lines(summary: dict | None) -> list[str]:
+    """The req part of the human-readable report."""
+    if summary is None:
+        return []
+    return [
+        f"req cases: {summary['passed']}/{summary['cases']} passed whole; {summary['not_assessed']} not assessed",
+        f"req findings: precision {_pct(summary['precision'])} ({summary['raised']} raised, "
+        f"{summary['false_alarms']} false alarms); recall {_pct(summary['recall'])} ({summary['caught']} of "
+        f"{summary['must_raise']} must-raise caught)",
+    ]
 
 
 def evaluate(engine: Engine, cases: list[dict], check_req: Callable[[dict], dict] | None = None) -> dict:
@@ -127,6 +185,7 @@ def summarise(results: list[dict]) -> dict:
         "fact_checks": _ratio(sum(not any("lacks" in p for p in r["problems"]) for r in fact_cases),
                               len(fact_cases)),
         "req_cases": _ratio(sum(not r["problems"] for r in reqs), len(reqs)) if reqs else None,
+        "req_findings": req_summary(results),
         "confusions": dict(confusions.most_common()),
         "confidence_histogram": {f"{k:.1f}": v for k, v in sorted(buckets.items())},
     }
@@ -155,8 +214,7 @@ def report(outcome: dict) -> str:
     oos = s["out_of_scope"]
     out.append(f"out-of-scope precision / recall: {_pct(oos['precision'])} / {_pct(oos['recall'])}")
     out.append(f"entity accuracy: {_pct(s['entity_accuracy'])}   fact checks: {_pct(s['fact_checks'])}")
-    if s["req_cases"] is not None:
-        out.append(f"req cases: {_pct(s['req_cases'])}")
+    out += req_report_lines(s["req_findings"])
     if s["confusions"]:
         out.append("confusions: " + ", ".join(f"{k} ({v})" for k, v in s["confusions"].items()))
     out.append("confidence histogram: " + " ".join(f"{k}:{v}" for k, v in s["confidence_histogram"].items()))

@@ -101,11 +101,13 @@ def cmd_check(args: argparse.Namespace, kb: KnowledgeBase) -> int:
 def lint(req: Req, report: ReqReport) -> str:
     """A req's findings the way a linter prints them: severity, kind, message, the quoted req text."""
     head = f"{req.id or '(no id)'}  {req.title}  [title: {report.title_role or '?'}, work: {report.work_role or '?'}]"
-    if not report.findings:
+    if not report.assessed:
+        return head + f"\n  not assessed: {report.why_not}\n"
+    if not report.findings and not report.notes:
         return head + "\n  ok: no mis-scoping found\n"
     lines = [head]
-    for f in report.findings:
-        lines.append(f"  {f.severity:<6} {f.kind}")
+    for f in [*report.findings, *report.notes]:
+        lines.append(f"  {f.severity:<6} {f.kind}{' (note)' if f in report.notes else ''}")
         lines.append(f"         {f.message}")
         lines += [f"         > {quote}" for quote in f.evidence]
         if f.suggested_role:

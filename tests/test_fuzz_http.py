@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from served import WEBHOOK_SECRET, Served, StandIn, sb
 
 from bot.engine.reqs import Req, ReqError, analyse, parse_req
-from bot.engine.reqs_text import req_from_text
+from bot.engine.reqs.pasted import req_from_text
 from bot.knowledge import load
 from bot.reqs_cli import import_file
 from bot.reqs_store import ReqStore

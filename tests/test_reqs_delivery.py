@@ -16,9 +16,9 @@ from test_reqs import KB
 from waitress.server import create_server
 
 from bot.alerts import AlertSender, alert_message
-from bot.engine.reqs import analyse, parse_req
+from bot.engine.reqs import analyse, parse_req, plain_text
 from bot.reqs_store import ReqStore
-from bot.slack.req_webhooks import MAX_BODY, ReqWebhooks, html_text, read_request
+from bot.slack.req_webhooks import MAX_BODY, ReqWebhooks, read_request
 from bot.store import Store
 
 SECRET, GH_SECRET = "hook-secret", "greenhouse-secret"
@@ -211,7 +211,7 @@ def test_greenhouse_bad_signature_is_401_and_stores_nothing(server):
 
 
 def test_html_to_text():
-    assert html_text("<p>Hello&nbsp;<b>world</b></p><ul><li>one</li><li>two &amp; three</li></ul>") == \
+    assert plain_text("<p>Hello&nbsp;<b>world</b></p><ul><li>one</li><li>two &amp; three</li></ul>") == \
         "Hello world\n- one\n- two & three"
 
 

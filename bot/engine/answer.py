@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from bot.engine import reqs, reqs_text
+from bot.engine import reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -417,8 +417,8 @@ def _nothing(ask: Ask) -> Answer:
 
 
 def _review(ask: Ask) -> Answer:
-    """A pasted req or job description, checked for mis-scoping (bot/engine/reqs.py)."""
-    req = reqs_text.req_from_text(ask.kb, ask.heard.raw)
+    """A pasted req or job description, checked for mis-scoping (bot/engine/reqs/)."""
+    req = reqs.req_from_text(ask.kb, ask.heard.raw)
     report = reqs.analyse(ask.kb, req)
     if report.title_role is None and report.work_role is None:
         return Answer(

@@ -3,7 +3,7 @@
 import time
 from datetime import date
 
-from bot.engine import answer, diagnose, understand
+from bot.engine import answer, diagnose, overheard, understand
 from bot.engine.clean import MAX_CHARS
 from bot.engine.types import Answer
 from bot.knowledge import KnowledgeBase
@@ -25,6 +25,21 @@ class Engine:
 
     def ask(self, conversation: str, text: str) -> Answer:
         """Understand `text` in the context of `conversation`, answer it, and remember the context."""
+        reply, state, _, _ = self._turn(conversation, text)
+        self.store.save_thread(conversation, state)
+        return reply
+
+    def overhear(self, conversation: str, text: str) -> Answer | None:
+        """A message not addressed to hirebot (no mention) in a shared conversation: answered and remembered
+        like `ask` when it is for hirebot (see overheard.py), else None and the conversation left as it was."""
+        reply, state, heard, moved = self._turn(conversation, text)
+        if not overheard.for_hirebot(heard, reply, moved):
+            return None
+        self.store.save_thread(conversation, state)
+        return reply
+
+    def _turn(self, conversation: str, text: str) -> tuple[Answer, dict, understand.Understanding, bool]:
+        """(reply, the conversation's new state, what was understood, whether a walk-through under way moved)."""
         state = self.store.load_thread(conversation)
         context = state.get("context", {})
         heard = answer.parse_choice(text, context) or self.vocab.understand(text[:MAX_CHARS])
@@ -34,7 +49,8 @@ class Engine:
             reply, context = answer.compose(self.kb, said, context, self.today)
             return reply
 
-        walk = state.get("diagnostic")
+        before = state.get("diagnostic")
+        walk = before
         recent = [t for t in state.get("recent", []) if isinstance(t, str)][-RECENT:]
         if diagnose.wants(walk, heard):  # a walk-through under way goes first; choose_role starts one
             if walk is None and heard.entities.employer_tier is None and context.get("employer_tier"):
@@ -45,12 +61,17 @@ class Engine:
                 context = answer.remember("choose_role", reply.entities)
         else:
             reply = respond(heard)
-        state["context"] = context
+        moved = bool(before) and before.get("status") == "active" and _progress(walk) != _progress(before)
+        state = {**state, "context": context}
         if not heard.raw.startswith((diagnose.CODE, answer.CHOICE)):
             state["recent"] = [*recent, heard.raw[:RECENT_CHARS]][-RECENT:]
         if walk is None:
             state.pop("diagnostic", None)
         else:
             state["diagnostic"] = walk
-        self.store.save_thread(conversation, state)
-        return reply
+        return reply, state, heard, moved
+
+
+def _progress(walk: dict | None) -> dict | None:
+    """A walk-through's state without its last-touched time: what an answer, back or cancel changes."""
+    return None if walk is None else {k: v for k, v in walk.items() if k != "updated"}

@@ -17,6 +17,7 @@ from bot.knowledge.models import (
     ReqSignals,
     RoleProfile,
     Source,
+    Starter,
     Term,
     Vocabulary,
 )
@@ -43,6 +44,7 @@ class KnowledgeBase:
     roles: dict[str, RoleProfile] = field(default_factory=dict)
     terms: list[Term] = field(default_factory=list)
     intents: dict[str, IntentSpec] = field(default_factory=dict)
+    starters: list[Starter] = field(default_factory=list)
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
     signals: ReqSignals | None = None
@@ -185,6 +187,7 @@ def _merge(
     for i, term in enumerate(part.terms):
         kb.terms.append(term)
         where[id(term)] = f"{at('terms', i)}: terms.{i}"
+    kb.starters += part.starters
     for section in ("vocabulary", "diagnostic", "signals"):
         value = getattr(part, section)
         if value is None:

@@ -1,7 +1,7 @@
 """Pydantic models of the knowledge base files in `knowledge/`.
 
 Every YAML file holds one topic under one or more of these top-level keys:
-`sources`, `facts`, `roles`, `terms`, `intents`, `vocabulary`, `diagnostic`.
+`sources`, `facts`, `roles`, `terms`, `intents`, `starters`, `vocabulary`, `diagnostic`, `signals`.
 """
 
 import re
@@ -249,6 +249,14 @@ class ReqSignals(Strict):
     work: list[SignalGroup] = Field(min_length=1)
 
 
+class Starter(Strict):
+    """An example question offered to a newcomer (App Home buttons, the assistant pane's suggested prompts)."""
+
+    title: str = Field(min_length=1, max_length=40, description="the short label on the button")
+    question: str = Field(min_length=1, max_length=300, description="what choosing it asks")
+    intent: Intent = Field(description="what the question asks (tests check the engine understands it so)")
+
+
 class KnowledgeFile(Strict):
     """The shape of one YAML file: any of the sections below."""
 
@@ -257,6 +265,7 @@ class KnowledgeFile(Strict):
     roles: list[RoleProfile] = []
     terms: list[Term] = []
     intents: list[IntentSpec] = []
+    starters: list[Starter] = []
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
     signals: ReqSignals | None = None

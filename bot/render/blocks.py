@@ -57,6 +57,16 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def clip_words(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a word boundary, ending in an ellipsis when cut (for labels: a cut
+    mid-word reads as a typo); a single over-long word is cut where it must be."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    words = head.rsplit(" ", 1)[0].rstrip(" ,;:-") if " " in head else head
+    return words + "…"
+
+
 def is_long(answer: Answer) -> bool:
     """Whether the answer is too long to show whole at first (it then gets a short form and "More")."""
     return len(render_text(answer)) > LONG_CHARS
@@ -92,7 +102,7 @@ def _sections(texts: list[str]) -> list[Block]:
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
     return ButtonElement(
-        text=PlainTextObject(text=clip(text, BUTTON_CHARS)), action_id=action_id,
+        text=PlainTextObject(text=clip_words(text, BUTTON_CHARS)), action_id=action_id,
         value=value[:VALUE_CHARS], style=style,
     )
 
@@ -185,8 +195,9 @@ CAN_DO = [
 ]
 
 
-def home_view(examples: list[str]) -> dict:
-    """The App Home tab: what hirebot can do, example questions as buttons, the walk-through and Ask buttons."""
+def home_view(examples: list[tuple[str, str]]) -> dict:
+    """The App Home tab: what hirebot can do, example questions as buttons ((label, question) pairs), the
+    walk-through and Ask buttons."""
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text="hirebot: scope and hire ML roles")),
         *_sections(CAN_DO),
@@ -196,7 +207,7 @@ def home_view(examples: list[str]) -> dict:
         ]),
         DividerBlock(),
         SectionBlock(text=MarkdownTextObject(text="*Try one of these* (I answer in our DM):")),
-        *_rows([_button(q, f"{PICK}_e{i}", q) for i, q in enumerate(examples)]),
+        *_rows([_button(label, f"{PICK}_e{i}", q) for i, (label, q) in enumerate(examples)]),
         ContextBlock(elements=[MarkdownTextObject(
             text="`/hire comp senior AS` · `/hire ttf MLE` · `/hire channels AS` · `/hire loop AS` · "
                  "`/hire compare RE AS` · `/hire diagnose` · `/hire help`")]),

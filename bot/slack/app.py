@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.engine import Engine
 from bot.settings import Settings
 from bot.slack.converse import Hirebot
-from bot.slack.listeners import actions, commands, events, home, messages, reqs, views
+from bot.slack.listeners import actions, assistant, commands, events, home, messages, reqs, views
 from bot.store import Store
 
 SURFACES = (events, messages, commands, actions, views, home)  # reqs: the check_req shortcut, App Home
@@ -65,6 +65,7 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
         next()
 
     reqs.register(app, hirebot, settings)  # first: its shortcut and App Home extend the plain ones
+    assistant.register(app, hirebot)  # a middleware: it takes DM-thread messages before any listener
     for surface in SURFACES:
         surface.register(app)
     return app

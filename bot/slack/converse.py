@@ -16,7 +16,7 @@ from bot import gaps
 from bot.engine import Engine
 from bot.engine.types import Answer
 from bot.render import blocks
-from bot.slack import shelf
+from bot.slack import etiquette, shelf
 from bot.store import Store
 
 log = logging.getLogger("hirebot.slack")
@@ -40,6 +40,7 @@ class Hirebot:
     def __post_init__(self) -> None:
         shelf.ensure(self.store)
         gaps.ensure(self.store)
+        etiquette.ensure(self.store)
 
     def first_time(self, *keys: str) -> bool:
         """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries).
@@ -53,22 +54,42 @@ class Hirebot:
                 log.exception("could not record %s in the store; answering anyway", keys)
                 return True
 
-    def in_thread(self, channel: str, thread_ts: str) -> bool:
-        """Whether hirebot takes part in this thread (the engine keeps state for every thread it answered)."""
+    def may_overhear(self, channel: str, thread_ts: str, user: str, text: str, bot_user_id: str | None) -> bool:
+        """Whether a channel-thread message without a mention of hirebot may be for it: hirebot takes part in
+        the thread, is talking with `user` there, and the message mentions nobody else (etiquette.py)."""
+        if etiquette.mentions_others(text, bot_user_id):
+            return False
+        conversation = thread_id(channel, thread_ts)
         with self.lock:
-            return bool(self.store.load_thread(thread_id(channel, thread_ts)))
+            return bool(self.store.load_thread(conversation)) and etiquette.talks_with(self.store, conversation, user)
 
-    def ask(self, conversation: str, text: str, user: str | None) -> Answer:
-        """The engine's answer; out-of-scope questions are logged as gaps; a crash becomes an apology."""
+    def ask(self, conversation: str, text: str, user: str | None, overheard: bool = False) -> Answer | None:
+        """The engine's answer; out-of-scope questions are logged as gaps; a crash becomes an apology.
+        `overheard`: a message not addressed to hirebot, answered only if the engine finds it is (else None)."""
         with self.lock:
             try:
-                answer = self.engine.ask(conversation, text)
+                if overheard:
+                    answer = self.engine.overhear(conversation, text)
+                    if answer is None:
+                        return None
+                else:
+                    answer = self.engine.ask(conversation, text)
             except Exception:
                 log.exception("the engine failed on a message in %s", conversation)
                 return ERROR
             if answer.intent == "out_of_scope":
                 self._log_gap(text, answer, "out_of_scope", user)
             return answer
+
+    def join(self, conversation: str, user: str | None) -> None:
+        """Remember that hirebot is talking with `user` in `conversation` (a store that cannot write: logged)."""
+        if not user:
+            return
+        with self.lock:
+            try:
+                etiquette.join(self.store, conversation, user)
+            except sqlite3.Error:
+                log.exception("could not record who hirebot talks with")
 
     def _log_gap(self, question: str, answer: Answer, reason: str, user: str | None) -> None:
         """Log a knowledge gap (under the lock); a store that cannot write is logged, not raised."""
@@ -118,22 +139,28 @@ def is_dm(channel: str) -> bool:
     return channel.startswith("D")
 
 
-def place(channel: str, ts: str | None, thread_ts: str | None) -> tuple[str, str | None]:
+def place(channel: str, ts: str | None, thread_ts: str | None, private: bool | None = None) -> tuple[str, str | None]:
     """(conversation id, thread to reply in) for a message at `ts` (in `thread_ts`, if in a thread).
 
-    A thread is its own conversation; the top level of a DM is one conversation answered at the top level;
-    a top-level channel message starts a thread under itself."""
+    A thread is its own conversation; the top level of a DM or group DM (`private`; by default: a D… channel)
+    is one conversation answered at the top level; a top-level channel message starts a thread under itself."""
     if thread_ts:
         return thread_id(channel, thread_ts), thread_ts
-    if is_dm(channel):
+    if is_dm(channel) if private is None else private:
         return f"{channel}:dm", None
     return thread_id(channel, ts or ""), ts
 
 
 def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | None, conversation: str,
-              text: str, user: str | None) -> Answer:
-    """Ask the engine in `conversation` and post the answer in `channel` (in `thread_ts` when given)."""
-    answer = hb.ask(conversation, text, user)
+              text: str, user: str | None, overheard: bool = False) -> Answer | None:
+    """Ask the engine in `conversation` and post the answer in `channel` (in `thread_ts` when given); in a
+    thread, hirebot is then talking with `user`. `overheard` (see Hirebot.ask): None and nothing posted when
+    the message was not for hirebot."""
+    answer = hb.ask(conversation, text, user, overheard)
+    if answer is None:
+        return None
+    if thread_ts:  # before posting: the user's next message may arrive as soon as the answer shows
+        hb.join(conversation, user)
     client.chat_postMessage(channel=channel, thread_ts=thread_ts, **hb.message(answer, text))
     return answer
 

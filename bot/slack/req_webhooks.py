@@ -9,12 +9,10 @@ post: the description), kept in `greenhouse_jobs` until both are there, then ana
 import hashlib
 import hmac
 import json
-import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 from typing import Any
 
-from bot.engine.reqs import Req, ReqError, analyse, parse_req
+from bot.engine.reqs import Req, ReqError, analyse, parse_req, plain_text
 from bot.knowledge import KnowledgeBase
 from bot.reqs_store import ReqStore, Saved
 
@@ -43,37 +41,6 @@ def verify(secret: str | None, body: bytes, header: str | None, prefix: str) -> 
     expected = prefix + _hmac(secret, body)
     if not header or not hmac.compare_digest(header.strip().encode(), expected.encode()):
         raise Reply(401, {"error": "bad signature"})
-
-
-HTML_BLOCKS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section"})
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in HTML_BLOCKS:
-            self.parts.append("\n")
-        if tag == "li":
-            self.parts.append("- ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in HTML_BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-def html_text(html: str) -> str:
-    """Job post HTML as plain text: paragraphs and list items on their own lines."""
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
 
 
 class ReqWebhooks:
@@ -156,7 +123,7 @@ class ReqWebhooks:
 
     def _greenhouse_req(self, job_id: str, job: dict, post: dict) -> tuple[Req, str | None]:
         fields: dict[str, Any] = {"id": job.get("requisition_id") or job_id, "title": job.get("name") or
-                                  post.get("title"), "description": html_text(post.get("content") or "")}
+                                  post.get("title"), "description": plain_text(post.get("content") or "")}
         team = job.get("hiring_team") or {}
         managers = [self.reqs.slack_user(_user_id(u)) for u in team.get("hiring_managers") or []]
         manager = next((m for m in managers if m), None)
@@ -167,7 +134,7 @@ class ReqWebhooks:
             value = field.get("value")
             if field.get("type") == "currency_range" and isinstance(value, dict):
                 fields.update(comp_min=value.get("min_value"), comp_max=value.get("max_value"),
-                              currency=value.get("unit") or "USD")
+                              currency=value.get("unit") or "USD", comp_basis="base")  # Greenhouse pay: base
             elif field.get("type") == "user" and "lead" in key and isinstance(value, dict):
                 lead = self.reqs.slack_user(_user_id(value))
             elif key in REQ_FIELDS and value not in (None, ""):

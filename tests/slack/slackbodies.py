@@ -118,3 +118,11 @@ def message_shortcut(callback_id: str, text: str, response_url: str, channel: st
         "message_ts": ts, "message": {"type": "message", "user": "U0CAROL", "ts": ts, "text": text},
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def assistant_thread(kind: str, channel: str = "D0ALICE", thread_ts: str = "1729999327.187299",
+                     user: str = "U0ALICE", looking_at: str | None = "C0CHAN") -> dict:
+    """assistant_thread_started / assistant_thread_context_changed as Slack sends them."""
+    context = {"channel_id": looking_at, "team_id": TEAM, "enterprise_id": None} if looking_at else {}
+    return {"type": kind, "assistant_thread": {"user_id": user, "context": context, "channel_id": channel,
+                                               "thread_ts": thread_ts}, "event_ts": new_ts()}

@@ -10,7 +10,6 @@ from bot.engine import Engine
 from bot.engine.types import Answer, Choice, Cited
 from bot.render import blocks
 from bot.slack.converse import ERROR, START_DIAGNOSTIC
-from bot.slack.listeners.home import EXAMPLES
 from bot.store import Store
 
 ONE_PER_INTENT = [
@@ -88,12 +87,32 @@ def test_sources_line_names_each_source_with_its_as_of_dates():
     assert blocks.sources_line(answer) == "Sources: s1.txt (as of 2026-05, 2026-03) · s2.txt"
 
 
-def test_home_view_and_modal_are_valid():
-    home = blocks.home_view(EXAMPLES)
+def test_home_view_and_modal_are_valid(kb):
+    home = blocks.home_view([(s.title, s.question) for s in kb.starters])
     assert home["type"] == "home" and len(home["blocks"]) <= 100
     ids = [e["action_id"] for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert len(ids) == len(set(ids)) and blocks.START_DIAGNOSTIC in ids
     assert blocks.ask_modal()["callback_id"] == blocks.ASK_VIEW
+    examples = [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]
+                if e["action_id"].startswith(blocks.PICK)]
+    assert [(e["text"]["text"], e["value"]) for e in examples] == [(s.title, s.question) for s in kb.starters]
+
+
+def test_starter_questions_are_read_as_their_intent(kb):
+    engine = Engine(kb, Store(":memory:"))
+    for starter in kb.starters:
+        assert engine.vocab.understand(starter.question).intent == starter.intent, starter.question
+
+
+@pytest.mark.parametrize(("label", "shown"), [
+    ("What is the difference between a research engineer and a research scientist?",
+     "What is the difference between a research engineer and a research…"),
+    ("Short label", "Short label"),
+    ("x" * 80, "x" * 74 + "…"),
+])
+def test_button_labels_are_cut_at_a_word_boundary(label, shown):
+    button = blocks._button(label, "a", "v").to_dict()
+    assert button["text"]["text"] == shown and len(shown) <= blocks.BUTTON_CHARS
 
 
 text = st.text(st.characters(codec="utf-8"), max_size=4000)

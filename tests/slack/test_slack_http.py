@@ -211,7 +211,7 @@ def test_app_home_shows_examples_and_buttons_answer_in_the_dm(slack_app, standin
     view = json.loads(published.params["view"]) if isinstance(published.params["view"], str) \
         else published.params["view"]
     assert published.params["user_id"] == "U0ALICE"
-    example = button(view["blocks"], "What is the compensation")
+    example = button(view["blocks"], "Pay for a senior applied scientist")
     start = button(view["blocks"], "Start the role walk-through")
     container = {"type": "view", "view_id": "V0HOME"}
     slack_app.click(example, container, standin.response_url("h1"))

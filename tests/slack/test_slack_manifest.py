@@ -1,4 +1,5 @@
-"""app.yaml: valid against Slack's manifest schema, and in step with the listeners both ways."""
+"""app.yaml (Socket Mode) and app-http.yaml (HTTP mode): valid against Slack's manifest schema, in step with the
+listeners both ways, and different only where the two modes differ."""
 
 import ast
 import importlib
@@ -6,17 +7,41 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 import slackbodies as sb
 import yaml
 from shared_dir import shared_path
+
+from bot.slack.listeners import assistant
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTENERS = ROOT / "bot" / "slack" / "listeners"
 MESSAGE_EVENTS = {"message.im", "message.channels", "message.groups", "message.mpim"}
 
 
-def manifest() -> dict:
-    return yaml.safe_load((ROOT / "app.yaml").read_text())
+HTTP_URL = "https://hirebot.example.com/slack/events"
+# The shared schema predates Slack's assistant pane and forbids features.assistant_view; this is the block as
+# Slack's app manifest reference documents it (docs.slack.dev/reference/app-manifest), added and nothing else.
+ASSISTANT_VIEW = {
+    "type": "object",
+    "properties": {
+        "assistant_description": {"type": "string", "maxLength": 1000},
+        "suggested_prompts": {"type": "array", "maxItems": 4, "items": {
+            "type": "object", "properties": {"title": {"type": "string"}, "message": {"type": "string"}},
+            "required": ["title", "message"], "additionalProperties": False}},
+    },
+    "additionalProperties": False,
+}
+
+
+def manifest(name: str = "app.yaml") -> dict:
+    return yaml.safe_load((ROOT / name).read_text())
+
+
+def schema() -> dict:
+    loaded = json.loads(shared_path("slack", "slack-app-manifest.schema.json").read_text())
+    loaded["properties"]["features"]["properties"]["assistant_view"] = ASSISTANT_VIEW
+    return loaded
 
 
 def registered() -> set[tuple[str, str]]:
@@ -31,12 +56,29 @@ def registered() -> set[tuple[str, str]]:
                 continue
             found.add((node.func.attr, eval(compile(ast.Expression(node.args[0]), str(path), "eval"),
                                             vars(module))))
-    return found
+    return found | {("event", name) for name in assistant.EVENTS}  # Bolt's Assistant listens for these
 
 
-def test_manifest_is_valid_against_slacks_schema():
-    schema = shared_path("slack", "slack-app-manifest.schema.json")
-    jsonschema.validate(manifest(), json.loads(schema.read_text()))
+@pytest.mark.parametrize("name", ["app.yaml", "app-http.yaml"])
+def test_manifest_is_valid_against_slacks_schema(name):
+    jsonschema.validate(manifest(name), schema())
+
+
+def test_the_assistant_view_is_the_only_addition_the_shared_schema_lacks():
+    bare, app = schema(), manifest()
+    del bare["properties"]["features"]["properties"]["assistant_view"]
+    del app["features"]["assistant_view"]
+    jsonschema.validate(app, bare)
+
+
+def test_the_http_manifest_differs_only_in_its_request_urls_and_socket_mode():
+    socket, http = manifest("app.yaml"), manifest("app-http.yaml")
+    assert http["settings"]["socket_mode_enabled"] is False
+    assert http["settings"]["event_subscriptions"].pop("request_url") == HTTP_URL
+    assert http["settings"]["interactivity"].pop("request_url") == HTTP_URL
+    assert all(c.pop("url") == HTTP_URL for c in http["features"]["slash_commands"])
+    http["settings"]["socket_mode_enabled"] = True
+    assert http == socket
 
 
 def test_manifest_is_minimal_and_socket_mode_ready():
@@ -45,8 +87,9 @@ def test_manifest_is_minimal_and_socket_mode_ready():
     assert app["settings"]["interactivity"]["is_enabled"] is True
     assert app["features"]["app_home"]["home_tab_enabled"] is True
     scopes = set(app["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"app_mentions:read", "channels:history", "groups:history", "im:history", "chat:write",
-                      "commands"}
+    assert scopes == {"app_mentions:read", "assistant:write", "channels:history", "groups:history", "im:history",
+                      "mpim:history", "chat:write", "commands"}
+    assert app["features"]["assistant_view"]["assistant_description"]
     assert "usage_hint" in app["features"]["slash_commands"][0]
 
 
@@ -68,6 +111,9 @@ def test_the_running_app_handles_every_manifest_surface(slack_app, standin):
         "message.im": sb.message("help", channel="D0ALICE", channel_type="im"),
         "message.channels": sb.message("chatter", channel="C0CHAN"),
         "message.groups": sb.message("chatter", channel="G0PRIVATE", channel_type="group"),
+        "message.mpim": sb.message("help", channel="G0GROUPDM", channel_type="mpim"),
+        "assistant_thread_started": sb.assistant_thread("assistant_thread_started"),
+        "assistant_thread_context_changed": sb.assistant_thread("assistant_thread_context_changed"),
     }
     app = manifest()
     for name in app["settings"]["event_subscriptions"]["bot_events"]:
@@ -82,6 +128,6 @@ def test_the_running_app_handles_every_manifest_surface(slack_app, standin):
         assert status == 200, shortcut
     status, _ = slack_app.post(sb.message_shortcut("no_such_shortcut", "x", standin.response_url("s")), form=True)
     assert status == 404
-    standin.wait("chat.postMessage", 2)  # the mention and the DM (the channel chatter is not answered)
+    standin.wait("chat.postMessage", 4)  # the mention, the DM, the group DM, the pane's greeting (not the chatter)
     standin.wait("views.publish")
     standin.wait("response_url", 2)  # the command and the shortcut

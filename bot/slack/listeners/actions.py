@@ -7,6 +7,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.render import blocks
+from bot.slack import etiquette
 from bot.slack.converse import answer_in, answer_in_dm, lookup_id, place
 
 
@@ -32,8 +33,9 @@ def on_pick(ack: Ack, body: dict, action: dict, context: BoltContext, client: We
         respond(response_type="ephemeral", replace_original=False, **hb.message(answer, text, share=True))
         return
     message = body.get("message", {})
+    private = etiquette.is_private_chat(channel, channel_name=(body.get("channel") or {}).get("name"))
     conversation, thread_ts = place(channel, container.get("message_ts"),
-                                    message.get("thread_ts") or container.get("thread_ts"))
+                                    message.get("thread_ts") or container.get("thread_ts"), private)
     answer_in(hb, client, channel, thread_ts, conversation, text, user)
 
 

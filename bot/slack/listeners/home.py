@@ -1,20 +1,12 @@
 """App Home's buttons: "Start the role walk-through" and "Ask a question". The tab itself (blocks.home_view with
-EXAMPLES, plus a lead's open req alerts) is published by the reqs listeners on app_home_opened."""
+the knowledge base's starter questions, plus a lead's open req alerts) is published by the reqs listeners on
+app_home_opened."""
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render import blocks
 from bot.slack.converse import START_DIAGNOSTIC, answer_in_dm
-
-EXAMPLES = [
-    "What is the compensation for a senior applied scientist?",
-    "How long does it take to hire an ML engineer?",
-    "Where do I find research engineers?",
-    "What does the interview loop for an applied scientist look like?",
-    "What is the difference between a research engineer and a research scientist?",
-    "Do research scientists need a PhD?",
-]
 
 
 def register(app: App) -> None:

@@ -35,15 +35,15 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.alerts import ACTION_ACK, ACTION_DIAGNOSTIC, ACTION_INTENDED, ACTION_TRACKER, AlertSender, alert_message
-from bot.engine.reqs import Req, ReqError, ReqReport, analyse, parse_req, report_answer
-from bot.engine.reqs_text import LEAD_IN, req_from_text
+from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
 from bot.render import blocks
 from bot.reqs_store import ReqStore, Saved
 from bot.settings import Settings
+from bot.slack import etiquette
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
-from bot.slack.listeners import commands, home
+from bot.slack.listeners import commands
 from bot.slack.req_webhooks import ReqWebhooks, read_request, respond
 
 log = logging.getLogger("hirebot.reqs")
@@ -167,10 +167,10 @@ def _intake_pasted(desk: Desk, hb: Hirebot, body: dict, context: BoltContext) ->
     text = MENTION.sub("", event.get("text") or "")
     if not LEAD_IN.match(text) or len(text.split()) < 8:
         return
-    channel, thread_ts = event.get("channel", ""), event.get("thread_ts")
-    mentioned = bool(context.bot_user_id) and f"<@{context.bot_user_id}>" in (event.get("text") or "")
-    if not (is_dm(channel) or event.get("channel_type") == "im" or mentioned
-            or (thread_ts and hb.in_thread(channel, thread_ts))):
+    channel, thread_ts, said = event.get("channel", ""), event.get("thread_ts"), event.get("text") or ""
+    if not (etiquette.is_private_chat(channel, event.get("channel_type"))
+            or etiquette.mentions_me(said, context.bot_user_id)
+            or (thread_ts and hb.may_overhear(channel, thread_ts, event["user"], said, context.bot_user_id))):
         return
     try:
         desk.intake(req_from_text(desk.kb, text), "slack", event["user"])
@@ -256,6 +256,8 @@ def req_modal(channel: str | None) -> dict:
                     NumberInputElement(action_id="comp_min", is_decimal_allowed=False, min_value="0")),
         field_block("comp_max", "Comp band, high (USD / year)",
                     NumberInputElement(action_id="comp_max", is_decimal_allowed=False, min_value="0")),
+        field_block("comp_basis", "The band covers", StaticSelectElement(action_id="comp_basis", options=_options(
+            ("base", "total"), {"base": "Base salary", "total": "Total comp (base, bonus, equity)"}))),
         field_block("target_fill_days", "Target days to fill",
                     NumberInputElement(action_id="target_fill_days", is_decimal_allowed=False, min_value="1")),
         field_block("requires_phd", "PhD", CheckboxesElement(action_id="requires_phd", options=[
@@ -435,6 +437,6 @@ def on_home_opened(ack: Ack, event: dict, context: BoltContext, client: WebClien
     desk = context["reqs_desk"]
     if event.get("tab", "home") != "home":
         return
-    view = blocks.home_view(home.EXAMPLES)
+    view = blocks.home_view([(s.title, s.question) for s in desk.kb.starters])
     view["blocks"] = (view["blocks"] + home_alerts(desk, event["user"]))[:100]
     client.views_publish(user_id=event["user"], view=view)

@@ -1,22 +1,17 @@
-"""Reqs from pasted text: a job description pasted in a conversation, read into a `Req`.
+"""Reqs from pasted text: a job posting pasted in a conversation or a message, read into a `Req`.
 
-The title, level, employer tier, region, comp band and target days are read from the text (each only when
-the text says it); the analysis is then `bot.engine.reqs.analyse`, as for any req.
+The title, level, employer tier, region, comp band (and whether it is base or total), target days are read
+from the text, each only when the text says it; the description is the text itself, so the posting reader
+and the checks see what they would see for the same posting sent as JSON.
 """
 
 import re
 
-from bot.engine.reqs import (
-    BULLET,
-    MAX_DESCRIPTION,
-    Req,
-    ReqReport,
-    analyse,
-    title_in,
-    title_level,
-    title_role,
-    trim,
-)
+from bot.engine.reqs.checks import analyse
+from bot.engine.reqs.model import MAX_DESCRIPTION, Req, ReqReport
+from bot.engine.reqs.posting import BULLET, plain_text
+from bot.engine.reqs.reading import title_in, title_level, title_role
+from bot.knowledge.ids import TIER_NAMES
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.models import Vocabulary
 
@@ -26,13 +21,24 @@ MONEY = r"\$?\s?(\d{2,3}(?:,\d{3})+|\d{2,3}(?:\.\d+)?\s?[kK])"
 BAND = re.compile(MONEY + r"\s*(?:-|–|—|to)\s*" + MONEY)
 DAYS = re.compile(r"(\d{1,3})[\s-]*(days?|weeks?|months?)\b", re.I)
 PER_UNIT = {"d": 1, "w": 7, "m": 30}
+NOT_ANNUAL = re.compile(r"\s*(?:USD\s*)?(?:/\s*|per\s+|an?\s+)?(?:hr|hour|hourly|wk|week|weekly|mo|month|monthly|day|"
+                        r"daily)\b", re.I)
+LEVEL_LABEL = re.compile(r"\blevel\s*[:\-–]\s*([a-z]+(?: level)?)", re.I)
 LABEL = re.compile(r"^(?:job\s+)?(?:title|role|position|opening)\s*[:\-–]\s*", re.I)
+BASE = re.compile(r"\bbase\b[^.\n]{0,25}\b(salary|pay|compensation|range)|\bsalary\b|\bannual (base )?salary", re.I)
+TOTAL = re.compile(r"\b(total (comp|compensation|cash|package)|\bOTE\b|on[- ]target earnings|total rewards? "
+                   r"package)", re.I)
 FILL_WORDS = re.compile(r"fill|hire|hired|target|within|start|onboard|close|deadline", re.I)
-TIER_WORDS = {
-    "series_a_b": re.compile(r"series [ab]\b|seed[- ]stage|early[- ]stage startup"),
-    "series_c_plus": re.compile(r"series [c-f]\b|late[- ]stage"),
-    "frontier_lab": re.compile(r"frontier (ai )?lab"),
-}
+TIER_WORDS = [
+    ("series_a_b", re.compile(r"series [ab]\b|seed[- ]stage|early[- ]stage startup")),
+    ("series_c_plus", re.compile(r"series [c-f]\b|late[- ]stage")),
+    ("frontier_lab", re.compile(r"frontier (ai )?lab\b")),
+    *((tier, re.compile(rf"(?<!\w){re.escape(words.lower())}(?!\w)")) for tier, words in TIER_NAMES.items()),
+]
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _amount(text: str) -> float:
@@ -48,33 +54,38 @@ def analyse_text(kb: KnowledgeBase, text: str) -> ReqReport:
 def req_from_text(kb: KnowledgeBase, text: str) -> Req:
     """A Req read from free text (a pasted JD); what the text does not say is left unset."""
     body = (LEAD_IN.sub("", text.strip()) or text.strip() or "(empty)")[:MAX_DESCRIPTION]
-    lines = [line for line in body.splitlines() if line.strip()]
+    lines = [line for line in plain_text(body).splitlines() if line.strip()] or ["(empty)"]
     title = None
     if len(lines) > 1 and len(lines[0]) <= 80:
         title = LABEL.sub("", BULLET.sub("", lines[0]).strip(" #*:")).strip(" *")
     if not title or title_role(kb, title) is None:
-        title = title_in(kb, body) or title or trim(body.splitlines()[0], 60)
+        title = title_in(kb, body) or title or _cut(lines[0], 60)
     fields: dict = {"title": title, "description": body}
     lowered = body.lower()
     band = BAND.search(body)
+    if band and NOT_ANNUAL.match(body[band.end():]):
+        band = None  # an hourly, weekly or monthly rate is not an annual band
     if band:
         low, high = sorted((_amount(band.group(1)), _amount(band.group(2))))
         if high >= 10_000:
             fields.update(comp_min=low, comp_max=high)
+            around = body[max(0, band.start() - 120): band.end() + 60]
+            fields["comp_basis"] = "base" if BASE.search(around) else "total" if TOTAL.search(around) else None
     for m in DAYS.finditer(body):
         window = body[max(0, m.start() - 40): m.end() + 25]
         if FILL_WORDS.search(window):
             n = int(m.group(1))
             fields["target_fill_days"] = n * PER_UNIT[m.group(2)[0].lower()]
             break
-    for tier, words in TIER_WORDS.items():
+    for tier, words in TIER_WORDS:
         if words.search(lowered):
             fields["employer_tier"] = tier
             break
     else:
         fields["employer_tier"] = _vocabulary_value(kb, "tiers", lowered)
     fields["region"] = _vocabulary_value(kb, "regions", lowered)
-    fields["level"] = title_level(title)
+    label = LEVEL_LABEL.search(body)
+    fields["level"] = title_level(title) or (title_level(label.group(1)) if label else None)
     return Req.model_validate(fields)
 
 

@@ -1,0 +1,87 @@
+"""Slack's assistant pane over signed HTTP: greeting and suggested prompts, title, status, context kept, answers
+and the walk-through in the thread; a plain DM thread still answered."""
+
+import json
+
+import slackbodies as sb
+from standin import button, wait_for
+
+PANE, THREAD = "D0ALICE", "1729999327.187299"
+
+
+def in_pane(text: str, **kw) -> dict:
+    return sb.message(text, channel=PANE, channel_type="im", thread_ts=THREAD, **kw)
+
+
+def test_a_new_assistant_thread_gets_a_greeting_and_the_kbs_starter_questions(slack_app, standin, kb):
+    assert slack_app.event(sb.assistant_thread("assistant_thread_started")) == 200
+    [prompts] = standin.wait("assistant.threads.setSuggestedPrompts")
+    assert prompts.params["channel_id"] == PANE and prompts.params["thread_ts"] == THREAD
+    offered = prompts.params["prompts"]
+    offered = json.loads(offered) if isinstance(offered, str) else offered
+    assert offered == [{"title": s.title, "message": s.question} for s in kb.starters[:4]]
+    [greeting] = standin.wait("chat.postMessage")
+    assert greeting.params["thread_ts"] == THREAD and "scope and hire ML roles" in greeting.params["text"]
+
+
+def test_questions_in_the_pane_get_a_title_a_status_and_an_answer_in_the_thread(slack_app, standin):
+    slack_app.event(sb.assistant_thread("assistant_thread_started"))
+    standin.wait("chat.postMessage")
+    slack_app.event(in_pane("comp for senior AS?"))
+    answer = standin.wait("chat.postMessage", 2)[-1]
+    assert answer.params["thread_ts"] == THREAD and "480,000" in answer.params["text"]
+    [title] = standin.wait("assistant.threads.setTitle")
+    assert title.params["title"] == "comp for senior AS?"
+    [status] = standin.wait("assistant.threads.setStatus")
+    assert status.params["status"] and status.params["thread_ts"] == THREAD
+    slack_app.event(in_pane("what about MLE?"))  # follow-ups keep the thread's topic; the title stays
+    follow = standin.wait("chat.postMessage", 3)[-1]
+    assert "320,000" in follow.params["text"]
+    standin.wait("assistant.threads.setStatus", 2)
+    assert len(standin.of("assistant.threads.setTitle")) == 1
+
+
+def test_the_walk_through_runs_in_the_pane_with_its_buttons(slack_app, standin):
+    slack_app.event(sb.assistant_thread("assistant_thread_started"))
+    standin.wait("chat.postMessage")
+    slack_app.event(in_pane("MLE or applied scientist?"))
+    question = standin.wait("chat.postMessage", 2)[-1]
+    shipping = button(question.blocks(), "Shipping production models")
+    container = {"type": "message", "message_ts": "1800000002.000100", "channel_id": PANE, "is_ephemeral": False,
+                 "thread_ts": THREAD}
+    message = {"type": "message", "ts": "1800000002.000100", "thread_ts": THREAD, "blocks": question.blocks()}
+    assert slack_app.click(shipping, container, standin.response_url("p"), message) == 200
+    following = standin.wait("chat.postMessage", 3)[-1]
+    assert following.params["thread_ts"] == THREAD and "research depth" in following.params["text"].lower()
+    slack_app.event(in_pane("nope, no need to publish"))
+    tier = standin.wait("chat.postMessage", 4)[-1]
+    assert "employer" in tier.params["text"].lower()
+
+
+def test_the_channel_the_user_looks_at_is_kept_in_our_store_not_read_from_slack(slack_app, standin):
+    slack_app.event(sb.assistant_thread("assistant_thread_started", looking_at="C0FIRST"))
+    standin.wait("chat.postMessage")
+    slack_app.event(sb.assistant_thread("assistant_thread_context_changed", looking_at="C0SECOND"))
+
+    def kept():
+        rows = list(slack_app.store.db.query("select context from slack_assistant_threads"))
+        return rows and json.loads(rows[0]["context"]).get("channel_id") == "C0SECOND"
+
+    wait_for(kept, what="the changed context")
+    assert not standin.of("conversations.replies") and not standin.of("chat.update")
+
+
+def test_a_plain_dm_thread_is_answered_without_pane_calls(slack_app, standin):
+    slack_app.event(sb.message("ttf MLE?", channel="D0BOB", channel_type="im", user="U0BOB", thread_ts="1700.1"))
+    [answer] = standin.wait("chat.postMessage")
+    assert answer.params["thread_ts"] == "1700.1" and answer.params["text"]
+    assert not standin.of("assistant.threads.setStatus") and not standin.of("assistant.threads.setTitle")
+
+
+def test_a_refused_status_does_not_stop_the_answer(slack_app, standin):
+    slack_app.event(sb.assistant_thread("assistant_thread_started"))
+    standin.wait("chat.postMessage")
+    standin.fail("assistant.threads.setStatus", 200, error="not_allowed")
+    standin.fail("assistant.threads.setTitle", 200, error="not_allowed")
+    slack_app.event(in_pane("comp for senior AS?"))
+    assert "480,000" in standin.wait("chat.postMessage", 2)[-1].params["text"]
