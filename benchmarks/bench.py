@@ -18,6 +18,7 @@ from datetime import date
 from rapidfuzz import fuzz, process, utils
 
 from benchmarks.common import ROOT, Row, percentile, questions
+from benchmarks.replies import replies
 from benchmarks.req_speed import req_analysis
 from benchmarks.slack_load import slack_http
 from benchmarks.store_scale import store_scale
@@ -88,7 +89,9 @@ def cold_start(quick: bool) -> list[Row]:
     ]
 
 
-SECTIONS: list[Callable[[bool], list[Row]]] = [engine_latency, cold_start, slack_http, store_scale, req_analysis]
+SECTIONS: list[Callable[[bool], list[Row]]] = [
+    engine_latency, cold_start, replies, slack_http, store_scale, req_analysis,
+]
 
 
 def machine() -> str:

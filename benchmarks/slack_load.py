@@ -17,6 +17,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 from benchmarks.common import ROOT, Row, percentile, questions
 
@@ -99,11 +100,17 @@ class Load:
 
 
 class Recording(StandIn):
-    """The stand-in, also noting in `params["_name"]` which response_url a reply went to."""
+    """The stand-in, also noting in each call's params which response_url it went to (`_name`) and when it
+    arrived (`_at`: `time.perf_counter()` in this process, the clients' clock; read it with `float()`)."""
 
     def handle(self, request, raw: str) -> None:
+        extra = {"_at": repr(time.perf_counter())}
         if request.path.startswith("/respond/"):
-            raw = json.dumps({**json.loads(raw or "{}"), "_name": request.path.removeprefix("/respond/")})
+            extra["_name"] = request.path.removeprefix("/respond/")
+        if "json" in request.headers.get("Content-Type", ""):
+            raw = json.dumps({**json.loads(raw or "{}"), **extra})
+        else:
+            raw = "&".join(x for x in (raw, urlencode(extra)) if x)
         super().handle(request, raw)
 
 

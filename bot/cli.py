@@ -13,12 +13,13 @@ from bot.engine import Engine
 from bot.engine.reqs import check_case
 from bot.eval import answer_json, evaluate, read_cases, report
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
-from bot.render.text import render
+from bot.render.text import render, render_more
 from bot.settings import Settings
 from bot.store import Store
 
 EXIT_WORDS = {"quit", "exit", "bye", ":q"}
 PERSON_FACING = {"chat", "ask", "eval", "kb", "gaps"}  # their output is read by a person, often through `| head`
+MORE_WORDS = {"more", "show more", "tell me more", "more please"}
 
 
 def load_kb(settings: Settings) -> KnowledgeBase:
@@ -42,6 +43,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     conversation = f"terminal:{uuid.uuid4().hex}"
     print("hirebot: ask me about hiring ML roles (type 'quit' to leave).")
     choices: list[str] = []
+    last = None
     while True:
         try:
             text = input("you> ").strip()
@@ -54,9 +56,12 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         if text.isdigit() and 0 < int(text) <= len(choices):
             text = choices[int(text) - 1]
-        answer = engine.ask(conversation, text)
-        choices = [c.value for c in answer.choices]
-        print("\n" + render(answer) + "\n")
+        if text.lower() in MORE_WORDS and last is not None and last.more:
+            print("\n" + render_more(last) + "\n")  # like Slack's More button: the rest of the last answer
+            continue
+        last = engine.ask(conversation, text)
+        choices = [c.value for c in last.choices]
+        print("\n" + render(last) + (f"\n(say \"more\": {last.more_label.lower()})" if last.more else "") + "\n")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

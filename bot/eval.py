@@ -12,11 +12,13 @@ from bot.render.text import render
 
 def answer_json(answer: Answer) -> dict:
     """What `hirebot ask --json` prints for an answer."""
+    text = render(answer)
     return {
         "intent": answer.intent,
         "confidence": answer.confidence,
         "entities": answer.entities.model_dump(),
-        "text": render(answer),
+        "headline": answer.first_line,
+        "text": text,
         "sources": answer.sources,
     }
 
@@ -62,7 +64,60 @@ def score_question(case: dict, got: dict) -> list[str]:
     for needle in case.get("must_include", []):
         if needle.lower() not in text:
             problems.append(f"text lacks {needle!r}")
+    return problems + score_shape(case, got)
+
+
+SHAPE_KEYS = ("headline_includes", "max_words", "must_not_include")
+
+
+def words(text: str) -> int:
+    """The words of an answer's text, as `max_words` counts them (whitespace-separated)."""
+    return len(text.split())
+
+
+def score_shape(case: dict, got: dict) -> list[str]:
+    """The reasons an answer fails the case's shape checks: the headline says what it must (each string's
+    `|`-separated alternatives: any one), the text stays within `max_words`, and says nothing it must not."""
+    problems = []
+    headline = (got.get("headline") or "").lower()
+    for needle in case.get("headline_includes", []):
+        if not any(alt.lower() in headline for alt in needle.split("|")):
+            problems.append(f"headline lacks {needle!r}")
+    limit = case.get("max_words")
+    if limit is not None and words(got["text"]) > limit:
+        problems.append(f"too long: {words(got['text'])} words > {limit}")
+    text = got["text"].lower()
+    for needle in case.get("must_not_include", []):
+        if needle.lower() in text:
+            problems.append(f"text says {needle!r}")
     return problems
+
+
+def shape_summary(results: list[dict]) -> dict:
+    """Pass rates of the shape checks (headline, length, what must not be said) over the cases that set them,
+    and the median words of the answers per intent."""
+    questions = [r for r in results if "text" in r["case"]]
+    checks = {
+        "headline": ("headline_includes", "headline lacks"),
+        "length": ("max_words", "too long"),
+        "must_not_include": ("must_not_include", "text says"),
+    }
+    out: dict = {}
+    for name, (key, problem) in checks.items():
+        cases = [r for r in questions if r["case"].get(key) not in (None, [])]
+        ok = sum(not any(p.startswith(problem) for p in r["problems"]) for r in cases)
+        out[name] = _ratio(ok, len(cases))
+    by_intent: dict[str, list[int]] = {}
+    for r in questions:
+        by_intent.setdefault(r["answer"]["intent"], []).append(words(r["answer"]["text"]))
+    out["median_words"] = {intent: _median(n) for intent, n in sorted(by_intent.items())}
+    return out
+
+
+def _median(values: list[int]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return float(ordered[mid]) if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def score_req(case: dict, got: dict) -> list[str]:
@@ -188,7 +243,19 @@ def summarise(results: list[dict]) -> dict:
         "req_findings": req_summary(results),
         "confusions": dict(confusions.most_common()),
         "confidence_histogram": {f"{k:.1f}": v for k, v in sorted(buckets.items())},
+        "shape": shape_summary(results),
     }
+
+
+def shape_report(shape: dict) -> list[str]:
+    """The shape checks' lines of the report: pass rates where cases set them, median words per intent."""
+    rates = [f"{name} {_pct(shape[name])}" for name in ("headline", "length", "must_not_include")
+             if shape[name] is not None]
+    out = ["answer shape: " + "   ".join(rates)] if rates else []
+    if shape["median_words"]:
+        out.append("median words per intent: "
+                   + ", ".join(f"{k} {v:g}" for k, v in shape["median_words"].items()))
+    return out
 
 
 def _first(wanted: str | list[str], got: str) -> str:
@@ -218,6 +285,7 @@ def report(outcome: dict) -> str:
     if s["confusions"]:
         out.append("confusions: " + ", ".join(f"{k} ({v})" for k, v in s["confusions"].items()))
     out.append("confidence histogram: " + " ".join(f"{k}:{v}" for k, v in s["confidence_histogram"].items()))
+    out += shape_report(s["shape"])
     failures = [r for r in outcome["cases"] if r["problems"]]
     if failures:
         out.append(f"failures ({len(failures)}):")

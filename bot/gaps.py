@@ -6,6 +6,7 @@ without saying who.
 
 import hashlib
 import secrets
+import sqlite3
 import time
 
 from bot.store import Store
@@ -17,14 +18,18 @@ SALT_TABLE = "gaps_salt"
 def ensure(store: Store) -> None:
     """Create the tables and the salt (at start-up, not in the middle of a request); race-free, as another
     process may be creating them at the same moment: the first salt written is the one kept."""
-    if {TABLE, SALT_TABLE} <= set(store.db.table_names()):
-        return
+    if not {TABLE, SALT_TABLE} <= set(store.db.table_names()):
+        store.settle(lambda: _create(store))
+
+
+def _create(store: Store) -> None:
     store.db[TABLE].create(
         {"id": int, "text": str, "intent": str, "confidence": float, "reason": str, "user_hash": str, "at": float},
         pk="id", if_not_exists=True,
     )
     store.db[SALT_TABLE].create({"id": int, "salt": str}, pk="id", if_not_exists=True)
     store.db.execute(f"insert or ignore into {SALT_TABLE} (id, salt) values (1, ?)", [secrets.token_hex(16)])
+    store.db.conn.commit()
 
 
 def user_hash(store: Store, user: str | None) -> str | None:
@@ -33,17 +38,28 @@ def user_hash(store: Store, user: str | None) -> str | None:
         return None
     ensure(store)
     salt = next(store.db.query(f"select salt from {SALT_TABLE} where id = 1"))["salt"]
+    return _hashed(salt, user)
+
+
+def _hashed(salt: str, user: str) -> str:
     return hashlib.sha256(f"{salt}:{user}".encode()).hexdigest()[:16]
 
 
 def record(store: Store, text: str, intent: str, confidence: float, reason: str, user: str | None = None) -> None:
     """Log one gap: `reason` is "out_of_scope" or "not_helpful"."""
     ensure(store)
-    store.db[TABLE].insert({
-        "text": " ".join(text.split())[:1000], "intent": intent, "confidence": round(confidence, 3),
-        "reason": reason, "user_hash": user_hash(store, user), "at": time.time(),
-    })
-    store.db.conn.commit()
+    store.transact(lambda conn: record_in(conn, text, intent, confidence, reason, user))
+
+
+def record_in(conn: sqlite3.Connection, text: str, intent: str, confidence: float, reason: str,
+              user: str | None = None) -> None:
+    """`record` as part of a unit of writes (bot/store.py); the tables exist (`ensure` ran at start-up)."""
+    salt = conn.execute(f"select salt from {SALT_TABLE} where id = 1").fetchone()[0] if user else ""
+    conn.execute(
+        f"insert into {TABLE} (text, intent, confidence, reason, user_hash, at) values (?, ?, ?, ?, ?, ?)",
+        [" ".join(text.split())[:1000], intent, round(confidence, 3), reason, _hashed(salt, user) if user else None,
+         time.time()],
+    )
 
 
 def frequent(store: Store, limit: int = 20) -> list[dict]:

@@ -2,14 +2,31 @@
 
 Other tables are created (IF NOT EXISTS) by the modules that own them, on this store's `db`: reqs, alerts and
 Greenhouse mappings (bot/reqs_store.py), the knowledge-gap log (bot/gaps.py) and kept answers (bot/slack/shelf.py).
+
+The reply path reads through `read()` (a connection per thread, no lock) and writes everything a message leaves
+behind in one unit through `transact()` (bot/group_commit.py); the functions below taking a connection are
+the store's parts of such a unit.
 """
 
 import json
+import random
 import sqlite3
+import threading
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
+
+from bot.group_commit import GroupCommit, Unit
+
+BUSY_MS = 5000
+SETUP_TRIES = 50
+
+
+class Conflict(Exception):
+    """The conversation's state changed since it was read (another thread or process answered in it)."""
 
 
 class Store:
@@ -18,12 +35,58 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = str(path)
         self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
-        self.db.execute("PRAGMA busy_timeout = 5000")
-        if self.path != ":memory:":
-            self.db.enable_wal()
-        self._create()
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        self.settle(self._create)
+        self._readers = threading.local()
+        self._group = GroupCommit(self._connect())
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection of its own to the file (autocommit), or an in-memory store's one connection."""
+        if self.path == ":memory:":
+            return self.db.conn
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        return conn
+
+    def read(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        """The rows of a query, on this thread's own connection (readers never wait for each other or a lock)."""
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = self._readers.conn = self._connect()
+        return conn.execute(sql, list(params)).fetchall()
+
+    def transact(self, unit: Unit) -> Any:
+        """`unit(connection)` run atomically and committed (with other threads' units: one commit for all)."""
+        return self._group.run(unit)
+
+    def versioned(self, conversation: str) -> tuple[dict, float | None]:
+        """A conversation's saved state ({} when new) and its version, for `save_if_unchanged`."""
+        rows = self.read("select state, updated from threads where id = ?", [conversation])
+        return (json.loads(rows[0][0]), rows[0][1]) if rows else ({}, None)
+
+    def seen(self, keys: Iterable[str]) -> bool:
+        """Whether any of `keys` was recorded already (a read: `first_time_in` decides, in a unit)."""
+        keys = list(keys)
+        marks = ",".join("?" * len(keys))
+        return bool(keys) and bool(self.read(f"select 1 from events where id in ({marks}) limit 1", keys))
+
+    def settle(self, setup: Callable[[], None]) -> None:
+        """Run start-up schema work (CREATE ... IF NOT EXISTS). Two processes setting up a fresh file at once can
+        deadlock before WAL is on, and SQLite then refuses one at once instead of waiting: it is tried again."""
+        for _ in range(SETUP_TRIES - 1):
+            try:
+                return setup()
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err):
+                    raise
+                if self.db.conn.in_transaction:
+                    self.db.conn.rollback()
+                time.sleep(random.uniform(0.05, 0.2))
+        return setup()
 
     def _create(self) -> None:
+        if self.path != ":memory:":
+            self.db.enable_wal()
         self.db["threads"].create({"id": str, "state": str, "updated": float}, pk="id", if_not_exists=True)
         self.db["events"].create({"id": str, "seen": float}, pk="id", if_not_exists=True)
 
@@ -45,3 +108,24 @@ class Store:
         )
         self.db.conn.commit()
         return cursor.rowcount == 1
+
+
+def first_time_in(conn: sqlite3.Connection, keys: Iterable[str]) -> bool:
+    """Record `keys` in order; True only if none was seen before (a seen key stops it: the ones before it stay
+    recorded, as with `Store.first_time`)."""
+    now = time.time()
+    return all(conn.execute("insert or ignore into events (id, seen) values (?, ?)", [k, now]).rowcount == 1
+               for k in keys)
+
+
+def save_if_unchanged(conn: sqlite3.Connection, conversation: str, state: dict, version: float | None) -> None:
+    """Save a conversation's state read at `version` (None: it was new); Conflict if it changed since."""
+    now = time.time() if version is None else max(time.time(), version + 1e-6)
+    if version is None:
+        sql, params = ("insert or ignore into threads (id, state, updated) values (?, ?, ?)",
+                       [conversation, json.dumps(state), now])
+    else:
+        sql, params = ("update threads set state = ?, updated = ? where id = ? and updated = ?",
+                       [json.dumps(state), now, conversation, version])
+    if conn.execute(sql, params).rowcount != 1:
+        raise Conflict(conversation)

@@ -46,10 +46,13 @@ class Served:
     """One `hirebot serve` process: `start()`, `post()` signed Slack requests, `kill()` / `stop()`.
 
     Its stderr goes to `<db>.<port>.log` (read it with `log()`); `preexec` runs in the child before exec
-    (e.g. to set a resource limit)."""
+    (e.g. to set a resource limit); `command` replaces `python -m bot serve` (the benchmarks' Bolt peer), and
+    gets the same `--host` and `--port`."""
 
-    def __init__(self, db: Path, api_url: str, preexec: Callable[[], None] | None = None):
+    def __init__(self, db: Path, api_url: str, preexec: Callable[[], None] | None = None,
+                 command: list[str] | None = None):
         self.db, self.api_url, self.preexec = Path(db), api_url, preexec
+        self.command = command or [sys.executable, "-m", "bot", "serve"]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.db.with_name(f"{self.db.name}.{self.port}.log")
@@ -66,7 +69,7 @@ class Served:
 
     def launch(self) -> "Served":
         """Start the process without waiting for it (several can then start side by side)."""
-        cmd = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd = [*self.command, "--host", "127.0.0.1", "--port", str(self.port)]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env(), stdout=log, stderr=log,
                                          preexec_fn=self.preexec)
@@ -77,7 +80,7 @@ class Served:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"hirebot serve exited with {self.proc.returncode}:\n{self.log()}")
+                raise RuntimeError(f"{' '.join(self.command[1:])} exited with {self.proc.returncode}:\n{self.log()}")
             if self.get("/healthz")[0] == 200:
                 return self
             time.sleep(0.05)

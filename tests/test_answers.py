@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bot.engine import Engine
 from bot.eval import evaluate, read_cases
 from bot.knowledge import load
-from bot.render.text import render
+from bot.render.text import render, render_more
 from bot.store import Store
 
 SEED_000 = "000_addf858d7c04a9b8.txt"
@@ -35,12 +35,15 @@ def test_senior_as_comp_names_population_premium_and_source(engine):
     answer = chat(engine, "comp for senior AS?")
     text = render(answer)
     assert answer.intent == "compensation"
-    assert "$480" in text and "top-50" in text.lower()
-    assert "620" in text and "1,100,000" in text  # the frontier band
+    assert "$480" in answer.headline and "top-50" in answer.headline  # the answer, first
+    assert text.startswith(answer.headline)
+    assert "620" in render_more(answer) and "1,100,000" in render_more(answer)  # the frontier band: behind More
+    assert "620" not in text  # ...not beside the senior top-50 median
     assert "50 percent" in text or "50%" in text
     assert SEED_000 in answer.sources
-    assert any(f.population and "senior" in f.population.lower() for f in answer.facts)
+    assert any(f.population and "senior" in f.population.lower() for f in answer.cited)
     assert "verify" in text.lower()  # figures older than six months carry the note
+    assert len(text.split()) <= 130
 
 
 def test_follow_ups_keep_the_thread(engine):
@@ -52,8 +55,10 @@ def test_follow_ups_keep_the_thread(engine):
     europe = engine.ask(conversation, "and in Europe?")
     text = render(europe)
     assert europe.intent == "compensation" and europe.entities.region == "europe"
-    assert "30" in text and "50" in text and SEED_004 in europe.sources
-    assert "no European figures" in text or "no european figures" in text.lower()
+    assert "30-50%" in europe.headline and SEED_004 in europe.sources
+    assert "no European pay figure" in europe.headline and "$320,000" in europe.headline
+    assert "research scientist" in europe.headline  # the adjustment's own population, in the same sentence
+    assert "regional adjustment the sources give" not in text
 
 
 def test_new_complete_question_starts_fresh(engine):
@@ -67,10 +72,9 @@ def test_new_complete_question_starts_fresh(engine):
 
 def test_research_engineer_comp_is_a_labelled_gap(engine):
     answer = chat(engine, "what should we pay a research engineer?")
-    text = render(answer)
-    assert answer.intent == "compensation"
-    assert "no pay figure for research engineers" in text
-    assert "not research engineer figures" in text
+    assert answer.intent == "compensation" and render(answer).startswith(answer.headline)
+    assert "no pay figure for research engineers" in answer.headline
+    assert "(not research engineers)" in answer.headline  # the nearest role's figure, labelled as such
 
 
 def test_out_of_scope_is_declined_with_what_it_can_do(engine):
@@ -119,7 +123,8 @@ def test_cli_ask_json_shape():
         capture_output=True, text=True, check=True,
     )
     data = json.loads(out.stdout)
-    assert set(data) == {"intent", "confidence", "entities", "text", "sources"}
+    assert set(data) == {"intent", "confidence", "entities", "headline", "text", "sources"}
+    assert data["text"].startswith(data["headline"]) and "320" in data["headline"]
     assert set(data["entities"]) == {"roles", "level", "employer_tier", "region"}
     assert data["intent"] == "compensation" and data["entities"]["roles"] == ["ml_engineer"]
     assert "320" in data["text"] and SEED_000 in data["sources"]

@@ -76,7 +76,8 @@ KEY_FIGURES = [
     ({"days": 70}, S000, ["senior", "ML engineer", "Series C+"], {"ml_engineer"}),
     ({"low_days": 150, "high_days": 200}, S000, ["frontier"], {"applied_scientist"}),
     ({"count": 14200}, S000, ["DataDriven"], set()),
-    ({"count": 3500, "percent": 21}, S000, ["14,200"], {"ml_engineer"}),
+    ({"percent": 21}, S000, ["14,200"], {"ml_engineer"}),
+    ({"count": 3500}, S000, ["14,200"], {"ml_engineer"}),
     ({"count": 600, "percent": 4}, S000, ["14,200"], {"applied_scientist"}),
     ({"count": 30000}, S000, ["MLOps Community"], {"ml_engineer"}),
     ({"percent": 75}, S000, ["applied scientist"], {"applied_scientist"}),
@@ -85,7 +86,7 @@ KEY_FIGURES = [
     ({"weight": 0.75}, S004, ["research scientist", "AIEH"], {"research_scientist"}),
     ({"weight": 0.6}, S004, ["research scientist", "AIEH"], {"research_scientist"}),
     ({"count": 4096, "percent": 15}, S003, ["research engineer"], {"research_engineer"}),
-    ({"percent": 30}, S004, ["research scientist"], set()),
+    ({"percent": 30}, S004, ["research scientist"], {"research_scientist"}),
 ]
 
 

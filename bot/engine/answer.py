@@ -8,21 +8,32 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from bot.engine import reqs
+from bot.engine import nearest, reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
-from bot.knowledge.ids import INTENTS, LEVELS, ROLES, TIER_NAMES
-from bot.knowledge.lookup import select
-from bot.knowledge.models import Fact
+from bot.knowledge.ids import INTENTS, LEVELS, ROLES
+from bot.knowledge.models import Fact, Uncovered
 
 CHOICE = "ask:"
 PAIRS = [("ml_engineer", "applied_scientist"), ("research_engineer", "applied_scientist"),
          ("research_scientist", "ml_engineer")]
 STALE_MONTHS = 6
 MAX_FACTS = 8
+LOOKUP_FACTS = 4  # at most this many supporting facts in a look-up's short answer; the rest are behind "More"
+LOOKUP_WORDS = 95  # ...and no more words than this for the headline and those facts (~120 with footer, sources)
+COMPARE_FACTS = 2
+EXPLAINING = {"define_term", "day_to_day", "compare_roles"}  # answers that say what a role is
+SIDE_TAGS = {"caveat", "disagreement"}  # said in a footer or a "sources differ" line, never as the answer
+RESEARCH_ROLES = {"applied_scientist", "research_scientist", "research_engineer"}
+FIGURE_TOPICS = {"compensation", "time_to_fill", "talent_pool"}
 FIGURE_TAGS = {"compensation": {"median", "range", "base", "leadership"}, "time_to_fill": {"median", "range"}}
-NOUNS = {"compensation": "pay", "time_to_fill": "time-to-fill"}
+NOUNS = {
+    "compensation": "pay", "time_to_fill": "time-to-fill", "talent_pool": "talent-pool",
+    "sourcing_channels": "sourcing channels", "interview_loop": "interview loop", "credentials": "credentials",
+    "skills": "skills", "day_to_day": "day-to-day work", "career_ladder": "career ladder",
+    "hiring_pitfalls": "hiring pitfalls", "compare_roles": "comparison",
+}
 TOPICS = {
     "time_to_fill": "Time to fill",
     "talent_pool": "Talent pool",
@@ -39,6 +50,7 @@ TOPICS = {
 }
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
+UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
 SOURCES_ASKED = re.compile(r"\b(sources?|data (come|from)|how (current|recent)|where do you get|cite)\b")
 
 
@@ -90,15 +102,22 @@ def compose(
 ) -> tuple[Answer, dict]:
     """Answer one understood message. Returns the Answer and the conversation context to keep."""
     intent, entities, term = _resolve(heard, context)
-    build = COMPOSERS.get(intent, _generic)
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
-    reply = build(ask)
+    uncovered = _uncovered(kb, heard.text) if intent not in UNDECLINED else None
+    if uncovered:
+        intent = "out_of_scope"
+        reply = _not_covered(ask, uncovered)
+    else:
+        reply = COMPOSERS.get(intent, _lookup)(ask)
     if heard.ambiguous and not heard.followup and reply.kind == "answer":
         reply.choices += _did_you_mean(ask)
     reply.intent = intent
     reply.entities = entities
     reply.confidence = round(heard.confidence, 3)
     add_stale_note(reply)
+    if not uncovered:
+        _differ(ask, reply)
+    name_sources(kb, reply)
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
         keep = remember(intent, entities, term)
@@ -149,9 +168,15 @@ class Ask:
             kb, intent, entities, heard, term, today,
         )
 
-    def cite(self, facts: list[Fact]) -> list[Cited]:
-        """The facts as said, each with its source, population and as-of date."""
-        return [cite(self.kb, f, self.today) for f in facts]
+    def cite(self, facts: list[Fact], labelled: bool = False, always: bool = False) -> list[Cited]:
+        """The facts as said, each with its source, population and as-of date. `labelled`: each also says the
+        population it describes when that is not the one asked about (`always`: in any case)."""
+        said = [cite(self.kb, f, self.today) for f in facts]
+        if labelled:
+            for fact, cited in zip(facts, said, strict=True):
+                if always or nearest.gaps(fact, self.entities):
+                    cited.label = nearest.label(self.kb, fact)
+        return said
 
     def who(self) -> str:
         """'senior applied scientist' etc., for titles."""
@@ -174,13 +199,50 @@ def _did_you_mean(ask: Ask) -> list[Choice]:
 
 
 def add_stale_note(reply: Answer) -> None:
-    """Say once that the answer's market figures are more than six months old and should be verified."""
-    stale = sorted({f.as_of for f in reply.facts if f.stale and f.as_of})
+    """Say once, on the footer line, that the answer's market figures are more than six months old."""
+    stale = sorted({f.as_of for f in [*reply.basis, *reply.facts] if f.stale and f.as_of})
     if stale:
-        reply.notes.append(
-            f"Market figures as of {', '.join(stale)}: comp and time-to-fill shift quarterly, "
-            "so verify against current data before you commit to a number."
-        )
+        said = f"Figures as of {', '.join(stale)}; they shift quarterly, so verify before you commit to a number."
+        reply.notes[-1:] = [f"{reply.notes[-1]} {said}"] if reply.notes else [said]
+
+
+def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
+    """Name each seed the answer cites by publisher, title and date (the file names stay in `sources`)."""
+    for file in reply.sources:
+        src = kb.sources.get(file)
+        if src:
+            reply.source_names[file] = f'{src.publisher}, "{src.title.split(":")[0]}"'
+
+
+def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
+    """The sub-topic the sources don't cover that a message asks about, if any (whole words)."""
+    for item in kb.uncovered:
+        if any(re.search(rf"\b{re.escape(phrase)}\b", text) for phrase in item.phrases):
+            return item
+    return None
+
+
+def _not_covered(ask: Ask, item: Uncovered) -> Answer:
+    """"My sources don't cover X", and the nearest thing they do cover, labelled; never another topic's facts."""
+    near = [ask.kb.facts[ref] for ref in item.nearest]
+    headline = f"My sources don't cover {item.topic}."
+    if near:
+        headline += " The nearest thing they cover is below."
+    return Answer(intent="out_of_scope", kind="declined", title=f"Not covered: {item.topic}", headline=headline,
+                  facts=ask.cite(near, labelled=True, always=True), suggestions=item.ask)
+
+
+def _differ(ask: Ask, reply: Answer) -> None:
+    """Where the seeds disagree about what the answer covers, say so in one line."""
+    if reply.kind != "answer":
+        return
+    roles = set(ask.entities.roles) | {r for r in ask.kb.roles if ask.term and ask.kb.role_name(r) == ask.term}
+    topics = {ask.intent, "compare_roles"} if ask.intent in EXPLAINING else {ask.intent}
+    for fact in ask.kb.facts.values():
+        if "disagreement" in fact.tags and fact.topic in topics and set(fact.roles) & roles:
+            reply.basis += ask.cite([fact])
+            reply.notes.insert(0, fact.text)
+            return
 
 
 def _role_choices(ask: Ask) -> list[Choice]:
@@ -203,111 +265,146 @@ def _which_role(ask: Ask, topic: str) -> Answer:
     )
 
 
-def _compensation(ask: Ask) -> Answer:
-    e = ask.entities
-    if not e.roles:
-        return _which_role(ask, "Pay")
-    lines, facts = _figures(ask, "compensation")
-    wants_premium = len(e.roles) > 1 or "premium" in ask.heard.text or "more" in ask.heard.text.split()
-    if wants_premium or ("applied_scientist" in e.roles and any("median" in f.tags for f in facts)):
-        facts += [f for f in select(ask.kb, "compensation", e.roles, tags={"premium"}) if f not in facts]
-    if e.region and e.region != "us":
-        adjust = [f for f in select(ask.kb, "compensation", region=e.region, tags={"region_adjustment"})
-                  if f.region == e.region]
-        if adjust:
-            lines.append(
-                f"The sources give no {'APAC' if e.region == 'apac' else 'European'} figures; "
-                "below are the US figures and the regional adjustment the sources give."
-            )
-            facts = adjust + facts
-    facts += ask.caveats(facts)
-    return Answer(intent=ask.intent, title=f"Pay: {ask.who()}", lines=lines, facts=ask.cite(facts[:MAX_FACTS + 2]))
-
-
-def _figures(ask: Ask, topic: str) -> tuple[list[str], list[Fact]]:
-    """The figures of a topic for every role asked, each with a line saying where the sources fall short."""
-    lines: list[str] = []
-    facts: list[Fact] = []
-    for role in ask.entities.roles[:3]:
-        found, gap = _figures_for(ask, topic, role)
-        if gap:
-            lines.append(gap)
-        facts += [f for f in found if f not in facts]
-    return lines, facts
-
-
-def _figures_for(ask: Ask, topic: str, role: str) -> tuple[list[Fact], str | None]:
-    """One role's figures for the asked level and employer tier. Where the sources have none for that exact
-    population, the nearest populations they do have, and a line saying so; where they have none for the role
-    at all, the role's nearest roles' figures, labelled as such."""
-    e = ask.entities
-    kb = ask.kb
-    tags = FIGURE_TAGS[topic]
-    found = _own(select(kb, topic, [role], e.level, e.employer_tier, tags=tags), role)
-    unmet = [v for k, v in (("level", e.level), ("tier", e.employer_tier))
-             if v and not any(getattr(f, k) == v for f in found)]
-    if found and not unmet:
-        return found, None
-    relaxed = found + [f for f in _own(select(kb, topic, [role], tags=tags), role) if f not in found]
-    noun = NOUNS[topic]
-    if relaxed:
-        asked = " ".join(x for x in (e.level, TIER_NAMES.get(e.employer_tier or "", "")) if x)
-        return relaxed, (
-            f"The sources have no {noun} figure for {asked} {kb.role_name(role)}s; the nearest they give are below, "
-            "each labelled with the population it describes."
-        )
-    nearest = kb.roles[role].nearest if role in kb.roles else []
-    fallback = [f for r in nearest for f in _own(select(kb, topic, [r], e.level, tags=tags), r)[:2]]
-    gap = f"The sources give no {noun} figure for {kb.role_name(role)}s."
-    if fallback:
-        names = " and ".join(dict.fromkeys(kb.role_name(r) + "s" for f in fallback for r in f.roles if r in nearest))
-        gap += f" The nearest figures they have are for {names}, below; they are not {kb.role_name(role)} figures."
-    return fallback, gap
-
-
-def _own(facts: list[Fact], role: str) -> list[Fact]:
-    return [f for f in facts if role in f.roles]
-
-
-def _generic(ask: Ask) -> Answer:
-    """Facts of the intent's topic that fit the question; says so when none is specific to the role."""
+def _lookup(ask: Ask) -> Answer:
+    """A look-up: the headline answers for the population asked about (or says what differs and gives the
+    nearest population's fact), then at most a few supporting facts, nearest first; the rest behind "More"."""
     e = ask.entities
     topic = ask.intent
-    title = f"{TOPICS.get(topic, topic)}: {ask.who()}"
+    if topic == "compensation" and not e.roles:
+        return _which_role(ask, "Pay")
+    pool = [f for f in ask.kb.topic(topic) if not set(f.tags) & SIDE_TAGS]
     if topic == "career_ladder":
-        facts = _ladder(ask)
+        pool = _ladder(ask, pool)
+        e = ask.entities
+    specific = [f for f in pool if set(f.roles) & set(e.roles)] if e.roles else pool
+    if not specific:
+        return _role_gap(ask, pool)
+    ranked = nearest.rank(specific, e)
+    figures = [f for f in ranked if _headline_kind(topic, f)]
+    first = (figures or ranked)[0]
+    rest = [f for f in ranked if f is not first]
+    missed = nearest.gaps(first, e)
+    headline, basis = _headline(ask, first, missed)
+    if topic == "compensation" and e.region and e.region != "us":
+        adjust = [f for f in ask.kb.topic("compensation") if "region_adjustment" in f.tags and f.region == e.region]
+        basis += adjust[:1]
+        headline += "".join(f" {f.text}" for f in adjust[:1])
+        if adjust and "research_scientist" not in e.roles:
+            headline += " That is said of research scientists only."
+    general = [f for f in pool if f not in specific]
+    short = _within(ask, headline, [f for f in rest if not nearest.contradicts(f, e)])
+    more = [f for f in rest + nearest.rank(general, e) if f not in short]
+    more += [f for f in ask.caveats([first, *short]) if f not in more]
+    reply = Answer(intent=topic, title=f"{TOPICS.get(topic, topic)}: {ask.who()}", headline=headline,
+                   basis=ask.cite(basis), facts=ask.cite(short, labelled=True), more=ask.cite(more, labelled=True))
+    _footer(ask, reply, [first, *short])
+    reply.more = [c for c in reply.more if c.text not in {b.text for b in reply.basis}]
+    return reply
+
+
+def _within(ask: Ask, headline: str, facts: list[Fact], budget: int = LOOKUP_WORDS) -> list[Fact]:
+    """The first of `facts` (at most LOOKUP_FACTS) that fit with the headline in `budget` words, counting the
+    population label a fact will carry."""
+    used = len(headline.split())
+    kept: list[Fact] = []
+    for fact in facts[:LOOKUP_FACTS]:
+        used += len(fact.text.split())
+        if nearest.gaps(fact, ask.entities):
+            used += len(nearest.label(ask.kb, fact).split())
+        if used > budget:
+            break
+        kept.append(fact)
+    return kept
+
+
+def _headline_kind(topic: str, fact: Fact) -> bool:
+    """Whether a fact can head an answer of `topic`: for the figure topics, a figure of the kind asked."""
+    if topic in FIGURE_TAGS:
+        return bool(FIGURE_TAGS[topic] & set(fact.tags))
+    return True
+
+
+def _headline(ask: Ask, first: Fact, missed: list[str]) -> tuple[str, list[Fact]]:
+    """The headline sentence(s) for `first`, the nearest fact; when it does not describe the population
+    asked about, says first what it leaves out."""
+    if not missed:
+        return first.text, [first]
+    what = nearest.missing(ask.kb, missed, ask.entities)
+    noun = NOUNS.get(ask.intent, TOPICS.get(ask.intent, ask.intent).lower())
+    role = f" for {_names(ask)}" if ask.entities.roles else ""
+    if nearest.is_figure(first):
+        gap = f"My sources have no {what} {noun} figure{role}." if what else f"My sources have no {noun} figure{role}."
     else:
-        facts = select(ask.kb, topic, e.roles, e.level, e.employer_tier, e.region)
-    lines: list[str] = []
-    if topic in FIGURE_TAGS and e.roles:
-        lines, figures = _figures(ask, topic)
-        facts = figures + [f for f in facts if f not in figures and not f.tags]
-    elif e.roles:
-        specific = [f for f in facts if set(f.roles) & set(e.roles)]
-        if not specific:
-            names = " or ".join(ask.kb.role_name(r) + "s" for r in e.roles)
-            lines.append(f"The sources say nothing specific to {names} on this; here is what they say in general.")
-            facts = [f for f in facts if not f.roles] or select(ask.kb, topic)
-        else:
-            facts = specific + [f for f in facts if not f.roles]
-    if not facts:
-        return _nothing(ask)
-    facts = facts[:MAX_FACTS]
-    facts += ask.caveats(facts)
-    return Answer(intent=topic, title=title, lines=lines, facts=ask.cite(facts))
+        gap = f"My sources say nothing on {noun} for {what} employers{role}." if what else \
+            f"My sources say nothing on {noun}{role}."
+    return f"{gap} Nearest: {first.text}", [first]
 
 
-def _ladder(ask: Ask) -> list[Fact]:
-    rungs = select(ask.kb, "career_ladder", ask.entities.roles)
+def _names(ask: Ask, roles: list[str] | None = None) -> str:
+    return " or ".join(ask.kb.role_name(r) + "s" for r in (roles if roles is not None else ask.entities.roles))
+
+
+def _role_gap(ask: Ask, pool: list[Fact]) -> Answer:
+    """No fact of the topic is about the role asked: say so, and offer the nearest role's facts, labelled."""
+    kb = ask.kb
+    e = ask.entities
+    noun = NOUNS.get(ask.intent, TOPICS.get(ask.intent, ask.intent).lower())
+    near = [r for role in e.roles for r in (kb.roles[role].nearest if role in kb.roles else [])]
+    near += [r for r in dict.fromkeys(x for f in pool for x in f.roles) if r not in near and r not in e.roles]
+    for other in near:
+        theirs = nearest.rank([f for f in pool if other in f.roles], e.model_copy(update={"roles": [other]}))
+        heads = [f for f in theirs if _headline_kind(ask.intent, f)]
+        if heads:
+            first = heads[0]
+            what = f"{noun} figure" if ask.intent in FIGURE_TOPICS else noun
+            headline = (f"My sources give no {what} for {_names(ask)}. Nearest they cover, for "
+                        f"{kb.role_name(other)}s (not {_names(ask)}): {first.text}")
+            short = _within(ask, headline, [f for f in theirs if f is not first])
+            more = [f for f in theirs if f is not first and f not in short]
+            reply = Answer(intent=ask.intent, title=f"{TOPICS.get(ask.intent, ask.intent)}: {ask.who()}",
+                           headline=headline, basis=ask.cite([first]),
+                           facts=ask.cite(short, labelled=True, always=True),
+                           more=ask.cite(more, labelled=True, always=True))
+            _footer(ask, reply, [first])
+            return reply
+    return _nothing(ask)
+
+
+def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
+    """One footer line of the caveats that apply: for pay, the offer spread (said of research scientists) with
+    research scientist figures, or the equity caveat with frontier figures; at Series A-B, for a research
+    role, the sources' "hire an ML engineer first"."""
+    e = ask.entities
+    notes: list[Fact] = []
+    if ask.intent == "compensation":
+        refs = [r for f in said for r in f.caveats]
+        if "research_scientist" in e.roles and "comp.caveat.offer_spread" in refs:
+            notes.append(ask.kb.facts["comp.caveat.offer_spread"])
+        elif e.employer_tier == "frontier_lab" and "comp.caveat.equity" in refs:
+            notes.append(ask.kb.facts["comp.caveat.equity"])
+    if e.employer_tier == "series_a_b" and set(e.roles) & RESEARCH_ROLES and ask.intent != "hiring_pitfalls":
+        notes += [f for f in ask.kb.topic("hiring_pitfalls") if "mle_first" in f.tags][:1]
+    notes = [f for f in notes if f.text not in {c.text for c in reply.cited}]
+    if notes:
+        reply.basis += ask.cite(notes)
+        reply.notes.append(" ".join(f.text for f in notes))
+
+
+def _ladder(ask: Ask, rungs: list[Fact]) -> list[Fact]:
+    """The ladder's rungs; asked from a level, the rungs above it first (what comes next). The level asked is
+    then no longer a gap: each rung describes its own level."""
     level = ask.entities.level
     if level in LEVELS:
+        ask.entities = ask.entities.model_copy(update={"level": None})
         after = [f for f in rungs if f.level and LEVELS.index(f.level) > LEVELS.index(level)]
-        rest = [f for f in rungs if f not in after]
-        return after + rest
+        return after + [f for f in rungs if f not in after]
     return rungs
 
 
 def _compare(ask: Ask) -> Answer:
+    """How roles differ: the headline is the sources' sharpest contrast between them (else each role in one
+    line); then one more contrast and each role's nearest pay figure, said unlike-for-like when the two
+    figures describe different populations; the rest behind "More"."""
     roles = ask.entities.roles
     kb = ask.kb
     if not roles:
@@ -322,25 +419,45 @@ def _compare(ask: Ask) -> Answer:
             ],
         )
     if len(roles) == 1:
-        nearest = kb.roles[roles[0]].nearest if roles[0] in kb.roles else []
-        roles = roles + nearest[:1]
+        near = kb.roles[roles[0]].nearest if roles[0] in kb.roles else []
+        roles = roles + near[:1]
         ask.entities = ask.entities.model_copy(update={"roles": roles})
-    compared = kb.topic("compare_roles")
-    both = [f for f in compared if set(roles[:2]) <= set(f.roles)]
+    compared = [f for f in kb.topic("compare_roles") if not set(f.tags) & SIDE_TAGS]
+    both = nearest.rank([f for f in compared if set(roles[:2]) <= set(f.roles)], ask.entities)
     either = [f for f in compared if set(f.roles) & set(roles) and f not in both]
-    lines = [f"{cap(kb.roles[r].name)}: {kb.roles[r].one_liner}" for r in roles if r in kb.roles]
-    facts = (both or either)[:MAX_FACTS]
-    for role in roles[:2]:
-        for topic in ("compensation", "time_to_fill"):
-            hit = _own(select(kb, topic, [role], tags={"median"}), role)[:1]
-            facts += [f for f in hit if f not in facts]
-    facts += ask.caveats(facts)
-    sources = [kb.roles[r].source for r in roles if r in kb.roles]
-    reply = Answer(intent=ask.intent, title=f"Compared: {ask.who()}", lines=lines, facts=ask.cite(facts))
-    if not facts and sources:
-        reply.facts = [Cited(text=line, source=src) for line, src in zip(lines, sources, strict=False)]
-        reply.lines = []
+    profiles = [kb.roles[r] for r in roles[:2] if r in kb.roles]
+    if both:
+        headline, basis = both[0].text, ask.cite(both[:1])
+    else:
+        headline = " ".join(f"{cap(p.name)}: {p.one_liner}" for p in profiles)
+        basis = [Cited(text=p.one_liner, source=p.source, as_of=kb.sources[p.source].as_of) for p in profiles]
+    pay = [_nearest_figure(ask, "compensation", r) for r in roles[:2]]
+    pay_facts = [f for f in pay if f is not None]
+    short = both[1:1 + COMPARE_FACTS - 1]
+    more = both[1 + len(short):] + either
+    more += [f for r in roles[:2] if (f := _nearest_figure(ask, "time_to_fill", r)) is not None]
+    reply = Answer(intent=ask.intent, title=f"Compared: {ask.who()}", headline=headline, basis=basis,
+                   facts=ask.cite(short) + ask.cite(pay_facts, labelled=True),
+                   more=ask.cite([f for f in more if f not in pay_facts], labelled=True))
+    if len(pay_facts) == 2 and _population_key(pay_facts[0]) != _population_key(pay_facts[1]):
+        reply.notes.append(f"The pay figures are not like for like: {pay_facts[0].population} vs "
+                           f"{pay_facts[1].population}.")
+    missing = [r for r, f in zip(roles[:2], pay, strict=False) if f is None]
+    if missing:
+        reply.lines.append(f"My sources give no pay figure for {_names(ask, missing)}.")
     return reply
+
+
+def _nearest_figure(ask: Ask, topic: str, role: str) -> Fact | None:
+    """The figure of `topic` nearest to the population asked about, for one role (None: the sources have none)."""
+    figures = [f for f in ask.kb.topic(topic) if role in f.roles and _headline_kind(topic, f)
+               and not set(f.tags) & SIDE_TAGS and len(f.roles) == 1]
+    ranked = nearest.rank(figures, ask.entities.model_copy(update={"roles": [role]}))
+    return ranked[0] if ranked else None
+
+
+def _population_key(fact: Fact) -> tuple:
+    return (fact.level, fact.tier, fact.region)
 
 
 def _define(ask: Ask) -> Answer:
@@ -356,7 +473,8 @@ def _define(ask: Ask) -> Answer:
     return Answer(
         intent=ask.intent,
         title=cap(term.term),
-        facts=[Cited(text=term.definition, source=term.source, as_of=ask.kb.sources[term.source].as_of)],
+        headline=f"{cap(term.term)}: {term.definition}",
+        basis=[Cited(text=term.definition, source=term.source, as_of=ask.kb.sources[term.source].as_of)],
     )
 
 
@@ -366,12 +484,11 @@ def _help(ask: Ask) -> Answer:
     return Answer(
         intent=ask.intent,
         title="I help you scope and hire ML roles",
+        headline="I help you scope and hire ML engineers, applied scientists, research engineers and research "
+                 "scientists, every figure with its source and date.",
         lines=[
-            "Ask me in your own words about ML engineers, applied scientists, research engineers and "
-            "research scientists. I can tell you about:",
-            *(f"- {spec.label}" for spec in ask.kb.intents.values() if spec.id not in ROLE_FREE),
-            "Every figure comes with its source and as-of date. Say \"MLE or applied scientist?\" to start "
-            "a short diagnostic that ends with a recommendation and a hiring plan.",
+            f"Ask me in your own words about: {_can_do(ask.kb)}.",
+            "Say \"MLE or applied scientist?\" for a short walk-through that ends with a recommendation.",
         ],
         suggestions=["comp for a senior applied scientist", "MLE or applied scientist?",
                      "where do I find research engineers?"],
@@ -387,8 +504,9 @@ def _sources(ask: Ask) -> Answer:
     return Answer(
         intent=ask.intent,
         title="Where my answers come from",
-        lines=["Everything I say comes from these three articles, each fact cited with its as-of date:", *lines],
-        facts=ask.cite(kb.topic("help")[:MAX_FACTS]),
+        headline="Everything I say comes from three articles, each fact cited with its as-of date:",
+        lines=lines,
+        more=ask.cite(kb.topic("help")[:MAX_FACTS]),
     )
 
 
@@ -397,13 +515,16 @@ def _declined(ask: Ask) -> Answer:
         intent="out_of_scope",
         kind="declined",
         title="I only know ML hiring",
-        lines=[
-            "I can't answer that from my sources, and I won't guess. I can tell you, for ML engineers, "
-            "applied scientists, research engineers and research scientists:",
-            *(f"- {spec.label}" for spec in ask.kb.intents.values() if spec.id not in ROLE_FREE),
-        ],
+        headline="I can't answer that from my sources, and I won't guess: I only know hiring for ML roles.",
+        lines=[f"For ML engineers, applied scientists, research engineers and research scientists I can tell you "
+               f"about: {_can_do(ask.kb)}."],
         suggestions=["comp for a senior applied scientist", "how long does it take to hire an MLE?"],
     )
+
+
+def _can_do(kb: KnowledgeBase) -> str:
+    """What hirebot answers, in a few words each: the intents' labels up to their colon."""
+    return ", ".join(spec.label.split(":")[0].lower() for spec in kb.intents.values() if spec.id not in ROLE_FREE)
 
 
 def _nothing(ask: Ask) -> Answer:
@@ -411,7 +532,7 @@ def _nothing(ask: Ask) -> Answer:
         intent=ask.intent,
         kind="declined",
         title="The sources don't cover that",
-        lines=[f"I have nothing on {TOPICS.get(ask.intent, ask.intent).lower()} for {ask.who()}."],
+        headline=f"My sources don't cover {NOUNS.get(ask.intent, ask.intent)} for {ask.who()}.",
         choices=_role_choices(ask),
     )
 
@@ -433,7 +554,6 @@ def _review(ask: Ask) -> Answer:
 
 COMPOSERS: dict[str, Callable[[Ask], Answer]] = {
     "review_req": _review,
-    "compensation": _compensation,
     "compare_roles": _compare,
     "define_term": _define,
     "help": _help,

@@ -3,7 +3,8 @@
 import time
 from datetime import date
 
-from bot.engine import answer, diagnose, overheard, understand
+from bot.engine import answer, diagnose, understand
+from bot.engine import overheard as _overheard
 from bot.engine.clean import MAX_CHARS
 from bot.engine.types import Answer
 from bot.knowledge import KnowledgeBase
@@ -25,22 +26,30 @@ class Engine:
 
     def ask(self, conversation: str, text: str) -> Answer:
         """Understand `text` in the context of `conversation`, answer it, and remember the context."""
-        reply, state, _, _ = self._turn(conversation, text)
+        reply, state = self.reply(self.store.load_thread(conversation), text)
         self.store.save_thread(conversation, state)
         return reply
 
     def overhear(self, conversation: str, text: str) -> Answer | None:
         """A message not addressed to hirebot (no mention) in a shared conversation: answered and remembered
         like `ask` when it is for hirebot (see overheard.py), else None and the conversation left as it was."""
-        reply, state, heard, moved = self._turn(conversation, text)
-        if not overheard.for_hirebot(heard, reply, moved):
+        said = self.reply(self.store.load_thread(conversation), text, overheard=True)
+        if said is None:
             return None
-        self.store.save_thread(conversation, state)
-        return reply
+        self.store.save_thread(conversation, said[1])
+        return said[0]
 
-    def _turn(self, conversation: str, text: str) -> tuple[Answer, dict, understand.Understanding, bool]:
+    def reply(self, state: dict, text: str, overheard: bool = False) -> tuple[Answer, dict] | None:
+        """The answer to `text` in a conversation whose saved state is `state`, and the state to save after it.
+        Reads and writes nothing: the caller keeps the state. `overheard` (not addressed to hirebot): None when
+        the message is not for hirebot."""
+        reply, state, heard, moved = self._turn(state, text)
+        if overheard and not _overheard.for_hirebot(heard, reply, moved):
+            return None
+        return reply, state
+
+    def _turn(self, state: dict, text: str) -> tuple[Answer, dict, understand.Understanding, bool]:
         """(reply, the conversation's new state, what was understood, whether a walk-through under way moved)."""
-        state = self.store.load_thread(conversation)
         context = state.get("context", {})
         heard = answer.parse_choice(text, context) or self.vocab.understand(text[:MAX_CHARS])
 

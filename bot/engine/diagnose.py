@@ -48,6 +48,11 @@ PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None:
     ("credentials", "credential guidance", None, 3),
 )
 REQ_TOPICS = ("compensation", "time_to_fill", "credentials")
+MAX_REASONS = 3  # reasons said with a recommendation
+REASON_WORDS = 12  # words of what that answer means
+SURE = 0.8  # the confidence from which the recommendation is said without hedging
+CLOSE_AT_FRONTIER = {"applied_scientist", "research_scientist"}
+CLOSE_MARGIN = 2  # points between the top two roles that make a close call
 _PUNCTUATION = re.compile(r"[^\w'+\-/ ]+")
 
 
@@ -164,6 +169,11 @@ def _is_question(raw: str, text: str) -> bool:
     return raw.strip().endswith("?") or (bool(text) and text.split()[0] in QUESTION_WORDS)
 
 
+def _clip_words(text: str, limit: int) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + ("..." if len(words) > limit else "")
+
+
 def _article(name: str) -> str:
     first = name.split()[0] if name else ""
     vowel = first[:1].lower() in "aeiou" if not first.isupper() else first[:1] in "AEFHILMNORSX"
@@ -278,6 +288,8 @@ class Walk:
     def answer(self, state: dict, q: DiagnosticQuestion, choice: str) -> tuple[dict, Answer]:
         """Record `choice` for `q`, and what the same message says to questions still to come, and move on."""
         state = {**state, "answers": {**state["answers"], q.id: choice}, "asked": [*state["asked"], q.id]}
+        if not self.raw.startswith(CODE) and not self.raw.strip().isdigit():  # typed: keep their words
+            state["words"] = {**state.get("words", {}), q.id: " ".join(self.raw.split())}
         noted = {k: v for k, v in self.cues().items() if k not in state["answers"]} if self.said else {}
         lines = []
         if noted:
@@ -391,16 +403,14 @@ class Walk:
         return weak
 
     def cues(self, said: list[polarity.Word] | None = None) -> dict[str, str]:
-        """Questions the message (or `said`, an earlier one) answers by itself: the tier entity, a choice's cue
-        phrase (a denied one counts for its opposite), and the earlier answers those imply."""
+        """Questions the message (or `said`, an earlier one) answers by itself: a choice's cue phrase (a denied
+        one counts for its opposite), else the tier entity ("a Series C AI infrastructure company" is the
+        AI-infrastructure choice, not any Series C), and the earlier answers those imply."""
         found: dict[str, str] = {}
         tier = self.heard.entities.employer_tier if said is None else None
         said = self.said if said is None else said
         for q in self.diag.questions:
             by_tier = [c for c in q.choices if tier and tier in c.tiers]
-            if by_tier:
-                found[q.id] = by_tier[0].id
-                continue
             strong: dict[str, int] = {}
             for c in q.choices:
                 affirmed, denied = _said(said, c.cues)
@@ -411,6 +421,8 @@ class Walk:
             scored = sorted(strong.items(), key=lambda kv: -kv[1])
             if scored and (len(scored) == 1 or scored[1][1] < scored[0][1]):
                 found[q.id] = scored[0][0]
+            elif by_tier:
+                found[q.id] = by_tier[0].id
         for q, c in list(found.items()):
             for ref, implied in self.choice(q, c).implies.items():
                 found.setdefault(ref, implied)
@@ -491,8 +503,10 @@ class Walk:
         return totals
 
     def finish(self, state: dict, lines: list[str], decided: str | None = None) -> tuple[dict, Answer]:
-        """The recommendation: role, how sure, reasons, warnings, the hiring plan and next steps. `decided`: the
-        role a seed rule settled on (then as sure as the open answers allow)."""
+        """The recommendation, short: the role and how sure (in the headline), the seed's case for it, at most
+        three reasons in the person's own words, what is left open, and the next step; the hiring plan is
+        behind a button ("More"). `decided`: the role a seed rule settled on (then as sure as the open answers
+        allow)."""
         answers = state["answers"]
         totals = self.tally(answers)
         ranked = sorted(totals, key=lambda r: (r != decided, -totals[r]))  # stable: ties keep the listed order
@@ -503,55 +517,75 @@ class Walk:
         rec = next(r for r in self.diag.recommendations if r.role == role)
         name, other = self.kb.role_name(role), self.kb.role_name(runner)
         tier = self.tier(state)
-        lines = [*lines, rec.reason, self.sureness(confidence, other), "Why, from your answers:"]
-        for q in self.diag.questions:
-            picked = answers.get(q.id)
-            if not picked or picked == NOT_SURE or not self.applies(q, answers):
-                continue
-            c = self.choice(q.id, picked)
-            toward = [r for r in c.scores if c.scores[r] == max(c.scores.values())]
-            toward_names = " and ".join(map(self.kb.role_name, toward))
-            aside = f" That one points toward {toward_names}." if role not in c.scores else ""
-            said = "from your message" if q.id in state["given"] else "you said"
-            lines.append(f'- {q.short}: {said} "{c.label}"; {c.reason}{aside}')
-        if not any(answers.get(q.id) not in (None, NOT_SURE) for q in self.diag.questions):
-            lines.append(f"- None of your answers settled it; the sources' default is that most companies need "
-                         f"{_article(name)} first.")
-        lines += [f"Left open ({q.short}): {q.open}" for q in open_]
-        facts, gaps = self.plan(role, state.get("level"), tier)
-        facts = self.warnings(role, answers) + facts
+        settled = [q for q in self.diag.questions
+                   if answers.get(q.id) not in (None, NOT_SURE) and self.applies(q, answers)]
+        agree = bool(settled) and not open_ and all(role in self.leaders(q.id, answers[q.id]) for q in settled)
+        close = totals[role] - totals[runner] <= CLOSE_MARGIN and {role, runner} == CLOSE_AT_FRONTIER
+        headline = f"Hire {_article(name)}. {self.how_sure(confidence, agree, close, runner, tier)}"
+        lines = [*lines, rec.reason]
+        why = [q for q in settled if role in self.choice(q.id, answers[q.id]).scores][:MAX_REASONS]
+        if why:
+            lines.append("Why: " + "; ".join(self.in_their_words(state, q) for q in why) + ".")
+        else:
+            lines.append(f"None of your answers settled it; the sources' default is that most companies need "
+                         f"{_article(self.kb.role_name(self.diag.recommendations[0].role))} first.")
+        if open_:
+            lines.append(f"Left open: {', '.join(q.short.lower() for q in open_)}; settle it before sourcing.")
+        sure = confidence >= SURE and not open_
+        warnings = self.warnings(role, answers, sure)[:1]
         level = state.get("level")
         who = f"{level} {name}" if level else name
+        step = ("answer what is left open (start over), then scope the req" if open_ else
+                "open a req with this scoping" if sure else f"compare with {_article(other)} before you scope the req")
+        lines.append(f"Next: {step}. The hiring plan (pay, time-to-fill, sourcing, loop) is behind the button.")
+        facts, _ = self.plan(role, level, tier)
         choices = [
             Choice(label="Open a req with this scoping", value=f"draft a req for {_article(who)}"),
             Choice(label=f"Compare with {other}", value=f"compare {name} and {other}"),
             Choice(label="Start over", value=f"{CODE}restart"),
         ]
         reply = Answer(
-            intent="choose_role", kind="answer", title=f"Hire {_article(name)}", confidence=confidence,
-            lines=[*lines, "The hiring plan, each fact with its source: pay to budget, time-to-fill, sourcing "
-                           "channels, the interview loop and credentials.", *gaps],
-            facts=facts, choices=choices,
+            intent="choose_role", kind="answer", title=f"Hire {_article(name)}", headline=headline,
+            confidence=confidence, lines=lines, facts=warnings, more=facts, more_label="The hiring plan",
+            choices=choices,
             entities=Entities(roles=[role], level=level, employer_tier=tier, region=self.heard.entities.region),
         )
         add_stale_note(reply)
         done = {**state, "status": "done", "current": None, "result": {"role": role, "runner_up": runner}}
         return done, reply
 
+    def leaders(self, question: str, choice: str) -> list[str]:
+        """The roles an answer points to most."""
+        scores = self.choice(question, choice).scores
+        return [r for r in scores if scores[r] == max(scores.values())] if scores else []
+
+    def in_their_words(self, state: dict, q: DiagnosticQuestion) -> str:
+        """One reason: what the person said (typed words, else the choice they picked) and what it means."""
+        c = self.choice(q.id, state["answers"][q.id])
+        said = state.get("words", {}).get(q.id) or c.label
+        meaning = c.reason.split(";")[0].split(":")[0].rstrip(".")
+        return f'"{_clip_words(said, QUOTE_WORDS)}" ({_clip_words(meaning, REASON_WORDS)})'
+
+    def how_sure(self, confidence: float, agree: bool, close: bool, runner: str, tier: str | None) -> str:
+        """How sure, calibrated: sure only when every answer agrees; close calls say so, and at a frontier lab
+        the sources make applied and research scientist close (`close`: they are the top two, points apart)."""
+        other = self.kb.role_name(runner)
+        if close and tier == "frontier_lab":
+            return (f"At a frontier lab it is close with {_article(other)}: one employer's research scientist "
+                    "can be the same job as another's applied scientist.")
+        if agree and confidence >= SURE:
+            return "I'm sure: every answer you gave points there."
+        if confidence >= SURE:
+            return f"Fairly sure; {other} is the runner-up, well behind."
+        if confidence >= 0.55:
+            return f"Leaning this way; {other} is a close runner-up."
+        return f"Not sure: {other} is close, so settle what is left open before sourcing."
+
     @staticmethod
     def confidence(margin: float, unsure: int) -> float:
         """0.5 on a tie up to 0.95 on a clear margin; each "not sure" takes a sixth off."""
         sure = 0.5 + 0.45 * min(max(margin, 0.0), 6.0) / 6.0
         return round(max(0.2, sure * (1 - unsure / 6)), 2)
-
-    @staticmethod
-    def sureness(confidence: float, runner: str) -> str:
-        """How sure the recommendation is, in words, naming the runner-up."""
-        if confidence >= 0.8:
-            return f"How sure: fairly sure; the runner-up, {runner}, is well behind."
-        if confidence >= 0.55:
-            return f"How sure: leaning this way; {runner} is the runner-up and worth a look."
-        return f"How sure: not very; {runner} is close behind, so settle what is left open before sourcing."
 
     def tier(self, state: dict) -> str | None:
         """The employer tier: from the tier answer (its first tier id), else as the person named it."""
@@ -563,11 +597,11 @@ class Walk:
                     return state.get("tier") if state.get("tier") in tiers else tiers[0]
         return state.get("tier")
 
-    def warnings(self, role: str, answers: dict[str, str]) -> list[Cited]:
-        """The seed warnings whose conditions hold, cited with their source."""
+    def warnings(self, role: str, answers: dict[str, str], sure: bool = True) -> list[Cited]:
+        """The seed warnings whose conditions hold, cited with their source (`sure_only` ones only when `sure`)."""
         said = []
         for w in self.diag.warnings:
-            if w.roles and role not in w.roles:
+            if (w.roles and role not in w.roles) or (w.sure_only and not sure):
                 continue
             if all(answers.get(q) in allowed for q, allowed in w.answers.items()):
                 said.append(Cited(text=w.text, source=w.source, population=w.population,
@@ -582,7 +616,11 @@ class Walk:
         gaps: list[str] = []
         for topic, called, tags, count in topics:
             facts, gap = self.topic_facts(topic, tags, role, level, tier)
-            cited += [cite(self.kb, f, self.today) for f in facts[:1 if gap else count]]  # stand-ins: the nearest
+            said = [cite(self.kb, f, self.today) for f in facts[:1 if gap else count]]  # stand-ins: the nearest
+            for c in said if gap else []:  # the stand-in says what it is not
+                missing = gap.format(topic=called, role=self.kb.role_name(role)).split(";")[0].split(".")[0]
+                c.label = f"{c.population or 'nearest population'}: {missing[:1].lower()}{missing[1:]}"
+            cited += said
             if gap:
                 gaps.append(gap.format(topic=called, role=self.kb.role_name(role)))
         return cited, gaps

@@ -155,7 +155,8 @@ class Lexicon:
         """The known word one typo away (two for long words), or the word itself."""
         if word in self.known or not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha() or self._inflected(word):
             return word
-        if word not in self.corrections:
+        fixed = self.corrections.get(word)  # read once: another thread may clear the cache meanwhile
+        if fixed is None:
             if len(self.corrections) > MAX_CACHE:
                 self.corrections.clear()
             limit = 2 if len(word) >= 9 else 1
@@ -163,8 +164,8 @@ class Lexicon:
                 word, self.dictionary, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
                 processor=None,
             )
-            self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
-        return self.corrections[word]
+            fixed = self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
+        return fixed
 
     def _inflected(self, word: str) -> bool:
         """A known word with a common ending, or without one ("features", "coming" from "come", "deliver")."""

@@ -20,6 +20,8 @@ class Cited(BaseModel):
     population: str | None = None
     as_of: str | None = None
     stale: bool = Field(default=False, description="a market figure older than six months")
+    label: str | None = Field(default=None, description="what the reader must be told beside the fact: the "
+                              "population it describes, when that is not the one asked about")
 
 
 class Choice(BaseModel):
@@ -32,21 +34,38 @@ class Choice(BaseModel):
 class Answer(BaseModel):
     """What the engine says, independent of any surface.
 
-    Rendered in this order: title, lines, facts, notes, choices, suggestions, then a sources line.
+    Rendered in this order: headline (or the title when there is none), lines, facts, notes, choices,
+    suggestions, then a sources line; `more` only when the reader asks for it ("More").
     """
 
     intent: str
     confidence: float = 1.0
     entities: Entities = Entities()
-    title: str
+    title: str = Field(description="a short label of the answer (a thread title, a fallback headline)")
+    headline: str = Field(default="", description="the direct answer in one or two sentences, written from "
+                          "the facts the engine selected")
     lines: list[str] = Field(default=[], description="prose that is not a fact (no figures)")
+    basis: list[Cited] = Field(default=[], description="the facts the headline says (cited, not repeated)")
     facts: list[Cited] = []
     notes: list[str] = Field(default=[], description="caveats and warnings, said after the facts")
+    more: list[Cited] = Field(default=[], description="further facts, shown behind a 'More' button")
+    more_label: str = Field(default="More", description="the label of the button that shows `more`")
+    source_names: dict[str, str] = Field(default={}, description="seed file -> publisher, title and date")
     choices: list[Choice] = []
     suggestions: list[str] = Field(default=[], description="follow-up questions the user may ask next")
     kind: str = Field(default="answer", description="answer | question | declined | error")
 
     @property
+    def first_line(self) -> str:
+        """The headline, or the title for an answer without one (a question, a notice)."""
+        return self.headline or self.title
+
+    @property
     def sources(self) -> list[str]:
-        """The seed files behind the facts, in order of first use."""
-        return list(dict.fromkeys(f.source for f in self.facts))
+        """The seed files behind the facts (those behind "More" too), in order of first use."""
+        return list(dict.fromkeys(f.source for f in self.cited))
+
+    @property
+    def cited(self) -> list[Cited]:
+        """Every fact the answer rests on: the headline's, the supporting ones and those behind "More"."""
+        return [*self.basis, *self.facts, *self.more]

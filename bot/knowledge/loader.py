@@ -19,6 +19,7 @@ from bot.knowledge.models import (
     Source,
     Starter,
     Term,
+    Uncovered,
     Vocabulary,
 )
 
@@ -48,6 +49,7 @@ class KnowledgeBase:
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
     signals: ReqSignals | None = None
+    uncovered: list[Uncovered] = field(default_factory=list)
 
     def topic(self, intent: str) -> list[Fact]:
         """The facts that answer one intent, in file order."""
@@ -187,6 +189,9 @@ def _merge(
     for i, term in enumerate(part.terms):
         kb.terms.append(term)
         where[id(term)] = f"{at('terms', i)}: terms.{i}"
+    for i, item in enumerate(part.uncovered):
+        kb.uncovered.append(item)
+        where[id(item)] = f"{at('uncovered', i)}: uncovered.{i}"
     kb.starters += part.starters
     for section in ("vocabulary", "diagnostic", "signals"):
         value = getattr(part, section)
@@ -219,6 +224,10 @@ def _cross_check(kb: KnowledgeBase, problems: list[str], where: dict[int, str]) 
         for ref in fact.caveats:
             if ref not in kb.facts:
                 problems.append(f"{where[id(fact)]}.caveats: no fact with id {ref!r}")
+    for item in kb.uncovered:
+        for ref in item.nearest:
+            if ref not in kb.facts:
+                problems.append(f"{where[id(item)]}.nearest: no fact with id {ref!r}")
     if kb.vocabulary is None:
         problems.append(f"{kb.root}: vocabulary: no file defines the entity vocabulary")
     missing = sorted(set(INTENTS) - set(kb.intents))

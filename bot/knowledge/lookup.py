@@ -28,7 +28,11 @@ def select(
             if not overlap:
                 continue
             score += 4 * overlap
-        for mine, asked in ((fact.level, level), (fact.tier, tier), (fact.region, region)):
+        wanted = level
+        if level and level in fact.levels:
+            score += 2  # a fact written for several levels fits each of them
+            wanted = None
+        for mine, asked in ((fact.level, wanted), (fact.tier, tier), (fact.region, region)):
             if mine and asked:
                 if mine != asked:
                     break

@@ -49,6 +49,7 @@ class Fact(Strict):
     source: str
     roles: list[Role] = []
     level: Level | None = None
+    levels: list[Level] = Field(default=[], description="further levels the fact describes, besides `level`")
     tier: Tier | None = None
     region: Region | None = None
     tags: list[str] = []
@@ -159,6 +160,8 @@ class DiagnosticWarning(Strict):
     population: str | None = None
     roles: list[Role] = Field(default=[], description="recommended roles it applies to; empty means any")
     answers: dict[str, list[str]] = Field(default={}, description="question id -> answers it applies to")
+    sure_only: bool = Field(default=False, description="said only with a sure recommendation (it says how to "
+                            "scope the role)")
 
 
 class DiagnosticRule(Strict):
@@ -249,6 +252,15 @@ class ReqSignals(Strict):
     work: list[SignalGroup] = Field(min_length=1)
 
 
+class Uncovered(Strict):
+    """A sub-topic the sources do not cover: declined by name, with the nearest thing they do cover."""
+
+    topic: str = Field(description="what is not covered, as said in 'my sources don't cover ...'")
+    phrases: list[str] = Field(min_length=1, description="whole words or phrases of a question that ask about it")
+    nearest: list[str] = Field(default=[], description="ids of the facts nearest to it, said labelled")
+    ask: list[str] = Field(default=[], description="questions the sources can answer instead (buttons)")
+
+
 class Starter(Strict):
     """An example question offered to a newcomer (App Home buttons, the assistant pane's suggested prompts)."""
 
@@ -269,3 +281,4 @@ class KnowledgeFile(Strict):
     vocabulary: Vocabulary | None = None
     diagnostic: Diagnostic | None = None
     signals: ReqSignals | None = None
+    uncovered: list[Uncovered] = []

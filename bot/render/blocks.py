@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 
 from bot.engine.types import Answer, Cited
 from bot.render.text import render as render_text
+from bot.render.text import sources_text
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 3000
@@ -68,8 +69,9 @@ def clip_words(text: str, limit: int) -> str:
 
 
 def is_long(answer: Answer) -> bool:
-    """Whether the answer is too long to show whole at first (it then gets a short form and "More")."""
-    return len(render_text(answer)) > LONG_CHARS
+    """Whether the answer has more than it shows at first: facts behind "More", or a text too long to show
+    whole (it then gets a short form and "More")."""
+    return bool(answer.more) or len(render_text(answer)) > LONG_CHARS
 
 
 @dataclass
@@ -112,44 +114,48 @@ def _rows(buttons: list[ButtonElement]) -> list[Block]:
 
 
 def _fact(fact: Cited) -> str:
-    label = "; ".join(x for x in (fact.population, f"as of {fact.as_of}" if fact.as_of else None) if x)
     stale = " (older than six months)" if fact.stale else ""
-    return f"• {escape(fact.text)}" + (f" _({escape(label)}{stale})_" if label or stale else "")
+    label = f"{fact.label or ''}{stale}".strip()
+    return f"• {escape(fact.text)}" + (f" _({escape(label)})_" if label else "")
 
 
-def sources_line(answer: Answer) -> str | None:
-    """`Sources: file (as of date) · ...`, or None for an answer without facts."""
-    if not answer.facts:
-        return None
-    dates: dict[str, list[str]] = {}
-    for fact in answer.facts:
-        seen = dates.setdefault(fact.source, [])
-        if fact.as_of and fact.as_of not in seen:
-            seen.append(fact.as_of)
-    parts = [f"{src} (as of {', '.join(d)})" if d else src for src, d in dates.items()]
-    return "Sources: " + " · ".join(escape(p) for p in parts)
+def sources_line(answer: Answer, facts: list[Cited] | None = None) -> str | None:
+    """`Sources: publisher, "title" (as of date) · ...` for `facts` (default: all the answer cites), or None."""
+    said = sources_text(answer, facts)
+    return escape(said) if said else None
+
+
+def headline(answer: Answer) -> str:
+    """The answer's first line, on one line: the headline (the title when there is none)."""
+    return " ".join(answer.first_line.split()) or DEFAULT_TITLE
 
 
 def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]:
-    """The answer as blocks: title, prose, facts, notes, choice and suggestion buttons, sources, our buttons."""
+    """The answer as blocks: the headline first, then prose, facts, notes, choice and suggestion buttons,
+    sources and our buttons; collapsed, "More" stands for what is left out (the answer's `more` facts)."""
     buttons = buttons or Buttons()
     collapse = buttons.collapse and buttons.key is not None
     lines = answer.lines[:SHORT_LINES] if collapse else answer.lines
     facts = answer.facts[:SHORT_FACTS] if collapse else answer.facts
-    title = escape(" ".join(answer.title.split()) or DEFAULT_TITLE)
-    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{title}*", SECTION_CHARS)))]
+    more = [] if collapse else answer.more
+    first = escape(headline(answer))
+    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{first}*", SECTION_CHARS)))]
     out += _sections([escape(line) for line in lines])
     out += _sections([_fact(f) for f in facts])
+    if more:
+        out += _sections([f"*{escape(answer.more_label)}*", *(_fact(f) for f in more)])
     out += _sections([f":warning: {escape(note)}" for note in answer.notes])
     if collapse:
-        hidden = len(answer.lines) - len(lines) + len(answer.facts) - len(facts)
-        more = f"More ({hidden} more)" if hidden else "More"
-        out.append(ActionsBlock(elements=[_button(more, MORE, buttons.key)]))
+        hidden = len(answer.lines) - len(lines) + len(answer.facts) - len(facts) + len(answer.more)
+        label = answer.more_label if answer.more else "More"
+        out.append(ActionsBlock(elements=[_button(f"{label} ({hidden} more)" if hidden else label, MORE,
+                                                  buttons.key)]))
     picks = [_button(c.label, f"{PICK}_c{i}", c.value) for i, c in enumerate(answer.choices)
              if c.label.strip() and c.value.strip()]
     picks += [_button(s, f"{PICK}_s{i}", s) for i, s in enumerate(answer.suggestions) if s.strip()]
     out += _rows(picks)
-    context = [x for x in (sources_line(answer), buttons.shared_by) if x]
+    shown = [*answer.basis, *facts, *more]
+    context = [x for x in (sources_line(answer, shown), buttons.shared_by) if x]
     if context:
         out.append(ContextBlock(elements=[MarkdownTextObject(text=clip(x, SECTION_CHARS)) for x in context]))
     ours = []
@@ -167,9 +173,8 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
 
 
 def fallback(answer: Answer) -> str:
-    """The plain `text` of a message: what notifications and screen readers say."""
-    said = render_text(answer, numbered=False).strip() or DEFAULT_TITLE
-    return clip(escape(said), FALLBACK_CHARS)
+    """The plain `text` of a message, what notifications say: the headline."""
+    return clip(escape(headline(answer)), FALLBACK_CHARS)
 
 
 def message(answer: Answer, buttons: Buttons | None = None) -> dict:

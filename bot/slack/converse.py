@@ -9,6 +9,7 @@ import logging
 import sqlite3
 import threading
 from dataclasses import dataclass, field
+from functools import partial
 
 from slack_sdk import WebClient
 
@@ -17,11 +18,13 @@ from bot.engine import Engine
 from bot.engine.types import Answer
 from bot.render import blocks
 from bot.slack import etiquette, shelf
-from bot.store import Store
+from bot.store import Conflict, Store, first_time_in, save_if_unchanged
 
 log = logging.getLogger("hirebot.slack")
 
 START_DIAGNOSTIC = "diag/restart"  # the engine's button code that starts a fresh walk-through
+ATTEMPTS = 5  # a message worked out again when another process changed its conversation meanwhile, at most
+TURN_LOCKS = 64  # conversations answered side by side (two sharing a lock wait for each other)
 ERROR = Answer(
     intent="help", kind="error", confidence=0.0, title="Sorry, something went wrong on my side",
     lines=["Please try again in a moment. If it keeps happening, tell whoever runs hirebot."],
@@ -30,12 +33,20 @@ ERROR = Answer(
 
 @dataclass
 class Hirebot:
-    """What the listeners need: the engine and the store, behind one lock (SQLite and the engine's
-    per-conversation state are not meant for concurrent writers in one process)."""
+    """What the listeners need: the engine and the store.
+
+    Messages of different conversations are answered side by side; those of one conversation one at a time
+    (in this process: a lock per conversation, striped). The conversation's state is read, the engine works it
+    out (it keeps no state of its own), and everything the message leaves behind (its event ids, the new
+    state, the answer kept for its buttons, a gap) is written in one transaction, the state only if no other
+    process changed it meanwhile (else it is worked out again). `lock` guards the req desk's and alert
+    sender's writes (bot/slack/listeners/reqs.py).
+    """
 
     engine: Engine
     store: Store
     lock: threading.Lock = field(default_factory=threading.Lock)
+    _turns: list[threading.Lock] = field(default_factory=lambda: [threading.Lock() for _ in range(TURN_LOCKS)])
 
     def __post_init__(self) -> None:
         shelf.ensure(self.store)
@@ -43,16 +54,16 @@ class Hirebot:
         etiquette.ensure(self.store)
 
     def first_time(self, *keys: str) -> bool:
-        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries).
+        """True only the first time all of `keys` are seen (Slack retries and duplicate deliveries), for a
+        surface that acts before it answers (the assistant pane's title); `reply` checks `once` itself.
 
         When the store cannot record them (disk full, read-only file): True, so the user gets an answer
         (the apology, as the engine cannot save either) rather than silence."""
-        with self.lock:
-            try:
-                return all(self.store.first_time(k) for k in keys)  # short-circuit: a seen key stops it
-            except sqlite3.Error:
-                log.exception("could not record %s in the store; answering anyway", keys)
-                return True
+        try:
+            return self.store.transact(partial(first_time_in, keys=keys))
+        except sqlite3.Error:
+            log.exception("could not record %s in the store; answering anyway", keys)
+            return True
 
     def may_overhear(self, channel: str, thread_ts: str, user: str, text: str, bot_user_id: str | None) -> bool:
         """Whether a channel-thread message without a mention of hirebot may be for it: hirebot takes part in
@@ -60,68 +71,94 @@ class Hirebot:
         if etiquette.mentions_others(text, bot_user_id):
             return False
         conversation = thread_id(channel, thread_ts)
-        with self.lock:
-            return bool(self.store.load_thread(conversation)) and etiquette.talks_with(self.store, conversation, user)
+        return (bool(self.store.read("select 1 from threads where id = ?", [conversation]))
+                and etiquette.talks_with(self.store, conversation, user))
 
-    def ask(self, conversation: str, text: str, user: str | None, overheard: bool = False) -> Answer | None:
-        """The engine's answer; out-of-scope questions are logged as gaps; a crash becomes an apology.
-        `overheard`: a message not addressed to hirebot, answered only if the engine finds it is (else None)."""
-        with self.lock:
-            try:
-                if overheard:
-                    answer = self.engine.overhear(conversation, text)
-                    if answer is None:
-                        return None
-                else:
-                    answer = self.engine.ask(conversation, text)
-            except Exception:
-                log.exception("the engine failed on a message in %s", conversation)
-                return ERROR
-            if answer.intent == "out_of_scope":
-                self._log_gap(text, answer, "out_of_scope", user)
-            return answer
-
-    def join(self, conversation: str, user: str | None) -> None:
-        """Remember that hirebot is talking with `user` in `conversation` (a store that cannot write: logged)."""
-        if not user:
-            return
-        with self.lock:
-            try:
-                etiquette.join(self.store, conversation, user)
-            except sqlite3.Error:
-                log.exception("could not record who hirebot talks with")
-
-    def _log_gap(self, question: str, answer: Answer, reason: str, user: str | None) -> None:
-        """Log a knowledge gap (under the lock); a store that cannot write is logged, not raised."""
+    def reply(self, conversation: str, text: str, user: str | None, once: tuple[str, ...] = (),
+              overheard: bool = False, joins: bool = False, share: bool = False,
+              shared_by: str | None = None) -> dict | None:
+        """The Slack message answering `text` in `conversation`; None if one of the ids in `once` (Slack's
+        event id, the message's own id) shows it was answered already, or if `overheard` (not addressed to
+        hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is then talking with `user` in
+        this conversation (a thread). When the store cannot write (disk full, read-only file): the apology,
+        so that the user hears something rather than nothing."""
         try:
-            gaps.record(self.store, question, answer.intent, answer.confidence, reason, user)
+            with self._turns[hash(conversation) % len(self._turns)]:  # one message of a conversation at a time
+                for _ in range(ATTEMPTS):
+                    if self.store.seen(once):
+                        return None
+                    state, version = self.store.versioned(conversation)
+                    said = self._answer(conversation, state, text, overheard)
+                    if said is None:
+                        return None
+                    answer, state = said
+                    joined = user if joins else None
+                    try:
+                        key = self.store.transact(partial(self._keep, conversation, state, version, answer, text,
+                                                          user, once, joined))
+                    except Conflict:  # another process answered in it meanwhile
+                        continue
+                    if key is None:
+                        return None
+                    return self._render(answer, key, share, shared_by)
+            log.error("%s kept changing under %d attempts to answer in it", conversation, ATTEMPTS)
         except sqlite3.Error:
-            log.exception("could not log a knowledge gap")
+            log.exception("could not keep what a message in %s leaves behind; apologising", conversation)
+        return self._render(ERROR, None, share, shared_by)
 
-    def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
-        """The answer as a Slack message; kept in the shelf so that its buttons can find it again."""
-        with self.lock:
-            try:
-                key = shelf.park(self.store, answer, question)
-            except sqlite3.Error:  # a listener must not fail after ack(): Bolt would answer Slack 404
-                log.exception("could not keep an answer; posting it without its buttons")
-                key = None
+    def _answer(self, conversation: str, state: dict, text: str,
+                overheard: bool) -> tuple[Answer, dict | None] | None:
+        """The engine's answer and the state to save (None after a crash: the apology changes nothing); None
+        for an overheard message that is not for hirebot."""
+        try:
+            return self.engine.reply(state, text, overheard)
+        except Exception:
+            log.exception("the engine failed on a message in %s", conversation)
+            return ERROR, None
+
+    @staticmethod
+    def _keep(conversation: str, state: dict | None, version: float | None, answer: Answer, question: str,
+              user: str | None, once: tuple[str, ...], joined: str | None, conn: sqlite3.Connection) -> str | None:
+        """The writes of one answered message, as one unit: the answer's key, or None (answered already)."""
+        if once and not first_time_in(conn, once):
+            return None
+        if state is not None:
+            save_if_unchanged(conn, conversation, state, version)
+        if joined:
+            etiquette.join_in(conn, conversation, joined)
+        if answer.intent == "out_of_scope":
+            gaps.record_in(conn, question, answer.intent, answer.confidence, "out_of_scope", user)
+        return shelf.park_in(conn, answer, question)
+
+    @staticmethod
+    def _render(answer: Answer, key: str | None, share: bool, shared_by: str | None) -> dict:
         buttons = blocks.Buttons(key=key, collapse=blocks.is_long(answer), share=share,
                                  feedback=answer.kind != "error", shared_by=shared_by)
         return blocks.message(answer, buttons)
 
+    def message(self, answer: Answer, question: str, share: bool = False, shared_by: str | None = None) -> dict:
+        """An answer worked out elsewhere (a req report) as a Slack message, kept for its buttons."""
+        try:
+            key = self.store.transact(partial(shelf.park_in, answer=answer, question=question))
+        except sqlite3.Error:  # a listener must not fail after ack(): Bolt would answer Slack 404
+            log.exception("could not keep an answer; posting it without its buttons")
+            key = None
+        return self._render(answer, key, share, shared_by)
+
     def fetch(self, key: str) -> tuple[Answer, str] | None:
-        """The answer and question kept under a button's `key`, or None (unknown or expired)."""
-        with self.lock:
-            return shelf.fetch(self.store, key)
+        """The answer and question kept under `key`, or None (unknown or expired)."""
+        return shelf.fetch(self.store, key)
 
     def not_helpful(self, key: str, user: str | None) -> None:
         """Log the answer kept under `key` as a "Not helpful" gap (nothing if it has expired)."""
         kept = self.fetch(key)
         if kept:
             answer, question = kept
-            with self.lock:
-                self._log_gap(question, answer, "not_helpful", user)
+            try:
+                self.store.transact(partial(gaps.record_in, text=question, intent=answer.intent,
+                                            confidence=answer.confidence, reason="not_helpful", user=user))
+            except sqlite3.Error:
+                log.exception("could not log a knowledge gap")
 
 
 def thread_id(channel: str, thread_ts: str) -> str:
@@ -152,17 +189,13 @@ def place(channel: str, ts: str | None, thread_ts: str | None, private: bool | N
 
 
 def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | None, conversation: str,
-              text: str, user: str | None, overheard: bool = False) -> Answer | None:
-    """Ask the engine in `conversation` and post the answer in `channel` (in `thread_ts` when given); in a
-    thread, hirebot is then talking with `user`. `overheard` (see Hirebot.ask): None and nothing posted when
-    the message was not for hirebot."""
-    answer = hb.ask(conversation, text, user, overheard)
-    if answer is None:
-        return None
-    if thread_ts:  # before posting: the user's next message may arrive as soon as the answer shows
-        hb.join(conversation, user)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **hb.message(answer, text))
-    return answer
+              text: str, user: str | None, once: tuple[str, ...] = (), overheard: bool = False) -> None:
+    """Answer `text` in `conversation` and post it in `channel` (in `thread_ts` when given; hirebot is then
+    talking with `user` there); nothing when `once` shows the message was answered already, or when an
+    `overheard` message was not for hirebot (see Hirebot.reply)."""
+    reply = hb.reply(conversation, text, user, once, overheard, joins=bool(thread_ts))
+    if reply is not None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply)
 
 
 def answer_in_dm(hb: Hirebot, client: WebClient, user: str, text: str, intro: str) -> None:

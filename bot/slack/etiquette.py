@@ -8,6 +8,7 @@ DMs, group DMs and the assistant pane answer everything.
 """
 
 import re
+import sqlite3
 import time
 
 from bot.store import Store
@@ -25,19 +26,18 @@ def ensure(store: Store) -> None:
                                if_not_exists=True)
 
 
-def join(store: Store, conversation: str, user: str) -> None:
-    """Record that hirebot is talking with `user` in `conversation` (forgetting rows older than 90 days)."""
+def join_in(conn: sqlite3.Connection, conversation: str, user: str) -> None:
+    """Record, in a unit of writes (bot/store.py), that hirebot is talking with `user` in `conversation`
+    (forgetting rows older than 90 days)."""
     now = time.time()
-    store.db.execute(f"delete from {TABLE} where at < ?", [now - KEEP_SECONDS])
-    store.db.execute(f"insert or replace into {TABLE} (conversation, user, at) values (?, ?, ?)",
-                     [conversation, user, now])
-    store.db.conn.commit()
+    conn.execute(f"delete from {TABLE} where at < ?", [now - KEEP_SECONDS])
+    conn.execute(f"insert or replace into {TABLE} (conversation, user, at) values (?, ?, ?)",
+                 [conversation, user, now])
 
 
 def talks_with(store: Store, conversation: str, user: str) -> bool:
     """Whether hirebot is talking with `user` in `conversation`."""
-    rows = store.db.execute(f"select 1 from {TABLE} where conversation = ? and user = ?", [conversation, user])
-    return rows.fetchone() is not None
+    return bool(store.read(f"select 1 from {TABLE} where conversation = ? and user = ?", [conversation, user]))
 
 
 def mentions_others(text: str, bot_user_id: str | None) -> bool:

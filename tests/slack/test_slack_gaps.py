@@ -53,12 +53,12 @@ def test_two_processes_creating_the_tables_at_once_both_start_and_share_one_salt
 def test_not_helpful_on_a_store_that_cannot_write_is_logged_not_raised(tmp_path, kb, monkeypatch, caplog):
     store = Store(tmp_path / "hirebot.db")
     hb = Hirebot(engine=Engine(kb, store), store=store)
-    answer = hb.ask("C0:1", "comp for senior AS?", "U1")
+    answer = hb.engine.ask("C0:1", "comp for senior AS?")
     key = shelf.park(store, answer, "comp for senior AS?")
 
     def full_disk(*args, **kwargs):
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(gaps, "record", full_disk)
+    monkeypatch.setattr(gaps, "record_in", full_disk)
     hb.not_helpful(key, "U1")
     assert "could not log a knowledge gap" in caplog.text

@@ -30,7 +30,10 @@ def test_mention_gets_a_threaded_reply_with_blocks_sources_and_feedback(slack_ap
     assert reply.params["thread_ts"] == event["ts"]
     assert "480,000" in reply.params["text"]
     blocks = reply.blocks()
-    assert "Sources: 000_addf858d7c04a9b8.txt (as of 2026-05)" in text_of(blocks)
+    assert 'Sources: DataDriven Partners Editorial (DataDriven.io), "ML engineer vs applied scientist in 2026" ' \
+           "(as of 2026-05)" in text_of(blocks)  # the source by publisher and title, not by file name
+    assert text_of(blocks).startswith("*Senior IC applied scientist median total comp")  # the headline first
+    assert reply.params["text"].startswith("Senior IC applied scientist median")  # ...and as the notification
     assert {"Helpful", "Not helpful"} <= {e["text"]["text"] for e in buttons(blocks)}
     assert reply.headers["authorization"] == "Bearer xoxb-0000-test-bot-token"
 
@@ -170,8 +173,8 @@ def test_slash_lookup_replies_ephemerally_with_share_and_share_posts_in_channel(
 
 
 def test_slash_verbs_map_to_questions(slack_app, standin):
-    for n, (text, expected) in enumerate([("ttf MLE", "day"), ("channels AS", "channel"),
-                                          ("loop AS", "interview"), ("compare RE AS", "research engineer"),
+    for n, (text, expected) in enumerate([("ttf MLE", "day"), ("channels AS", "arxiv"),
+                                          ("loop AS", "loop"), ("compare RE AS", "research engineer"),
                                           ("help", "hire")], 1):
         slack_app.command(text, standin.response_url(f"v{n}"))
         reply = standin.wait("response_url", n)[-1]

@@ -29,8 +29,8 @@ def on_pick(ack: Ack, body: dict, action: dict, context: BoltContext, client: We
         return
     channel = container["channel_id"]
     if container.get("is_ephemeral"):  # a /hire look-up: stay ephemeral, in the same conversation
-        answer = hb.ask(lookup_id(channel, user), text, user)
-        respond(response_type="ephemeral", replace_original=False, **hb.message(answer, text, share=True))
+        respond(response_type="ephemeral", replace_original=False,
+                **hb.reply(lookup_id(channel, user), text, user, share=True))
         return
     message = body.get("message", {})
     private = etiquette.is_private_chat(channel, channel_name=(body.get("channel") or {}).get("name"))

@@ -58,8 +58,8 @@ def on_hire(ack: Ack, command: dict, context: BoltContext, client: WebClient, re
         diagnose(hb, client, respond, command["channel_id"], command["user_id"])
     else:
         ask = question(text)
-        answer = hb.ask(lookup_id(command["channel_id"], command["user_id"]), ask, command["user_id"])
-        respond(response_type="ephemeral", **hb.message(answer, ask, share=True))
+        respond(response_type="ephemeral", **hb.reply(lookup_id(command["channel_id"], command["user_id"]), ask,
+                                                      command["user_id"], share=True))
 
 
 def diagnose(hb: Hirebot, client: WebClient, respond: Respond, channel: str, user: str) -> None:

@@ -16,7 +16,6 @@ def on_mention(ack: Ack, event: dict, body: dict, context: BoltContext, client: 
         return
     hb = context["hirebot"]
     channel, ts = event["channel"], event["ts"]
-    if not hb.first_time(f"event:{body.get('event_id', '')}", f"msg:{channel}:{ts}"):
-        return
     conversation, thread_ts = place(channel, ts, event.get("thread_ts"))
-    answer_in(hb, client, channel, thread_ts, conversation, event.get("text", ""), event.get("user"))
+    once = (f"event:{body.get('event_id', '')}", f"msg:{channel}:{ts}")
+    answer_in(hb, client, channel, thread_ts, conversation, event.get("text", ""), event.get("user"), once)

@@ -33,7 +33,6 @@ def on_message(ack: Ack, event: dict, body: dict, context: BoltContext, client: 
     addressed = private or etiquette.mentions_me(text, context.bot_user_id)
     if not (addressed or (thread_ts and hb.may_overhear(channel, thread_ts, user, text, context.bot_user_id))):
         return
-    if not hb.first_time(f"event:{body.get('event_id', '')}", f"msg:{channel}:{ts}"):
-        return
     conversation, reply_ts = place(channel, ts, thread_ts, private)
-    answer_in(hb, client, channel, reply_ts, conversation, text, user, overheard=not addressed)
+    once = (f"event:{body.get('event_id', '')}", f"msg:{channel}:{ts}")
+    answer_in(hb, client, channel, reply_ts, conversation, text, user, once, overheard=not addressed)

@@ -1,0 +1,101 @@
+"""Nearest population: rank facts by how closely the population they describe fits the one asked about, and
+name what a fact leaves out (the level, employer tier, region or role it does not describe).
+
+A figure describes only the population its source gives; a fact without a figure (what a role does, a
+pitfall) holds for any level, tier and region unless it names one.
+"""
+
+from bot.engine.types import Entities
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.ids import LEVELS, TIER_NAMES
+from bot.knowledge.models import Fact
+
+REGION_NAMES = {"us": "US", "europe": "European", "apac": "APAC"}
+OUTLIER_TIER = "frontier_lab"  # frontier pay and searches are far from every other tier's
+
+
+def levels_of(fact: Fact) -> set[str]:
+    """The levels a fact describes (empty: any)."""
+    return {fact.level, *fact.levels} - {None}
+
+
+def is_figure(fact: Fact) -> bool:
+    """A fact that states a figure: it describes its own population only."""
+    return bool(fact.values)
+
+
+def closeness(fact: Fact, asked: Entities) -> int:
+    """Higher for a fact whose population is nearer the one asked: the roles it shares, then level, tier and
+    region (same: +3; not said, for a figure: -1; different: the further, the lower)."""
+    score = 4 * len(set(fact.roles) & set(asked.roles))
+    if asked.level:
+        have = levels_of(fact)
+        if asked.level in have:
+            score += 3
+        elif have:
+            score -= min(abs(LEVELS.index(asked.level) - LEVELS.index(h)) for h in have)
+        elif is_figure(fact):
+            score -= 1
+    if asked.employer_tier:
+        if fact.tier == asked.employer_tier:
+            score += 3
+        elif fact.tier:
+            score -= 4 if OUTLIER_TIER in (fact.tier, asked.employer_tier) else 2
+        elif is_figure(fact):
+            score -= 1
+    if asked.region:
+        if fact.region == asked.region:
+            score += 3
+        elif fact.region:
+            score -= 2
+        elif is_figure(fact):
+            score -= 1
+    return score
+
+
+def rank(facts: list[Fact], asked: Entities) -> list[Fact]:
+    """`facts`, nearest population first (ties keep their order)."""
+    return [f for _, _, f in sorted(((-closeness(f, asked), i, f) for i, f in enumerate(facts)),
+                                    key=lambda t: (t[0], t[1]))]
+
+
+def gaps(fact: Fact, asked: Entities) -> list[str]:
+    """What was asked that `fact` does not describe, as selector names: 'level', 'tier', 'region', 'role'."""
+    figure = is_figure(fact)
+    out = []
+    if asked.level and asked.level not in levels_of(fact) and (levels_of(fact) or figure):
+        out.append("level")
+    if asked.employer_tier and fact.tier != asked.employer_tier and (fact.tier or figure):
+        out.append("tier")
+    if asked.region and fact.region != asked.region and (fact.region or figure):
+        out.append("region")
+    if asked.roles and not set(fact.roles) & set(asked.roles) and (fact.roles or figure):
+        out.append("role")
+    return out
+
+
+def contradicts(fact: Fact, asked: Entities) -> bool:
+    """Whether the fact names a different employer tier or region than the one asked (said only labelled,
+    and never in the short answer)."""
+    return bool((asked.employer_tier and fact.tier and fact.tier != asked.employer_tier)
+                or (asked.region and fact.region and fact.region != asked.region))
+
+
+def missing(kb: KnowledgeBase, missed: list[str], asked: Entities) -> str:
+    """The asked population a fact leaves out, in words: 'staff, Series A-B or European'."""
+    words = []
+    if "level" in missed:
+        words.append(str(asked.level))
+    if "tier" in missed:
+        words.append(TIER_NAMES.get(asked.employer_tier or "", str(asked.employer_tier)))
+    if "region" in missed:
+        words.append(REGION_NAMES.get(asked.region or "", str(asked.region)))
+    return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def label(kb: KnowledgeBase, fact: Fact) -> str:
+    """The population a fact describes, for a reader who asked about another one."""
+    if fact.population:
+        return fact.population
+    names = " and ".join(kb.role_name(r) + "s" for r in fact.roles)
+    return f"said of {names}" if names else "said in general"

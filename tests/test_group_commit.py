@@ -1,0 +1,66 @@
+"""Group commit (bot/group_commit.py) and the store's conditional save, on a real SQLite file."""
+
+import sqlite3
+import threading
+
+import pytest
+
+from bot.store import Conflict, Store, first_time_in, save_if_unchanged
+
+
+def test_units_from_many_threads_are_each_committed_once_and_share_commits(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    commits = []
+    store._group.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    results: list[bool] = []
+
+    def send(i: int) -> None:
+        results.append(store.transact(lambda conn: first_time_in(conn, [f"event:{i % 150}"])))
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(200)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seen = {row[0] for row in store.read("select id from events")}
+    assert seen == {f"event:{i}" for i in range(150)}
+    assert sorted(results) == [False] * 50 + [True] * 150  # 50 ids came twice: each was first once
+    assert 1 <= len(commits) <= 200
+
+
+def test_a_failing_unit_rolls_back_alone_and_raises_in_its_own_thread(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+
+    def half_then_fail(conn: sqlite3.Connection) -> None:
+        first_time_in(conn, ["event:half"])
+        raise ValueError("the unit broke")
+
+    with pytest.raises(ValueError, match="the unit broke"):
+        store.transact(half_then_fail)
+    assert store.transact(lambda conn: first_time_in(conn, ["event:whole"])) is True
+    assert [r[0] for r in store.read("select id from events")] == ["event:whole"]
+
+
+def test_a_commit_that_fails_raises_in_every_thread_of_the_batch(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    store.transact(lambda conn: first_time_in(conn, ["event:0"]))
+    store._group.conn.execute("PRAGMA query_only = 1")  # every write now fails, as on a read-only file
+    with pytest.raises(sqlite3.Error):
+        store.transact(lambda conn: first_time_in(conn, ["event:1"]))
+    store._group.conn.execute("PRAGMA query_only = 0")
+    assert store.transact(lambda conn: first_time_in(conn, ["event:1"])) is True
+
+
+def test_a_state_saved_since_it_was_read_is_a_conflict(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    assert store.versioned("C1:1") == ({}, None)
+    store.transact(lambda conn: save_if_unchanged(conn, "C1:1", {"n": 1}, None))
+    state, version = store.versioned("C1:1")
+    assert state == {"n": 1} and version is not None
+    with pytest.raises(Conflict):  # someone else created it meanwhile
+        store.transact(lambda conn: save_if_unchanged(conn, "C1:1", {"n": 9}, None))
+    store.transact(lambda conn: save_if_unchanged(conn, "C1:1", {"n": 2}, version))
+    with pytest.raises(Conflict):  # the version read is no longer the saved one
+        store.transact(lambda conn: save_if_unchanged(conn, "C1:1", {"n": 9}, version))
+    assert store.load_thread("C1:1") == {"n": 2}
+
