@@ -7,6 +7,7 @@ import json
 import os
 import queue
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from urllib.parse import parse_qsl
 import pytest
 import slackbodies as sb
 from conftest import APP_TOKEN, BOT_TOKEN
+from served import ignores_sigpipe
 from standin import wait_for
 from websockets.sync.server import serve
 
@@ -27,9 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 class SlackSocket:
     """A WebSocket server that says hello, then sends each queued envelope and records what comes back."""
 
-    def __init__(self):
+    def __init__(self, resets: int = 0):
+        """`resets`: how many connections to reset (TCP RST) right after saying hello, as a proxy or a dropped
+        network does."""
         self.outbox: queue.Queue = queue.Queue()
         self.acks: queue.Queue = queue.Queue()
+        self.resets = resets
+        self.sessions = 0
         self.server = serve(self.session, "127.0.0.1", 0)
         self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/link/?ticket=t1&app_id={sb.APP}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -38,6 +44,11 @@ class SlackSocket:
         websocket.send(json.dumps({"type": "hello", "num_connections": 1,
                                    "debug_info": {"host": "applink-test", "approximate_connection_time": 18060},
                                    "connection_info": {"app_id": sb.APP}}))
+        self.sessions += 1
+        if self.sessions <= self.resets:
+            websocket.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            websocket.socket.close()
+            return
         while True:
             envelope = self.outbox.get()
             if envelope is None:
@@ -59,15 +70,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(params=[None], ids=["no-port"])
-def socket_app(request, standin, tmp_path):
-    """`hirebot run` (with `--port N` when the test is parametrized with a port) against the stand-ins."""
-    socket = SlackSocket()
+@pytest.fixture
+def resets() -> int:
+    """How many connections the Socket Mode server resets before it serves (parametrized where it matters)."""
+    return 0
+
+
+@pytest.fixture
+def http_port() -> int | None:
+    """`hirebot run --port` (parametrized where it matters): also serve /healthz and the webhooks there."""
+    return None
+
+
+@pytest.fixture
+def socket_app(standin, tmp_path, resets, http_port):
+    socket = SlackSocket(resets)
     standin.ws_url = socket.url
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_", "GREENHOUSE_"))}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=standin.url,
                HIREBOT_DB=str(tmp_path / "hirebot.db"), HIREBOT_WEBHOOK_SECRET=WEBHOOK_SECRET)
-    port = ["--host", "127.0.0.1", "--port", str(request.param)] if request.param else []
+    port = ["--host", "127.0.0.1", "--port", str(http_port)] if http_port else []
     process = subprocess.Popen([sys.executable, "-m", "bot", "run", *port], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     yield socket, process
@@ -115,7 +137,7 @@ def _http(method: str, path: str, body: bytes | None = None, headers: dict | Non
         return 0, ""
 
 
-@pytest.mark.parametrize("socket_app", [HTTP_PORT], indirect=True, ids=["port"])
+@pytest.mark.parametrize("http_port", [HTTP_PORT])
 def test_run_with_a_port_serves_healthz_and_the_req_webhooks(socket_app, standin):
     """A Socket Mode install can still be health-checked and receive Greenhouse's and our webhooks."""
     process = socket_app[1]
@@ -133,6 +155,19 @@ def test_run_with_a_port_serves_healthz_and_the_req_webhooks(socket_app, standin
     assert _http("POST", "/webhooks/reqs", raw, {"X-Hirebot-Signature": "sha256=00"})[0] == 401
     assert _http("POST", "/slack/events", b"{}")[0] == 404  # Slack's requests come over the socket here
     assert process.poll() is None
+
+
+@pytest.mark.parametrize("resets", [1])
+def test_socket_mode_survives_a_connection_reset_under_it_and_answers_after(socket_app, standin):
+    socket, process = socket_app
+    standin.wait("apps.connections.open", 2, timeout=60)  # the reset connection, then a new one
+    event = sb.mention("ttf MLE?")
+    socket.outbox.put({"envelope_id": "e-r", "type": "events_api", "accepts_response_payload": False,
+                       "retry_attempt": 0, "retry_reason": "", "payload": json.loads(sb.event_callback(event))})
+    assert socket.acks.get(timeout=20)["envelope_id"] == "e-r"
+    [reply] = standin.wait("chat.postMessage")
+    assert reply.params["thread_ts"] == event["ts"]
+    assert process.poll() is None and ignores_sigpipe(process.pid)
 
 
 @pytest.mark.parametrize(("command", "missing"), [("run", "SLACK_BOT_TOKEN"), ("serve", "SLACK_SIGNING_SECRET")])
