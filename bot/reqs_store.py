@@ -172,9 +172,20 @@ class ReqStore:
         row = self._one("select * from reqs where key = ?", [key])
         return _decode(row) if row else None
 
-    def recent(self, limit: int = 30) -> list[dict]:
-        """The most recently changed reqs, decoded like `get`, newest first."""
-        return [_decode(row) for row in self.db.query("select * from reqs order by updated desc limit ?", [limit])]
+    def recent(self, limit: int = 30, offset: int = 0) -> list[dict]:
+        """The most recently changed reqs (after the newest `offset`), decoded like `get`, newest first."""
+        return [_decode(row) for row in self.db.query("select * from reqs order by updated desc limit ? offset ?",
+                                                      [limit, offset])]
+
+    def count(self) -> int:
+        """How many reqs are stored."""
+        return self.db.execute("select count(*) from reqs").fetchone()[0]
+
+    def open_count(self, user: str) -> int:
+        """How many reqs with unresolved findings `user` leads or manages (what `open_reqs` would list, unlimited)."""
+        return self.db.execute(
+            "select count(*) from reqs where status = ? and ? in (recipient, json_extract(data, '$.hiring_manager'), "
+            "json_extract(data, '$.team_lead'))", [OPEN, user]).fetchone()[0]
 
     def open_reqs(self, user: str | None = None, limit: int = 50) -> list[dict]:
         """Reqs with unresolved findings, newest first (for one team lead / hiring manager when `user` is given).

@@ -22,6 +22,7 @@ class Call:
     params: dict
     headers: dict = field(default_factory=dict)
     status: int = 200
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     def blocks(self) -> list[dict]:
         value = self.params.get("blocks") or []
