@@ -338,3 +338,11 @@ def test_a_pasted_title_keeps_its_own_spelling():
     assert req.title_role == "research_scientist"
     assert req_from_text(KB, "we need an ML Research Scientist to set our research agenda").title == \
         "ML Research Scientist"
+
+
+def test_pasted_text_takes_an_employer_tier_only_from_names():
+    assert req_from_text(KB, "Research Engineer\nWe push the frontier of AI and build AI infrastructure for "
+                             "training.").employer_tier is None
+    assert req_from_text(KB, "Research Engineer at OpenAI\nBuild the training infrastructure.").employer_tier == \
+        "frontier_lab"
+    assert req_from_text(KB, "Research Scientist\nWe are a Series A startup.").employer_tier == "series_a_b"
