@@ -7,6 +7,7 @@ written here carries no figures.
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from bot.engine import nearest, reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
@@ -217,9 +218,15 @@ def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
 def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
     """The sub-topic the sources don't cover that a message asks about, if any (whole words)."""
     for item in kb.uncovered:
-        if any(re.search(rf"\b{re.escape(phrase)}\b", text) for phrase in item.phrases):
+        if _whole_words(tuple(item.phrases)).search(text):
             return item
     return None
+
+
+@lru_cache(maxsize=256)
+def _whole_words(phrases: tuple[str, ...]) -> re.Pattern:
+    """One pattern for any of `phrases` as whole words, compiled once (not per message)."""
+    return re.compile("|".join(rf"\b{re.escape(phrase)}\b" for phrase in phrases) or r"(?!)")
 
 
 def _not_covered(ask: Ask, item: Uncovered) -> Answer:
@@ -291,9 +298,11 @@ def _lookup(ask: Ask) -> Answer:
         headline += "".join(f" {f.text}" for f in adjust[:1])
         if adjust and "research_scientist" not in e.roles:
             headline += " That is said of research scientists only."
-    general = [f for f in pool if f not in specific]
+    taken = {id(f) for f in specific}  # the knowledge base's facts are one object each: compared by identity,
+    general = [f for f in pool if id(f) not in taken]  # not field by field (pydantic's ==, slow in a loop)
     short = _within(ask, headline, [f for f in rest if not nearest.contradicts(f, e)])
-    more = [f for f in rest + nearest.rank(general, e) if f not in short]
+    shown = {id(f) for f in short}
+    more = [f for f in rest + nearest.rank(general, e) if id(f) not in shown]
     more += [f for f in ask.caveats([first, *short]) if f not in more]
     reply = Answer(intent=topic, title=f"{TOPICS.get(topic, topic)}: {ask.who()}", headline=headline,
                    basis=ask.cite(basis), facts=ask.cite(short, labelled=True), more=ask.cite(more, labelled=True))

@@ -5,6 +5,7 @@ Other endpoints (the req webhooks) plug in through `routes`: `{("POST", "/webhoo
 
 import io
 import json
+import socket
 from collections.abc import Callable, Iterable
 
 import waitress
@@ -78,9 +79,11 @@ def wsgi(app: App, routes: Routes | None = None) -> WSGIApp:
     return dispatch
 
 
-def make_server(application: WSGIApp, host: str, port: int):
-    """A waitress server (not started): `.run()` serves until `.close()`; `.effective_port` is the port."""
+def make_server(application: WSGIApp, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None):
+    """A waitress server (not started) on `host`:`port`, or accepting on a listening `sock` (shared by the
+    workers of `serve --workers`): `.run()` serves until `.close()`; `.effective_port` is the port."""
+    where = {"sockets": [sock]} if sock else {"host": host, "port": port}
     return waitress.create_server(
-        application, host=host, port=port, threads=THREADS, connection_limit=CONNECTION_LIMIT,
+        application, **where, threads=THREADS, connection_limit=CONNECTION_LIMIT,
         ident="hirebot", clear_untrusted_proxy_headers=True,
     )
