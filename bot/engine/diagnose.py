@@ -540,7 +540,8 @@ class Walk:
         lines.append(f"Next: {step}. The hiring plan (pay, time-to-fill, sourcing, loop) is behind the button.")
         facts, _ = self.plan(role, level, tier)
         choices = [
-            Choice(label="Open a req with this scoping", value=f"draft a req for {_article(who)}"),
+            Choice(label="Open a req with this scoping", value=f"draft a req for {_article(who)}",
+                   req=self.req_fields(role, level, tier)),
             Choice(label=f"Compare with {other}", value=f"compare {name} and {other}"),
             Choice(label="Start over", value=f"{CODE}restart"),
         ]
@@ -647,6 +648,18 @@ class Walk:
                 return found, (f"The sources give no {{topic}} for {{role}}s; the nearest they have are for "
                                f"{self.kb.role_name(other)}s, below. They do not describe {{role}}s.")
         return [], "The sources give no {topic} for {role}s."
+
+    def req_fields(self, role: str, level: str | None, tier: str | None) -> dict[str, str]:
+        """A req for the recommendation: level and role as its title, the employer tier, and as its description
+        the work in the person's own words (the thread's messages that answered a question), then as the
+        sources describe the role's work."""
+        rec = next(r for r in self.diag.recommendations if r.role == role)
+        told = [t.strip() for t in (*self.earlier, self.raw)
+                if t.strip() and not t.lower().startswith(CODE) and self.cues(polarity.read(t))]
+        fields = {"title": cap(f"{level} {self.kb.role_name(role)}" if level else self.kb.role_name(role)),
+                  "description": "\n\n".join([*dict.fromkeys(told), " ".join(rec.work.split())])}
+        fields.update({k: v for k, v in (("level", level), ("employer_tier", tier)) if v})
+        return fields
 
     def req_draft(self, state: dict) -> Answer:
         """A req scoped from the walk-through's answers (the reqs checker can then review it)."""

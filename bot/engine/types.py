@@ -25,10 +25,12 @@ class Cited(BaseModel):
 
 
 class Choice(BaseModel):
-    """A button (in the terminal: a numbered choice). Choosing it sends `value` as the user's message."""
+    """A button (in the terminal: a numbered choice). Choosing it sends `value` as the user's message, except
+    where the surface has a req form and `req` is set: there it opens the form filled in with these fields."""
 
     label: str
     value: str
+    req: dict[str, str] | None = Field(default=None, description="req fields (CONTRACT.md's names) to prefill")
 
 
 class Answer(BaseModel):

@@ -5,6 +5,7 @@ readers use. All engine text is escaped (`&`, `<`, `>`) because it may echo what
 unescaped `<!channel>` would ping a whole channel.
 """
 
+import json
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
@@ -44,6 +45,7 @@ HELPFUL = "hb_helpful"
 NOT_HELPFUL = "hb_not_helpful"
 START_DIAGNOSTIC = "hb_start_diagnostic"
 OPEN_ASK = "hb_open_ask"
+OPEN_REQ = "hb_open_req"  # a choice carrying a req draft: opens the req form prefilled (value: the fields as JSON)
 ASK_VIEW = "hb_ask"  # callback id of the "Ask hirebot" modal
 ASK_BLOCK, ASK_INPUT = "question", "question_input"
 
@@ -109,6 +111,16 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
     )
 
 
+def req_value(fields: dict[str, str]) -> str:
+    """A req draft as a button value: JSON within Slack's 2,000 characters (the description shortened to fit)."""
+    value = json.dumps(fields)
+    over = len(value) - VALUE_CHARS
+    if over > 0 and "description" in fields:
+        return req_value({**fields, "description": clip_words(fields["description"], len(fields["description"])
+                                                               - over - 20)})
+    return value
+
+
 def _rows(buttons: list[ButtonElement]) -> list[Block]:
     return [ActionsBlock(elements=buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)]
 
@@ -150,8 +162,8 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
         label = answer.more_label if answer.more else "More"
         out.append(ActionsBlock(elements=[_button(f"{label} ({hidden} more)" if hidden else label, MORE,
                                                   buttons.key)]))
-    picks = [_button(c.label, f"{PICK}_c{i}", c.value) for i, c in enumerate(answer.choices)
-             if c.label.strip() and c.value.strip()]
+    picks = [_button(c.label, OPEN_REQ, req_value(c.req)) if c.req else _button(c.label, f"{PICK}_c{i}", c.value)
+             for i, c in enumerate(answer.choices) if c.label.strip() and c.value.strip()]
     picks += [_button(s, f"{PICK}_s{i}", s) for i, s in enumerate(answer.suggestions) if s.strip()]
     out += _rows(picks)
     shown = [*answer.basis, *facts, *more]

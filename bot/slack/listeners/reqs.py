@@ -144,6 +144,7 @@ def register(app: App, hirebot: Hirebot, settings: Settings) -> Desk:
     app.action(ACTION_INTENDED)(on_intended)
     app.action(ACTION_DIAGNOSTIC)(on_start_diagnostic)
     app.action(ACTION_TRACKER)(on_open_tracker)
+    app.action(blocks.OPEN_REQ)(on_open_req_form)
     app.event("app_home_opened")(on_home_opened)
     commands.REQ_VERBS["req"] = lambda command, respond, client, hb: on_hire_req(desk, command, respond, client, hb)
     commands.REQ_VERBS["reqs"] = lambda command, respond, client, hb: on_hire_reqs(desk, command, respond)
@@ -236,27 +237,36 @@ def _options(values: Iterable[str], labels: dict[str, str] | None = None) -> lis
     return [Option(value=v, text=(labels or {}).get(v, v.replace("_", " ").capitalize())) for v in values]
 
 
-def req_modal(channel: str | None) -> dict:
-    """The `/hire req` form: the req's fields, each in a block named after the field (errors land on it)."""
+def req_modal(channel: str | None, draft: dict[str, str] | None = None) -> dict:
+    """The `/hire req` form: the req's fields, each in a block named after the field (errors land on it);
+    `draft` fills in title, level, employer tier and description (a walk-through's "Open a req")."""
+    draft = draft or {}
+
     def field_block(name: str, label: str, element: InputInteractiveElement, optional: bool = True) -> InputBlock:
         return InputBlock(block_id=name, label=PlainTextObject(text=label), element=element, optional=optional)
 
+    def text(name: str, limit: int, multiline: bool = False) -> PlainTextInputElement:
+        given = (draft.get(name) or "")[:limit] or None
+        return PlainTextInputElement(action_id=name, multiline=multiline, max_length=limit, initial_value=given)
+
+    def select(name: str, options: list[Option]) -> StaticSelectElement:
+        given = next((o for o in options if o.value == draft.get(name)), None)
+        return StaticSelectElement(action_id=name, options=options, initial_option=given)
+
     form = [
-        field_block("title", "Title", PlainTextInputElement(action_id="title", max_length=150), optional=False),
-        field_block("level", "Level", StaticSelectElement(action_id="level", options=_options(LEVELS))),
-        field_block("employer_tier", "Employer tier",
-                    StaticSelectElement(action_id="employer_tier", options=_options(TIERS, TIER_LABELS))),
-        field_block("region", "Region", StaticSelectElement(action_id="region", options=_options(
+        field_block("title", "Title", text("title", 150), optional=False),
+        field_block("level", "Level", select("level", _options(LEVELS))),
+        field_block("employer_tier", "Employer tier", select("employer_tier", _options(TIERS, TIER_LABELS))),
+        field_block("region", "Region", select("region", _options(
             REGIONS, {"us": "US", "europe": "Europe", "apac": "APAC"}))),
         field_block("description", "Description: the work, the team, the deliverables",
-                    PlainTextInputElement(action_id="description", multiline=True, max_length=3000), optional=False),
-        field_block("requirements", "Requirements (one a line)",
-                    PlainTextInputElement(action_id="requirements", multiline=True, max_length=3000)),
+                    text("description", 3000, multiline=True), optional=False),
+        field_block("requirements", "Requirements (one a line)", text("requirements", 3000, multiline=True)),
         field_block("comp_min", "Comp band, low (USD / year)",
                     NumberInputElement(action_id="comp_min", is_decimal_allowed=False, min_value="0")),
         field_block("comp_max", "Comp band, high (USD / year)",
                     NumberInputElement(action_id="comp_max", is_decimal_allowed=False, min_value="0")),
-        field_block("comp_basis", "The band covers", StaticSelectElement(action_id="comp_basis", options=_options(
+        field_block("comp_basis", "The band covers", select("comp_basis", _options(
             ("base", "total"), {"base": "Base salary", "total": "Total comp (base, bonus, equity)"}))),
         field_block("target_fill_days", "Target days to fill",
                     NumberInputElement(action_id="target_fill_days", is_decimal_allowed=False, min_value="1")),
@@ -272,6 +282,19 @@ def req_modal(channel: str | None) -> dict:
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [b.to_dict() for b in form],
     }
+
+
+def on_open_req_form(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
+    """A walk-through's "Open a req with this scoping": the req form, filled in from the walk-through."""
+    ack()
+    try:
+        draft = json.loads(action.get("value") or "{}")
+    except ValueError:
+        draft = {}
+    draft = {k: v for k, v in draft.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(draft, dict) \
+        else {}
+    channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    client.views_open(trigger_id=body["trigger_id"], view=req_modal(channel, draft))
 
 
 def form_values(view: dict) -> dict:
