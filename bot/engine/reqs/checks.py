@@ -31,7 +31,8 @@ RESEARCH_ROLES = ("applied_scientist", "research_scientist")
 WORK_SECTIONS = ("duties", "required", "preferred")
 MIN_MISMATCH_SCORE = 6.0  # signal weight the work needs before it contradicts the title
 CLEAR_RATIO = 2.5  # and how many times the title role's own work it must outweigh
-MIN_CONFIDENCE = 0.5  # the reading's confidence below which no role_mismatch is raised
+MIN_CONFIDENCE = 0.5  # the reading's confidence below which no role_mismatch is raised ...
+ABSENT_TITLE_CONFIDENCE = 0.35  # ... unless the title role's own work is all but absent (one weak phrase at most)
 HIGH_CONFIDENCE = 0.7  # and above which (with the title role's work nearly absent) it is high severity
 
 
@@ -50,7 +51,7 @@ def analyse(kb: KnowledgeBase, req: Req) -> ReqReport:
         return ReqReport(id=req.id, title_role=named, work_role=None, hybrid_roles=hybrid, assessed=False,
                          why_not=why)
     reading = read_work(kb, posting, prefer=named)
-    if not reading.hits and not any(s.weight > 0 and s.section in WORK_SECTIONS for s in posting.sentences):
+    if reading.names_no_work() and not any(s.weight > 0 and s.section in WORK_SECTIONS for s in posting.sentences):
         return ReqReport(id=req.id, title_role=named, work_role=None, hybrid_roles=hybrid, assessed=False,
                          why_not="the text has no responsibilities or requirements and names no work I can read")
     level = req.level or title_level(req.title)
@@ -101,7 +102,8 @@ def _role_mismatch(kb: KnowledgeBase, roles: list[str], reading: WorkReading) ->
     work_family = families[work]
     work_score = reading.family_scores.get(work_family, 0.0)
     title_score = max(reading.family_scores.get(f, 0.0) for f in title_families)
-    if (work_score < max(MIN_MISMATCH_SCORE, CLEAR_RATIO * title_score) or reading.confidence < MIN_CONFIDENCE
+    needed = ABSENT_TITLE_CONFIDENCE if title_score <= 1 else MIN_CONFIDENCE
+    if (work_score < max(MIN_MISMATCH_SCORE, CLEAR_RATIO * title_score) or reading.confidence < needed
             or not reading.clear(work_family, title_score)):
         return None
     named = next(r for r in roles if r in families)

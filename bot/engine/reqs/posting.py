@@ -222,15 +222,25 @@ def inline_heading(line: str) -> tuple[str, str, str] | None:
     return (section, m.group(1), m.group(2)) if section else None
 
 
-def _mask_people(text: str) -> str:
-    return WITH_PEOPLE.sub(lambda m: " " * len(m.group(0)), text)
+PEOPLE_CUES = ("with", "alongside", "between", "off to", "communicat", "mentor", "learn from", "backed by")
+
+
+def _with_people(lowered: str) -> bool:
+    """Whether the sentence names people the hire works with (a cheap test first: most sentences do not)."""
+    return any(cue in lowered for cue in PEOPLE_CUES) and WITH_PEOPLE.search(lowered) is not None
+
+
+def _mask_people(lowered: str) -> str:
+    if not any(cue in lowered for cue in PEOPLE_CUES):
+        return lowered
+    return WITH_PEOPLE.sub(lambda m: " " * len(m.group(0)), lowered)
 
 
 COLLABORATION_WEIGHT = 0.4  # "collaborate with engineers to deploy ...": the hire shares that work with others
 
 
 def _weight(section: str, sentence: str) -> float:
-    weight = SECTION_WEIGHT[section] * (COLLABORATION_WEIGHT if WITH_PEOPLE.search(sentence) else 1.0)
+    weight = SECTION_WEIGHT[section] * (COLLABORATION_WEIGHT if _with_people(sentence.lower()) else 1.0)
     if BOILERPLATE.search(sentence):
         return 0.0
     speaks_of_hire = bool(ABOUT_HIRE.search(sentence))

@@ -29,7 +29,7 @@ SOUGHT = re.compile(r"\b(?:seek(?:s|ing)?|hiring|looking for|hire|recruiting)\s+
 MIN_WORK_SCORE = 4.0  # evidence needed before the text is said to point to a role at all
 STRONG_WEIGHT = 3.0  # a signal from a group this heavy is specific to its role (not a generic word)
 MIDDLE_WEIGHT = 2.0  # a signal typical of a role that other work also mentions
-CLEAR_WITHOUT_TITLE = 8.0  # typical signals' weight that is clear when the title role's own work is absent
+CLEAR_WITHOUT_TITLE = 6.0  # typical signals' weight that is clear when the title role's own work is absent
 
 
 @dataclass(frozen=True)
@@ -74,22 +74,28 @@ def _phrase_regex(phrase: str) -> str:
     return r"(?<![\w/])" + r"[\s-]+".join(parts) + r"(?![\w/])"
 
 
-_COMPILED: dict[int, tuple[ReqSignals, tuple[Pattern, ...], tuple[tuple[str, str, re.Pattern], ...]]] = {}
+_COMPILED: dict[int, tuple[ReqSignals, tuple[Pattern, ...], tuple[tuple[str, str, re.Pattern], ...], re.Pattern]] = {}
 
 
 def compiled(signals: ReqSignals) -> tuple[tuple[Pattern, ...], tuple[tuple[str, str, re.Pattern], ...]]:
     """The work patterns and the title phrases (longest first), compiled once per signals object."""
     cached = _COMPILED.get(id(signals))
-    if cached and cached[0] is signals:
-        return cached[1], cached[2]
-    patterns = tuple(
-        Pattern(group.role, signals.families.get(group.role, group.role), group.weight, group.requirements_only,
-                re.compile(_phrase_regex(phrase)), group.source, group.basis, phrase.lower().split()[0].rstrip("*"))
-        for group in signals.work for phrase in group.phrases)
-    titles = sorted(((role, phrase, re.compile(_phrase_regex(phrase)))
-                     for role, phrases in signals.titles.items() for phrase in phrases), key=lambda t: -len(t[1]))
-    _COMPILED[id(signals)] = (signals, patterns, tuple(titles))
-    return patterns, tuple(titles)
+    if not cached or cached[0] is not signals:
+        patterns = tuple(
+            Pattern(group.role, signals.families.get(group.role, group.role), group.weight, group.requirements_only,
+                    re.compile(_phrase_regex(phrase)), group.source, group.basis,
+                    phrase.lower().split()[0].rstrip("*"))
+            for group in signals.work for phrase in group.phrases)
+        titles = sorted(((role, phrase, re.compile(_phrase_regex(phrase)))
+                         for role, phrases in signals.titles.items() for phrase in phrases), key=lambda t: -len(t[1]))
+        any_title = re.compile("|".join(f"(?:{_phrase_regex(phrase + '*')})" for _, phrase, _ in titles))
+        cached = _COMPILED[id(signals)] = (signals, patterns, tuple(titles), any_title)
+    return cached[1], cached[2]
+
+
+def _without_titles(signals: ReqSignals, text: str) -> str:
+    """`text` with every job title blanked out: "As a Research Scientist, you will ..." names a role, not work."""
+    return _COMPILED[id(signals)][3].sub(lambda m: " " * len(m.group(0)), text)
 
 
 def signals_of(kb: KnowledgeBase) -> ReqSignals:
@@ -182,6 +188,10 @@ class WorkReading:
     confidence: float = 0.0
     families: dict[str, str] = field(default_factory=dict)
 
+    def names_no_work(self) -> bool:
+        """Whether the text carries no signal typical of any role's work (only generic words, if any)."""
+        return not any(h.pattern.weight >= MIDDLE_WEIGHT for h in self.hits)
+
     def clear(self, family: str, against: float) -> bool:
         """Whether the work clearly carries a family's signals: two distinct specific ones; or one with four
         typical ones; or, when the title role's own work is all but absent (`against` at most a weak phrase),
@@ -269,7 +279,7 @@ def read_work(kb: KnowledgeBase, posting: Posting, prefer: str | None = None) ->
     for i, sentence in enumerate(posting.sentences):
         if sentence.weight <= 0:
             continue
-        text = sentence.work_text
+        text = _without_titles(signals, sentence.work_text)
         for p in patterns:
             if p.requirements_only and not sentence.requirement:
                 continue
