@@ -7,22 +7,32 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot.engine import polarity
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
 
-_TOKEN = re.compile(r"\$+|[a-z0-9_]+")
+_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+")
+_CLAUSE_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+|[,;!?:()—–]|\.(?=\s|$)")  # words and clause punctuation
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _NEIGHBOURS = {"vs", "or", "v"}
-KINDS = ("role", "level", "tier", "region", "term")
-PLACEHOLDER = {"role": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
+KINDS = ("role", "outside", "level", "tier", "region", "term")
+PLACEHOLDER = {"role": "_role_", "outside": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
+_SHARED_HEAD = re.compile(  # "applied/research scientists" names two roles: the head noun is shared
+    r"\b([a-z]{2,})((?:\s*/\s*[a-z]{2,})+)\s+(scientists?|engineers?|researchers?)\b", re.IGNORECASE)
 MAX_CACHE = 20_000  # typo corrections remembered
 MIN_WORD, MAX_WORD = 6, 30  # shorter words are too ambiguous to correct; longer ones are junk, not typos
 SUFFIXES = ("s", "es", "d", "ed", "ing", "r", "er", "able", "ly")  # a known word + one of these is no typo
 
 
 def tokens(text: str) -> list[str]:
-    """Lowercase word tokens; runs of `$` are tokens; apostrophes inside words vanish ("what's" -> "whats")."""
+    """Lowercase word tokens; runs of `$`, and `£`, `€`, are tokens; apostrophes inside words vanish ("what's" ->
+    "whats")."""
     return _TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
+
+
+def clause_tokens(text: str) -> list[str]:
+    """`tokens`, with the punctuation that ends a clause kept as tokens of its own."""
+    return _CLAUSE_TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
 
 
 def _caps(word: str) -> re.Pattern:
@@ -48,21 +58,34 @@ class Span:
 
 @dataclass
 class Reading:
-    """A message read: expanded tokens, their singulars, and the entity mentions found in them."""
+    """A message read: expanded tokens, their singulars, the entity mentions found in them, and which tokens
+    the message denies ("we're not a startup")."""
 
     words: list[str]
     stems: list[str]
     spans: list[Span]
+    denied: list[bool]
+
+    def said(self, span: Span) -> bool:
+        """Whether the message affirms a mention (does not deny it)."""
+        return not self.denied[span.start]
 
     def entities(self) -> Entities:
-        """Every role named (in order) and the first level, tier and region."""
-        roles = list(dict.fromkeys(s.value for s in self.spans if s.kind == "role"))
-        first = {k: next((s.value for s in self.spans if s.kind == k), None) for k in ("level", "tier", "region")}
+        """Every role named (in order; the denied ones only when no role is affirmed: "an MLE, not an AS") and
+        the first level, tier and region not denied."""
+        named = [s for s in self.spans if s.kind == "role"]
+        roles = list(dict.fromkeys(s.value for s in ([s for s in named if self.said(s)] or named)))
+        first = {k: next((s.value for s in self.spans if s.kind == k and self.said(s)), None)
+                 for k in ("level", "tier", "region")}
         return Entities(roles=roles, level=first["level"], employer_tier=first["tier"], region=first["region"])
 
     def term(self) -> str | None:
         """The first glossary term named, or None."""
         return next((s.value for s in self.spans if s.kind == "term"), None)
+
+    def outside(self) -> list[str]:
+        """The titles named that the sources do not describe ("ai engineer"), in order."""
+        return list(dict.fromkeys(s.value for s in self.spans if s.kind == "outside"))
 
     def masked(self, singular: bool = True) -> list[str]:
         """The tokens (singulars, by default) with entity mentions replaced by placeholders (`_role_`...);
@@ -80,6 +103,13 @@ class Reading:
                 out.append("_term_")
             i = end
         return out
+
+
+def _share_head(match: re.Match) -> str:
+    """ "applied/research scientists" -> "applied scientists / research scientists"."""
+    head = match.group(3)
+    firsts = [match.group(1), *(w.strip() for w in match.group(2).split("/") if w.strip())]
+    return " / ".join(f"{w} {head}" for w in firsts)
 
 
 class Lexicon:
@@ -109,6 +139,8 @@ class Lexicon:
             role = self._role_of(expansion)
             if role and key.isupper():
                 self.lowered_roles[key.lower()] = tokens(expansion)
+        for title in vocab.outside_roles:
+            self._add("outside", title, title)
         for term in kb.terms:
             for phrase in [term.term, *term.aliases]:
                 if phrase.isupper() and len(phrase) <= 4:  # "AS", "RE", "TC": capitals only, like abbreviations
@@ -182,12 +214,14 @@ class Lexicon:
 
     def read(self, raw: str) -> Reading:
         """Expand, correct and find the entity mentions of a cleaned message."""
+        raw = _SHARED_HEAD.sub(_share_head, raw)
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
-        words = self.expand([self.correct(w) for w in self.expand(tokens(raw))])
-        words = self._lowered_roles(words)
+        words = self.expand([self.correct(w) for w in self.expand(clause_tokens(raw))])
+        marked = polarity.mark(self._lowered_roles(words))
+        words = [w.text for w in marked]
         stems = [singular(w) for w in words]
-        return Reading(words, stems, self._spans(stems))
+        return Reading(words, stems, self._spans(stems), [w.denied for w in marked])
 
     def _lowered_roles(self, words: list[str]) -> list[str]:
         """Lowercase "as"/"re"/"rs" name a role only right after a level word or beside "vs"/"or"."""

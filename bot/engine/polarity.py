@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]")
+PUNCTUATION = frozenset(".,;:!?()—–")
 NEGATORS = frozenset({
     "not", "no", "never", "none", "nobody", "noone", "nothing", "neither", "nor", "without", "zero", "nope",
     "nah", "hardly", "cannot", "nowhere", "nil",
@@ -69,10 +70,13 @@ def is_negator(word: str) -> bool:
 
 
 def _clauses(tokens: list[str]) -> list[list[str]]:
+    """Clauses: punctuation ends one (and is dropped); "but", "though"... start one."""
     out: list[list[str]] = [[]]
     for token in tokens:
-        if not token[0].isalnum() or token in BOUNDARIES:
+        if token in PUNCTUATION:
             out.append([])
+        elif token in BOUNDARIES:
+            out.append([token])
         else:
             out[-1].append(token)
     return [c for c in out if c]
@@ -104,8 +108,13 @@ def _backward(clause: list[str], at: int) -> bool:
 
 def read(text: str) -> list[Word]:
     """The message's words, each marked denied or not (see the module docstring)."""
+    return mark(words(text))
+
+
+def mark(tokens: list[str]) -> list[Word]:
+    """`tokens` (words and clause punctuation) without the punctuation, each word marked denied or not."""
     out: list[Word] = []
-    for number, clause in enumerate(_clauses(words(text))):
+    for number, clause in enumerate(_clauses(tokens)):
         negators = _negators(clause)
         backward = [n for n in negators if _backward(clause, n)]
         for i, word in enumerate(clause):

@@ -9,7 +9,12 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
 - plus generic rules: a long message is likely a pasted req; define_term needs a glossary term and wins
   when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
   without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
-The best intent below FLOOR is out_of_scope; a low or close call is flagged `ambiguous`.
+The best intent below FLOOR is out_of_scope; a low or close call is flagged `ambiguous`. Then who is asking
+and what is named settle what the scores cannot (`_settle`): a candidate's own career question never starts the
+hiring walk-through, and is out_of_scope for hirer-only topics or when it names none of the sources' roles; a
+title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
+the walk-through; "the difference" between things that are not roles is no role comparison, between two levels
+of one role it is the career ladder, and one that asks for a figure (pay, time to fill, pool size) is about it.
 """
 
 import math
@@ -19,7 +24,7 @@ from itertools import pairwise
 from pydantic import BaseModel
 
 from bot.engine.clean import clean
-from bot.engine.entities import PLACEHOLDER, Lexicon, Reading
+from bot.engine.entities import PLACEHOLDER, Lexicon, Reading, singular, tokens
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import INTENTS
@@ -41,6 +46,12 @@ UNKNOWN_WORD = 0.25  # otherwise, each word the knowledge base never uses ("hygi
 UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words;
 ARTICLES = {"a", "an"}  # one right after an article counts twice ("hire a bartender")
 DOMAIN_WORDS = {"ml", "ai"}  # a message that says it is about ML is exempt
+HIRER_ONLY = {"choose_role", "sourcing_channels", "time_to_fill", "talent_pool", "hiring_pitfalls", "review_req"}
+ROLE_BOUND = {"compare_roles", "day_to_day"}  # meaningless unless a role, or a word for one, is named
+ROLE_WORDS = {"role", "title", "job", "position", "engineer", "scientist", "researcher", "people", "hire", "ic",
+              "individual", "staff", "team", "engineering", "science", "_role_", "_level_"}
+FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
+FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 FOLLOWUP_WORDS = 7
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -68,6 +79,13 @@ class Understanding(BaseModel):
     term: str | None
     followup: bool
     ambiguous: bool
+    outside: list[str] = []  # titles named that the sources do not describe ("ai engineer")
+    asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
+
+
+def _has(stems: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return bool(n) and any(tuple(stems[i:i + n]) == phrase for i in range(len(stems) - n + 1))
 
 
 def _features(masked: list[str]) -> Counter:
@@ -121,6 +139,9 @@ class Understander:
                 phrase = tuple(self.lexicon.read(cue).masked(singular=False))
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
+        self.nearest = kb.vocabulary.outside_roles
+        self.askers = {who: [tuple(singular(w) for w in self.lexicon.expand(tokens(p))) for p in phrases]
+                       for who, phrases in kb.vocabulary.askers.items()}
         self.definition_words = {
             w for entries in self.cues.values() for intent, cue, _ in entries if intent == "define_term" for w in cue
         }
@@ -149,6 +170,8 @@ class Understander:
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
             best = "out_of_scope"
+        asker = self._asker(reading.stems)
+        best = self._settle(best, reading, entities, asker)
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -160,7 +183,39 @@ class Understander:
             term=reading.term(),
             followup=self._followup(raw, masked, reading, cued),
             ambiguous=ambiguous,
+            outside=reading.outside(),
+            asker=asker,
         )
+
+    def _asker(self, stems: list[str]) -> str | None:
+        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's."""
+        found = {who for who, phrases in self.askers.items() for p in phrases if _has(stems, p)}
+        return "hiring" if "hiring" in found else ("candidate" if found else None)
+
+    def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None) -> str:
+        """The intent once who is asking and what is named are taken into account (see the module docstring)."""
+        words = set(reading.masked())
+        cues = self._cues(reading.masked(singular=False))
+        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside()):
+            return "out_of_scope"
+        if reading.outside() and not entities.roles and not any(self.nearest.get(t) for t in reading.outside()):
+            return "out_of_scope"  # only titles the sources do not describe, none near one they do
+        decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
+        if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
+            return "choose_role"  # "MLE vs data scientist: who to hire and when" asks for a decision
+        if best == "compare_roles":
+            levels = {s.value for s in reading.spans if s.kind == "level"}
+            if len(entities.roles) <= 1 and len(levels) >= 2:
+                return "career_ladder"
+            figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
+            if figure:
+                return figure[0]
+        if best == "choose_role" and (asker == "candidate" or reading.outside()):
+            return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
+                else "out_of_scope"
+        if asker == "candidate" and (best in HIRER_ONLY or not entities.roles):
+            return "out_of_scope"
+        return best
 
     def _scores(self, masked: list[str], reading: Reading, entities: Entities) -> tuple[dict[str, float], bool]:
         """Per-intent scores (nearest examples + cue words + the rules below), and whether any in-scope cue
@@ -220,7 +275,8 @@ class Understander:
         return all(w in self.definition_words or w in FILLERS for w in rest)
 
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
-        """The cue phrases heard and their weights, per intent."""
+        """The cue phrases heard and their weights, per intent. A denied cue counts whole: "don't have a PhD"
+        still asks about credentials."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):

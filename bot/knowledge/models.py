@@ -5,6 +5,7 @@ Every YAML file holds one topic under one or more of these top-level keys:
 """
 
 import re
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -111,6 +112,10 @@ class Vocabulary(Strict):
     tiers: dict[Tier, list[str]]
     regions: dict[Region, list[str]]
     abbreviations: dict[str, str] = Field(default={}, description="slang -> expansion, applied before matching")
+    outside_roles: dict[str, Role | None] = Field(
+        default={}, description="a title the sources do not describe -> the nearest role they do (None: none)")
+    askers: dict[Literal["candidate", "hiring"], list[str]] = Field(
+        default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer")
 
 
 class DiagnosticChoice(Strict):
