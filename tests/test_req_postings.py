@@ -42,8 +42,9 @@ def test_sentences_keep_degree_and_latin_abbreviations_whole():
 def test_html_and_escaped_html_become_clean_lines():
     raw = ("&lt;h3&gt;What you&amp;rsquo;ll do&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;Ship models &amp;mdash; weekly&lt;/li&gt;"
            "&lt;/ul&gt;")
-    assert plain_text(raw) == "What you’ll do\n- Ship models — weekly"
+    assert plain_text(raw) == "What you'll do\n- Ship models — weekly"
     assert plain_text("Fast &mdash our way &amp; yours") == "Fast — our way & yours"
+    assert read_posting("What you\u2019ll do\nShip models").sentences[0].section == "duties"
 
 
 def test_scraped_text_that_lost_its_line_breaks_is_split_again():
@@ -94,6 +95,7 @@ def test_a_title_role_with_little_of_its_own_work_is_a_mismatch_quoted_in_whole_
         assert quote in text and len(quote.split()) >= 4  # a whole clause of the posting, not a word
         assert not re.search(r"[<>&]", quote)
     assert finding.evidence[0].startswith("Deploy and operate our ranking models in production")
+    assert not any(re.match(r"(and|or) ", quote) for quote in finding.evidence)
     assert "000_addf858d7c04a9b8.txt" in finding.message and "Retitle" in finding.message
 
 

@@ -152,6 +152,9 @@ def unescape(text: str) -> str:
     return ENTITY.sub(_entity, text) if "&" in text else text
 
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
 def plain_text(raw: str) -> str:
     """A posting as plain text: HTML (even HTML-escaped HTML) to lines, entities decoded, spaces tidied."""
     text = raw
@@ -167,7 +170,7 @@ def plain_text(raw: str) -> str:
                 text = decoded
                 break
             text = decoded
-    text = unglue(unescape(text))
+    text = unglue(unescape(text)).translate(QUOTES)
     lines = (re.sub(r"[ \t\u00a0\u200b]+", " ", line).strip() for line in text.replace("\r", "\n").splitlines())
     return "\n".join(line for line in lines if line)
 

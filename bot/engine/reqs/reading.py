@@ -235,6 +235,7 @@ class WorkReading:
         return out
 
 
+LEADING_JOIN = re.compile(r"(?:and|or|&|plus|then)\s+", re.I)
 CLAUSE_BREAK = re.compile(r"\s*;\s*|\s+[—–]\s+|:\s+")
 MAX_QUOTE = 220
 
@@ -255,6 +256,9 @@ def clause(text: str, start: int, end: int) -> str:
     """The clause of `text` that holds [start, end), and if that is long, the words around the signal
     (marked with an ellipsis)."""
     lo, hi = clause_span(text, start, end)
+    lead = LEADING_JOIN.match(text, lo, hi)
+    if lead and lead.end() <= start:
+        lo = lead.end()
     piece = text[lo:hi].strip(" ,.")
     if len(piece) <= MAX_QUOTE:
         return piece

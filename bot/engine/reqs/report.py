@@ -66,8 +66,9 @@ def report_answer(kb: KnowledgeBase, req: Req, report: ReqReport) -> Answer:
     for f in report.findings:
         lines.append(f"[{f.severity}] {f.kind.replace('_', ' ')}: {f.message}")
         lines += [f"    > “{quote}”" for quote in f.evidence]
+    lines += [f"[note] {n.message}" for n in report.notes]
     known = {(fact.text, fact.source) for fact in kb.facts.values()}
-    facts = list({(c.text, c.source): c for f in report.findings for c in f.cited
+    facts = list({(c.text, c.source): c for f in [*report.findings, *report.notes] for c in f.cited
                   if (c.text, c.source) in known}.values())
     role = report.title_role if report.title_role in CORE_ROLES else report.work_role
     return Answer(
