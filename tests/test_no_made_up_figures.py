@@ -17,6 +17,7 @@ KB = load()
 NUMBER = re.compile(r"\d[\d,.]*")
 ALLOWED = KB.numbers()
 CITABLE = {(f.text, f.source) for f in KB.facts.values()} | {(t.definition, t.source) for t in KB.terms}
+CITABLE |= {(r.one_liner, r.source) for r in KB.roles.values()}
 
 
 def _heard(intent: str, entities: Entities, text: str = "") -> Understanding:
@@ -27,9 +28,9 @@ def _heard(intent: str, entities: Entities, text: str = "") -> Understanding:
 
 
 def _said(answer: Answer) -> list[str]:
-    parts = [answer.title, *answer.lines, *answer.notes, *answer.suggestions]
+    parts = [answer.title, answer.headline, *answer.lines, *answer.notes, *answer.suggestions]
     parts += [c.label for c in answer.choices]
-    parts += [f"{f.text} {f.population or ''}" for f in answer.facts]
+    parts += [f"{f.text} {f.population or ''} {f.label or ''}" for f in answer.cited]
     return parts
 
 
@@ -38,8 +39,10 @@ def _check(answer: Answer) -> None:
         for number in NUMBER.findall(part):
             plain = number.rstrip(".,").replace(",", "")
             assert plain in ALLOWED, f"{plain!r} in {part!r} is not in knowledge/"
-    for fact in answer.facts:
+    for fact in answer.cited:
         assert (fact.text, fact.source) in CITABLE, f"not a KB fact with that source: {fact.text!r}"
+    if answer.kind == "answer":
+        assert answer.headline, "an answer without a headline"
 
 
 ROLE_SETS = [[], *([r] for r in ROLES), *map(list, itertools.combinations(ROLES[:4], 2))]

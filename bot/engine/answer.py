@@ -22,8 +22,11 @@ PAIRS = [("ml_engineer", "applied_scientist"), ("research_engineer", "applied_sc
 STALE_MONTHS = 6
 MAX_FACTS = 8
 LOOKUP_FACTS = 4  # at most this many supporting facts in a look-up's short answer; the rest are behind "More"
-LOOKUP_WORDS = 95  # ...and no more words than this for the headline and those facts (~120 with footer, sources)
+LOOKUP_WORDS = 90  # ...and no more words than this for the headline and those facts (~120 with footer, sources)
 COMPARE_FACTS = 2
+SOURCE_WORDS = 3  # "(as of YYYY-MM)" and its separator, per source in the sources line
+LOOKUP_BUDGET = 120  # words a look-up's short answer may take, all told; supporting facts beyond go behind "More"
+BUDGETS = {"compare_roles": 180, "review_req": 400, "help": 200, "out_of_scope": 150}
 EXPLAINING = {"define_term", "day_to_day", "compare_roles"}  # answers that say what a role is
 SIDE_TAGS = {"caveat", "disagreement"}  # said in a footer or a "sources differ" line, never as the answer
 RESEARCH_ROLES = {"applied_scientist", "research_scientist", "research_engineer"}
@@ -119,6 +122,7 @@ def compose(
     if not uncovered:
         _differ(ask, reply)
     name_sources(kb, reply)
+    _fit(reply, BUDGETS.get(intent, LOOKUP_BUDGET))
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
         keep = remember(intent, entities, term)
@@ -203,8 +207,25 @@ def add_stale_note(reply: Answer) -> None:
     """Say once, on the footer line, that the answer's market figures are more than six months old."""
     stale = sorted({f.as_of for f in [*reply.basis, *reply.facts] if f.stale and f.as_of})
     if stale:
-        said = f"Figures as of {', '.join(stale)}; they shift quarterly, so verify before you commit to a number."
+        said = f"Figures as of {', '.join(stale)}; verify against current data before you commit."
         reply.notes[-1:] = [f"{reply.notes[-1]} {said}"] if reply.notes else [said]
+
+
+def words(reply: Answer) -> int:
+    """About how many words the answer's short form says: headline, prose, facts with labels, notes, choices,
+    suggestions and the sources line."""
+    parts = [reply.first_line, *reply.lines, *reply.notes, *reply.suggestions, *(c.label for c in reply.choices)]
+    parts += [f"{f.text} {f.label or ''}" for f in reply.facts]
+    shown = {f.source for f in [*reply.basis, *reply.facts]}
+    parts += [reply.source_names.get(src, src) for src in shown]
+    marks = len(reply.facts) + len(reply.notes) + len(reply.choices) + 1  # bullets, "Note:", numbers, "Sources:"
+    return sum(len(part.split()) for part in parts) + SOURCE_WORDS * len(shown) + marks
+
+
+def _fit(reply: Answer, budget: int) -> None:
+    """Move supporting facts behind "More", last first, until the short answer fits in `budget` words."""
+    while reply.facts and words(reply) > budget:
+        reply.more.insert(0, reply.facts.pop())
 
 
 def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
@@ -216,17 +237,17 @@ def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
 
 
 def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
-    """The sub-topic the sources don't cover that a message asks about, if any (whole words)."""
-    for item in kb.uncovered:
-        if _whole_words(tuple(item.phrases)).search(text):
-            return item
-    return None
+    """The sub-topic the sources don't cover that a message asks about, if any: the one whose phrase said
+    (whole words) is longest ("referral bonus" is a referral program, not a signing bonus)."""
+    said = [(len(phrase), -i, item) for i, item in enumerate(kb.uncovered) for phrase in item.phrases
+            if _whole_word(phrase).search(text)]
+    return max(said, key=lambda t: (t[0], t[1]))[2] if said else None
 
 
-@lru_cache(maxsize=256)
-def _whole_words(phrases: tuple[str, ...]) -> re.Pattern:
-    """One pattern for any of `phrases` as whole words, compiled once (not per message)."""
-    return re.compile("|".join(rf"\b{re.escape(phrase)}\b" for phrase in phrases) or r"(?!)")
+@lru_cache(maxsize=1024)
+def _whole_word(phrase: str) -> re.Pattern:
+    """`phrase` as whole words, compiled once (not per message)."""
+    return re.compile(rf"\b{re.escape(phrase)}\b")
 
 
 def _not_covered(ask: Ask, item: Uncovered) -> Answer:
@@ -393,8 +414,9 @@ def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
             notes.append(ask.kb.facts["comp.caveat.equity"])
     if e.employer_tier == "series_a_b" and set(e.roles) & RESEARCH_ROLES and ask.intent != "hiring_pitfalls":
         notes += [f for f in ask.kb.topic("hiring_pitfalls") if "mle_first" in f.tags][:1]
-    notes = [f for f in notes if f.text not in {c.text for c in reply.cited}]
+    notes = [f for f in notes if f.text not in {c.text for c in [*reply.basis, *reply.facts]}]
     if notes:
+        reply.more = [c for c in reply.more if c.text not in {f.text for f in notes}]
         reply.basis += ask.cite(notes)
         reply.notes.append(" ".join(f.text for f in notes))
 

@@ -26,7 +26,7 @@ def is_figure(fact: Fact) -> bool:
 
 def closeness(fact: Fact, asked: Entities) -> int:
     """Higher for a fact whose population is nearer the one asked: the roles it shares, then level, tier and
-    region (same: +3; not said, for a figure: -1; different: the further, the lower)."""
+    region (same: +3; not said, for a figure: -1, or -2 for region; different: the further, the lower)."""
     score = 4 * len(set(fact.roles) & set(asked.roles))
     if asked.level:
         have = levels_of(fact)
@@ -43,13 +43,11 @@ def closeness(fact: Fact, asked: Entities) -> int:
             score -= 4 if OUTLIER_TIER in (fact.tier, asked.employer_tier) else 2
         elif is_figure(fact):
             score -= 1
-    if asked.region:
+    if asked.region:  # a figure that names no region is no nearer to the one asked than a US figure
         if fact.region == asked.region:
             score += 3
-        elif fact.region:
+        elif fact.region or is_figure(fact):
             score -= 2
-        elif is_figure(fact):
-            score -= 1
     return score
 
 

@@ -1,0 +1,75 @@
+"""Answers answer: the headline first, short, true to the population asked, and precise declines; and
+`hirebot eval` scores those shape fields."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.eval import evaluate, read_cases, score_shape
+from bot.knowledge import load
+from bot.render.text import render
+from bot.store import Store
+
+KB = load()
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    return Engine(KB, Store(tmp_path_factory.mktemp("db") / "hirebot.db"), today=date(2026, 11, 23))
+
+
+def test_answer_shape_cases_pass(engine):
+    """Our own answer-shape cases (headline, length, what must not be said) across intents, roles, levels,
+    tiers, regions and declines."""
+    cases = read_cases(Path(__file__).parent / "fixtures" / "answers_shape.jsonl")
+    outcome = evaluate(engine, cases)
+    failures = [(r["case"]["text"], r["problems"]) for r in outcome["cases"] if r["problems"]]
+    assert outcome["summary"]["pass_rate"] >= 0.9, failures
+    assert outcome["summary"]["shape"]["headline"] == 1.0, failures
+
+
+def test_score_shape_reads_the_new_fields():
+    got = {"headline": "Nearest: senior applied scientists, $480,000 median.", "text": "one two three four"}
+    assert score_shape({"headline_includes": ["480", "europe|median"], "max_words": 4}, got) == []
+    assert score_shape({"headline_includes": ["europe|european"]}, got) == ["headline lacks 'europe|european'"]
+    assert score_shape({"max_words": 3}, got) == ["too long: 4 words > 3"]
+    assert score_shape({"must_not_include": ["THREE"]}, got) == ["text says 'THREE'"]
+
+
+@pytest.mark.parametrize("item", KB.uncovered, ids=lambda u: u.topic)
+def test_a_sub_topic_the_sources_do_not_cover_is_declined_by_name(engine, item):
+    answer = engine.ask(f"t:{item.topic}", f"what about {item.phrases[0]} for a senior ML engineer?")
+    assert answer.intent == "out_of_scope" and answer.kind == "declined"
+    assert answer.headline == f"My sources don't cover {item.topic}." + (
+        " The nearest thing they cover is below." if item.nearest else "")
+    assert [f.text for f in answer.facts] == [KB.facts[ref].text for ref in item.nearest]  # nothing else
+    assert all(f.label for f in answer.facts)  # the nearest thing, labelled with whom it describes
+
+
+@pytest.mark.parametrize(("question", "says", "never"), [
+    ("staff applied scientist comp at a series B in Europe",
+     ["no staff, Series A-B or European pay figure", "$480,000", "research scientist"], ["620,000", "1,100,000"]),
+    ("ML engineer talent pool in Europe", ["no European talent-pool figure"], []),
+    ("time to fill for an applied scientist in APAC", ["no APAC time-to-fill figure", "110 days"], []),
+    ("what's the MLE career ladder?", ["no career ladder for ML engineers", "(not ML engineers)"], ["in general"]),
+])
+def test_the_headline_says_what_differs_from_the_population_asked(engine, question, says, never):
+    answer = engine.ask(f"t:{question}", question)
+    for words in says:
+        assert words in answer.headline, (words, answer.headline)
+    for words in never:
+        assert words not in render(answer)
+
+
+def test_answers_end_with_sources_named_by_publisher_and_title(engine):
+    text = render(engine.ask("t:src", "how long does it take to hire an MLE?"))
+    assert text.splitlines()[-1].startswith('Sources: DataDriven Partners Editorial (DataDriven.io), "ML engineer')
+    assert ".txt" not in text
+
+
+def test_research_scientist_offer_spread_is_a_single_footer_line(engine):
+    answer = engine.ask("t:rs", "research scientist median comp")
+    assert len(answer.notes) == 1 and "±30%" in answer.notes[0] and "verify" in answer.notes[0]
+    assert "±30%" not in render(engine.ask("t:mle", "senior MLE comp"))  # an RS figure, not said of MLEs
