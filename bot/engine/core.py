@@ -3,7 +3,7 @@
 import time
 from datetime import date
 
-from bot.engine import answer, diagnose, understand
+from bot.engine import answer, diagnose, scope, understand
 from bot.engine import overheard as _overheard
 from bot.engine.clean import MAX_CHARS
 from bot.engine.types import Answer
@@ -55,7 +55,8 @@ class Engine:
 
         def respond(said: understand.Understanding) -> Answer:
             nonlocal context
-            reply, context = answer.compose(self.kb, said, context, self.today)
+            reply, context = answer.compose(self.kb, scope.stand_in(self.kb, said), context, self.today)
+            scope.frame(self.kb, said, reply)
             return reply
 
         before = state.get("diagnostic")

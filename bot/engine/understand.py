@@ -50,6 +50,12 @@ HIRER_ONLY = {"choose_role", "sourcing_channels", "time_to_fill", "talent_pool",
 ROLE_BOUND = {"compare_roles", "day_to_day"}  # meaningless unless a role, or a word for one, is named
 ROLE_WORDS = {"role", "title", "job", "position", "engineer", "scientist", "researcher", "people", "hire", "ic",
               "individual", "staff", "team", "engineering", "science", "_role_", "_level_"}
+DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "month", "year", "time", "timeline",
+                  "when", "until", "take", "taking", "took", "speed", "slow", "realistic", "ttf", "fill",
+                  "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
+                  "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
+TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
+                "advancing", "ladder", "rung"}  # a duration at a level, not of a search
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 FOLLOWUP_WORDS = 7
@@ -171,7 +177,7 @@ class Understander:
         if top < FLOOR:
             best = "out_of_scope"
         asker = self._asker(reading.stems)
-        best = self._settle(best, reading, entities, asker)
+        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked])
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -192,9 +198,17 @@ class Understander:
         found = {who for who, phrases in self.askers.items() for p in phrases if _has(stems, p)}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
-    def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None) -> str:
+    def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
+                ranked: list[str]) -> str:
         """The intent once who is asking and what is named are taken into account (see the module docstring)."""
         words = set(reading.masked())
+        levels = {s.value for s in reading.spans if s.kind == "level"}
+        stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
+                    for a, b in pairwise(reading.masked()))
+        if best == "time_to_fill" and (words & TENURE_WORDS or stays or len(levels) >= 2):
+            return "career_ladder"  # "how long do people stay at senior before staff"
+        if best == "time_to_fill" and not words & DURATION_WORDS:  # "how to hire X" asks how, not how long
+            best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         cues = self._cues(reading.masked(singular=False))
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside()):
             return "out_of_scope"
@@ -204,7 +218,6 @@ class Understander:
         if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
             return "choose_role"  # "MLE vs data scientist: who to hire and when" asks for a decision
         if best == "compare_roles":
-            levels = {s.value for s in reading.spans if s.kind == "level"}
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder"
             figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]

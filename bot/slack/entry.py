@@ -84,7 +84,7 @@ def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=No
     app, code = _app(settings, HTTP_NEEDS, socket_mode=False)
     if app is None:
         return code
-    server = make_server(wsgi(app, routes), host, port)
+    server = make_server(wsgi(app, settings.slack_signing_secret.get_secret_value(), routes), host, port)
     log.info("hirebot: serving http://%s:%s/slack/events and /healthz", host, server.effective_port)
     try:
         server.run()
@@ -111,7 +111,7 @@ def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> 
         app, code = _app(settings, HTTP_NEEDS, socket_mode=False, kb=kb)
         if app is None:
             return code
-        server = make_server(wsgi(app, routes), sock=sock)
+        server = make_server(wsgi(app, settings.slack_signing_secret.get_secret_value(), routes), sock=sock)
         ready()
         server.run()
         return 0

@@ -1,0 +1,211 @@
+"""What people actually type, in our own words for each pattern met in real questions: denials and hedges,
+titles the sources do not describe, candidates asking about their own careers, general ML questions, when the
+walk-through starts, and follow-ups that change one slot."""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine, polarity
+from bot.engine.understand import Understander
+from bot.knowledge import load
+from bot.render.text import render
+from bot.store import Store
+
+KB = load(os.environ.get("HIREBOT_KB") or None)
+HEAR = Understander(KB)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    return Engine(KB, Store(tmp_path / "hirebot.db"), today=date(2026, 11, 23))
+
+
+def walk(engine: Engine, conversation: str = "c") -> dict | None:
+    return engine.store.load_thread(conversation).get("diagnostic")
+
+
+# -- denials and hedges: the reading itself --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "denied", "said"), [
+    ("no need to publish", {"publish"}, set()),
+    ("nobody here publishes", {"publishes"}, set()),
+    ("they won't publish", {"publish"}, {"they"}),
+    ("we don't ship anything, it's research", {"ship"}, {"research"}),
+    ("zero research", {"research"}, set()),
+    ("publishing isn't something we do", {"publishing"}, set()),
+    ("papers are not needed", {"papers"}, set()),
+    ("not really", {"really"}, set()),
+    ("it's not that we don't publish", set(), {"publish"}),  # a double negative affirms
+    ("we can't not publish", set(), {"publish"}),
+    ("nope, they don't need to publish", {"publish"}, set()),  # "nope" answers; it does not flip "don't"
+    ("not only research but shipping", set(), {"research", "shipping"}),
+    ("shipping, not research", {"research"}, {"shipping"}),
+])
+def test_denials_are_read_per_clause(text, denied, said):
+    words = {w.text: w.denied for w in polarity.read(text)}
+    assert all(words[w] for w in denied), words
+    assert not any(words[w] for w in said), words
+
+
+def test_hedges_are_noticed():
+    assert polarity.hedged("maybe, kind of research") and not polarity.hedged("research")
+
+
+# -- denials and hedges in questions ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent", "entities"), [
+    ("we're not a startup, we're a series D company: comp for a staff AS", "compensation",
+     {"employer_tier": "series_c_plus", "roles": ["applied_scientist"]}),
+    ("not at a frontier lab, just big tech: what do senior MLEs make", "compensation",
+     {"employer_tier": "general_tech"}),
+    ("not looking for a data scientist, what does an MLE cost?", "compensation", {"roles": ["ml_engineer"]}),
+    ("a frontier lab isn't something we are; what does a senior RS cost at a series C?", "compensation",
+     {"employer_tier": "series_c_plus"}),
+    ("it's not that we aren't a startup: what does a senior MLE cost?", "compensation",
+     {"employer_tier": "series_a_b"}),
+    ("nobody on our team is in europe, what's AS pay in the US", "compensation", {"region": "us"}),
+    ("we don't need a PhD for an MLE, right?", "credentials", {"roles": ["ml_engineer"]}),  # still the topic
+])
+def test_denied_entities_are_dropped_and_denied_topics_kept(text, intent, entities):
+    heard = HEAR.understand(text)
+    assert heard.intent == intent, heard.ranked
+    for key, value in entities.items():
+        assert getattr(heard.entities, key) == value, heard.entities
+
+
+@pytest.mark.parametrize(("opening", "answers"), [
+    ("no need to publish, who do we hire to ship our fraud model?", {"deliverable": "shipping",
+                                                                     "research_depth": "no"}),
+    ("nobody on the team will publish papers; MLE or AS?", {"research_depth": "no"}),
+    ("we won't be doing research, which role should we open?", {"deliverable": "shipping"}),
+    ("zero publications expected, which role should we hire?", {"research_depth": "no"}),
+    ("publishing isn't something we care about, who should we hire?", {"research_depth": "no"}),
+    ("it's not that we don't publish papers; which role do we need?", {"research_depth": "yes"}),
+])
+def test_denials_in_an_opening_message_answer_the_walk_through(engine, opening, answers):
+    reply = engine.ask("c", opening)
+    assert reply.intent == "choose_role", render(reply)
+    assert walk(engine)["answers"] == answers
+
+
+# -- titles the sources do not describe ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent", "headline"), [
+    ("what does an AI engineer make?", "compensation", "AI engineer is not in my sources; the nearest is ML engineer:"),
+    ("what does an MLOps engineer do all day", "day_to_day",
+     "MLOps engineer is not in my sources; the nearest is ML engineer:"),
+    ("how do we interview LLM engineers", "interview_loop",
+     "LLM engineer is not in my sources; the nearest is ML engineer:"),
+    ("do we need a data engineer?", "out_of_scope", "Data engineer is not in my sources"),
+])
+def test_titles_outside_the_sources_are_named_honestly(engine, text, intent, headline):
+    reply = engine.ask("c", text)
+    assert reply.intent == intent and reply.headline.startswith(headline), render(reply)
+    assert reply.entities.roles == [] and walk(engine) is None
+
+
+def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_through(engine):
+    reply = engine.ask("c", "should we hire an AI engineer or an applied scientist?")
+    assert reply.intent == "compare_roles" and walk(engine) is None, render(reply)
+    assert reply.entities.roles == ["applied_scientist"]
+    assert reply.headline.startswith("AI engineer is not in my sources")
+
+
+# -- candidates asking about their own careers -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("should I do a PhD to become a research scientist?", "credentials"),
+    ("what does a research engineer do day to day? thinking of switching to it", "day_to_day"),
+    ("how do I land a job at a frontier lab?", "out_of_scope"),
+    ("is machine learning a good career path for me?", "out_of_scope"),
+    ("what made you pick a frontier lab over big tech?", "out_of_scope"),
+    ("where should I apply for ML engineer roles?", "out_of_scope"),
+    ("I'm choosing between MLE and applied scientist for my career path", "compare_roles"),
+])
+def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
+    reply = engine.ask("c", text)
+    assert reply.intent == intent and walk(engine) is None, render(reply)
+    assert "your own career decision is not something my sources cover" in reply.headline
+
+
+# -- general ML questions --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "what's the difference between precision and recall?",
+    "how does gradient descent work",
+    "what is the difference between supervised and unsupervised learning?",
+])
+def test_general_ml_questions_are_declined_with_what_hirebot_does(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and reply.kind == "declined", render(reply)
+    assert "ML roles" in render(reply)
+
+
+# -- when the walk-through starts ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "help me decide which of these roles to hire",
+    "MLE vs data scientist: which do we bring on first?",
+    "take the role quiz",
+    "research scientist vs ML engineer, who should you hire first?",
+])
+def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "what made you decide to join a frontier lab instead of a startup?",
+    "which should I choose for my career, MLE or research engineer?",
+    "should we hire a prompt engineer or a data engineer?",
+    "how do you pick between precision and recall?",
+])
+def test_other_questions_do_not_start_the_walk_through(engine, text):
+    reply = engine.ask("c", text)
+    assert walk(engine) is None and reply.intent != "choose_role", render(reply)
+
+
+# -- follow-ups that change one slot; comparisons that ask for a figure ----------------------------------------
+
+
+@pytest.mark.parametrize(("first", "then", "intent", "entities"), [
+    ("comp for senior AS?", "what about staff?", "compensation", {"roles": ["applied_scientist"], "level": "staff"}),
+    ("comp for senior AS?", "staff?", "compensation", {"roles": ["applied_scientist"], "level": "staff"}),
+    ("comp for senior AS?", "and at a series B?", "compensation",
+     {"roles": ["applied_scientist"], "employer_tier": "series_a_b"}),
+    ("time to fill for an RS?", "and in europe?", "time_to_fill",
+     {"roles": ["research_scientist"], "region": "europe"}),
+    ("how long to hire an MLE", "what about for a principal?", "time_to_fill",
+     {"roles": ["ml_engineer"], "level": "principal"}),
+])
+def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities):
+    engine.ask("c", first)
+    reply = engine.ask("c", then)
+    assert reply.intent == intent and walk(engine) is None, render(reply)
+    for key, value in entities.items():
+        assert getattr(reply.entities, key) == value, reply.entities
+
+
+@pytest.mark.parametrize(("text", "intent", "roles"), [
+    ("what's the pay difference between AS and MLE", "compensation", {"applied_scientist", "ml_engineer"}),
+    ("how much more does an applied scientist make than an MLE", "compensation",
+     {"applied_scientist", "ml_engineer"}),
+    ("AS vs MLE candidate pool size", "talent_pool", {"applied_scientist", "ml_engineer"}),
+    ("AS TTF?", "time_to_fill", {"applied_scientist"}),
+    ("how long do people usually stay at senior before staff", "career_ladder", set()),
+    ("difference between a senior and a principal research scientist", "career_ladder", {"research_scientist"}),
+    ("what does an MLE need to know", "skills", {"ml_engineer"}),
+    ("how to hire a research engineer who can really build", "skills", {"research_engineer"}),
+])
+def test_the_question_is_about_what_it_asks(text, intent, roles):
+    heard = HEAR.understand(text)
+    assert heard.intent == intent and set(heard.entities.roles) == roles, (heard.ranked, heard.entities)
