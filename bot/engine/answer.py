@@ -319,8 +319,9 @@ def _lookup(ask: Ask) -> Answer:
         headline += "".join(f" {f.text}" for f in adjust[:1])
         if adjust and "research_scientist" not in e.roles:
             headline += " That is said of research scientists only."
-    taken = {id(f) for f in specific}  # the knowledge base's facts are one object each: compared by identity,
-    general = [f for f in pool if id(f) not in taken]  # not field by field (pydantic's ==, slow in a loop)
+    # facts compared by identity (the knowledge base holds each once), not by pydantic's ==, slow in a loop
+    taken = {id(f) for f in specific}
+    general = [f for f in pool if not f.roles and id(f) not in taken]  # other roles' facts are not "more"
     short = _within(ask, headline, [f for f in rest if not nearest.contradicts(f, e)])
     shown = {id(f) for f in short}
     more = [f for f in rest + nearest.rank(general, e) if id(f) not in shown]
