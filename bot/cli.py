@@ -18,6 +18,7 @@ from bot.settings import Settings
 from bot.store import Store
 
 EXIT_WORDS = {"quit", "exit", "bye", ":q"}
+PERSON_FACING = {"chat", "ask", "eval", "kb", "gaps"}  # their output is read by a person, often through `| head`
 MORE_WORDS = {"more", "show more", "tell me more", "more please"}
 
 
@@ -159,6 +160,9 @@ def slack_entry():
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `hirebot` console script and `python -m bot`."""
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `hirebot ask ... | head` ends quietly
     args = parser().parse_args(argv)
+    if args.command in PERSON_FACING or getattr(args, "req_command", None) == "check":
+        # `hirebot ask ... | head` ends quietly. Never for `serve` and `run`: with the default action, a client
+        # that hangs up early kills the server (its next write to the closed socket raises SIGPIPE).
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     return args.func(args, Settings())

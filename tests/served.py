@@ -4,6 +4,7 @@ Used by the fault tests (kill -9, two processes on one database, a full disk) an
 """
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "slack"))
 import slackbodies as sb  # the Slack helper's body builders and signing
 from standin import StandIn  # and its Web API stand-in
 
-__all__ = ["SECRET", "WEBHOOK_SECRET", "Served", "StandIn", "sb"]
+__all__ = ["SECRET", "WEBHOOK_SECRET", "Served", "StandIn", "ignores_sigpipe", "sb"]
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-0000-test-bot-token"
@@ -32,6 +33,13 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def ignores_sigpipe(pid: int) -> bool:
+    """Whether a process ignores SIGPIPE (so a write to a socket its peer closed is an error, not its death)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    ignored = int(re.search(r"^SigIgn:\s*([0-9a-f]+)$", status, re.M).group(1), 16)
+    return bool(ignored >> (signal.SIGPIPE - 1) & 1)
 
 
 class Served:

@@ -103,3 +103,6 @@ def configure_logging(settings: Settings, level: int = logging.INFO) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(Redact(values))
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    # Bolt logs a refused signature at INFO with the whole request body; hirebot refuses unsigned requests
+    # before Bolt sees them (bot/slack/server.py), and this keeps that line out of the log should one get by.
+    logging.getLogger("slack_bolt.RequestVerification").setLevel(logging.WARNING)

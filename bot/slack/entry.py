@@ -71,7 +71,7 @@ def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=No
     app, code = _app(settings, ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), socket_mode=False)
     if app is None:
         return code
-    server = make_server(wsgi(app, routes), host, port)
+    server = make_server(wsgi(app, settings.slack_signing_secret.get_secret_value(), routes), host, port)
     log.info("hirebot: serving http://%s:%s/slack/events and /healthz", host, server.effective_port)
     try:
         server.run()

@@ -79,7 +79,7 @@ class Running:
 def slack_app(standin, kb, tmp_path):
     store = Store(tmp_path / "hirebot.db")
     app = build_app(settings_for(standin, tmp_path / "hirebot.db"), Engine(kb, store), store)
-    server = make_server(wsgi(app), "127.0.0.1", 0)
+    server = make_server(wsgi(app, SECRET), "127.0.0.1", 0)
     closing = threading.Event()
 
     def serve() -> None:

@@ -54,7 +54,7 @@ class App(Running):
     def start(self, kb, config: Settings):
         self.config = config
         self.bolt = build_app(config, Engine(kb, self.store), self.store)
-        self.server = make_server(wsgi(self.bolt, routes(config)), "127.0.0.1", 0)
+        self.server = make_server(wsgi(self.bolt, SECRET, routes(config)), "127.0.0.1", 0)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.server.effective_port}"

@@ -5,6 +5,7 @@ import json
 import os
 import queue
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from urllib.parse import parse_qsl
 import pytest
 import slackbodies as sb
 from conftest import APP_TOKEN, BOT_TOKEN
+from served import ignores_sigpipe
 from websockets.sync.server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +24,13 @@ ROOT = Path(__file__).resolve().parents[2]
 class SlackSocket:
     """A WebSocket server that says hello, then sends each queued envelope and records what comes back."""
 
-    def __init__(self):
+    def __init__(self, resets: int = 0):
+        """`resets`: how many connections to reset (TCP RST) right after saying hello, as a proxy or a dropped
+        network does."""
         self.outbox: queue.Queue = queue.Queue()
         self.acks: queue.Queue = queue.Queue()
+        self.resets = resets
+        self.sessions = 0
         self.server = serve(self.session, "127.0.0.1", 0)
         self.url = f"ws://127.0.0.1:{self.server.socket.getsockname()[1]}/link/?ticket=t1&app_id={sb.APP}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -33,6 +39,11 @@ class SlackSocket:
         websocket.send(json.dumps({"type": "hello", "num_connections": 1,
                                    "debug_info": {"host": "applink-test", "approximate_connection_time": 18060},
                                    "connection_info": {"app_id": sb.APP}}))
+        self.sessions += 1
+        if self.sessions <= self.resets:
+            websocket.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            websocket.socket.close()
+            return
         while True:
             envelope = self.outbox.get()
             if envelope is None:
@@ -46,8 +57,14 @@ class SlackSocket:
 
 
 @pytest.fixture
-def socket_app(standin, tmp_path):
-    socket = SlackSocket()
+def resets() -> int:
+    """How many connections the Socket Mode server resets before it serves (parametrized where it matters)."""
+    return 0
+
+
+@pytest.fixture
+def socket_app(standin, tmp_path, resets):
+    socket = SlackSocket(resets)
     standin.ws_url = socket.url
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_"))}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=standin.url,
@@ -81,6 +98,19 @@ def test_socket_mode_acks_envelopes_and_answers_through_the_web_api(socket_app, 
     process.terminate()
     _, err = process.communicate(timeout=10)
     assert BOT_TOKEN not in err and APP_TOKEN not in err
+
+
+@pytest.mark.parametrize("resets", [1])
+def test_socket_mode_survives_a_connection_reset_under_it_and_answers_after(socket_app, standin):
+    socket, process = socket_app
+    standin.wait("apps.connections.open", 2, timeout=60)  # the reset connection, then a new one
+    event = sb.mention("ttf MLE?")
+    socket.outbox.put({"envelope_id": "e-r", "type": "events_api", "accepts_response_payload": False,
+                       "retry_attempt": 0, "retry_reason": "", "payload": json.loads(sb.event_callback(event))})
+    assert socket.acks.get(timeout=20)["envelope_id"] == "e-r"
+    [reply] = standin.wait("chat.postMessage")
+    assert reply.params["thread_ts"] == event["ts"]
+    assert process.poll() is None and ignores_sigpipe(process.pid)
 
 
 @pytest.mark.parametrize(("command", "missing"), [("run", "SLACK_BOT_TOKEN"), ("serve", "SLACK_SIGNING_SECRET")])
