@@ -131,8 +131,11 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_kb_check)
     reqs_cli.register(sub, load_kb)
 
-    sub.add_parser("run", help="the Slack app in Socket Mode").set_defaults(
-        func=lambda args, settings: slack_entry().run(settings))
+    run = sub.add_parser("run", help="the Slack app in Socket Mode (--port: also GET /healthz and the webhooks)")
+    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--port", type=int, default=None, help="serve /healthz and the req webhooks on this port")
+    run.set_defaults(func=lambda args, settings: slack_entry().run(
+        settings, args.host, args.port, req_routes(settings) if args.port is not None else None))
     serve = sub.add_parser("serve", help="the Slack app in HTTP mode (POST /slack/events, GET /healthz)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
@@ -145,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def req_routes(settings: Settings) -> dict:
-    """`hirebot serve`'s req webhooks: POST /webhooks/reqs and /webhooks/greenhouse."""
+    """The req webhooks of `hirebot serve` and `hirebot run --port`: POST /webhooks/reqs and /webhooks/greenhouse."""
     from bot.slack.listeners.reqs import routes
 
     return routes(settings)

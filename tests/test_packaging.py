@@ -19,6 +19,8 @@ def test_wheel_carries_every_knowledge_file(tmp_path: Path):
     shipped = {Path(n).name for n in names if n.startswith("bot/kb_files/")}
     assert shipped == {p.name for p in (ROOT / "knowledge").glob("*.yaml")}
     assert "bot/cli.py" in names and "bot/slack/app.py" in names
+    packages = {str(p.parent.relative_to(ROOT)) + "/__init__.py" for p in (ROOT / "bot").rglob("__init__.py")}
+    assert packages <= names, f"not in the wheel (add them to pyproject's packages): {sorted(packages - names)}"
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "hirebot = bot.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 

@@ -216,6 +216,7 @@ def test_stage_findings_only_for_research_roles_at_the_tiers_the_seeds_name(titl
     ("Doctorate in Statistics, or Master's degree and 3 years of experience", False),
     ("PhD or equivalent industry experience shipping models", False),
     ("A PhD is valuable but not mandatory", False),
+    ("Currently enrolled in a PhD program in Computer Science", False),
     ("Ph.D. in Statistics, Physics, or a closely related field", True),
     ("PhD in Machine Learning required", True),
 ])

@@ -3,6 +3,7 @@
 import logging
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -33,6 +34,17 @@ def web_client(settings: Settings) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=RETRIES),
         ],
     )
+
+
+class TokenFromClient(logging.Filter):
+    """Drops Bolt's start-up warning that `token` is unused because `client` is given: Bolt reads SLACK_BOT_TOKEN
+    from the environment itself, and our client (SLACK_API_URL, retries) carries that same token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.App").addFilter(TokenFromClient())
 
 
 def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: bool = False) -> App:

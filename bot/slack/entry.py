@@ -3,6 +3,7 @@ missing setting (exit 2) or a broken knowledge base (exit 1), never a traceback 
 
 import logging
 import sys
+import threading
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.error import BoltError
@@ -52,17 +53,27 @@ def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool):
         return None, 1
 
 
-def run(settings: Settings) -> int:
-    """The Slack app in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); runs until interrupted."""
+def run(settings: Settings, host: str = "0.0.0.0", port: int | None = None, routes=None) -> int:
+    """The Slack app in Socket Mode (SLACK_BOT_TOKEN, SLACK_APP_TOKEN); runs until interrupted. With `port`,
+    also serves `GET /healthz` and `routes` (the req webhooks) there, for a container's health check and
+    Greenhouse."""
     app, code = _app(settings, ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"), socket_mode=True)
     if app is None:
         return code
+    server = None
+    if port is not None:
+        server = make_server(wsgi(None, None, routes), host, port)
+        threading.Thread(target=server.run, name="hirebot-http", daemon=True).start()
+        log.info("hirebot: serving http://%s:%s/healthz and the req webhooks", host, server.effective_port)
     handler = SocketModeHandler(app, app_token=settings.slack_app_token.get_secret_value())
     log.info("hirebot: Socket Mode, Web API at %s", settings.slack_api_url)
     try:
         handler.start()
     except KeyboardInterrupt:
         handler.close()
+    finally:
+        if server is not None:
+            server.close()
     return 0
 
 

@@ -1,4 +1,5 @@
-"""HTTP mode: Bolt's WSGI adapter under waitress, `POST /slack/events` and `GET /healthz`.
+"""HTTP mode: Bolt's WSGI adapter under waitress, `POST /slack/events` and `GET /healthz` (in Socket Mode, with
+`hirebot run --port`, `/healthz` and the webhooks only).
 
 Other endpoints (the req webhooks) plug in through `routes`: `{("POST", "/webhooks/reqs"): wsgi_app}`.
 What reaches Bolt has been checked here first, cheapest first: a body over MAX_BODY is refused by waitress
@@ -142,11 +143,13 @@ def logged(handler: WSGIApp) -> WSGIApp:
     return app
 
 
-def wsgi(app: App, signing_secret: str, routes: Routes | None = None) -> WSGIApp:
+def wsgi(app: App | None, signing_secret: str | None, routes: Routes | None = None) -> WSGIApp:
     """One WSGI app: Slack's requests to Bolt (signatures verified first), health, and `routes` (their 4xx
-    answers logged in one line each)."""
-    bolt = bolt_guard(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
-    table: Routes = {("POST", EVENTS_PATH): bolt, ("GET", "/healthz"): healthz}
+    answers logged in one line each). Without `app` (Socket Mode, where Slack's requests come over the socket):
+    health and `routes` only."""
+    table: Routes = {("GET", "/healthz"): healthz}
+    if app is not None and signing_secret is not None:
+        table[("POST", EVENTS_PATH)] = bolt_guard(SlackRequestHandler(app, path=EVENTS_PATH), signing_secret)
     table.update({key: logged(handler) for key, handler in (routes or {}).items()})
 
     def dispatch(environ: dict, start_response: Callable) -> Iterable[bytes]:

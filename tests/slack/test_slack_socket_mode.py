@@ -1,6 +1,8 @@
 """Socket Mode end to end: `hirebot run` as a process; the stand-in answers apps.connections.open with the
 ws:// URL of a local WebSocket server, which sends envelopes as Slack does and expects their acks."""
 
+import hashlib
+import hmac
 import json
 import os
 import queue
@@ -9,6 +11,8 @@ import struct
 import subprocess
 import sys
 import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import parse_qsl
 
@@ -16,6 +20,7 @@ import pytest
 import slackbodies as sb
 from conftest import APP_TOKEN, BOT_TOKEN
 from served import ignores_sigpipe
+from standin import wait_for
 from websockets.sync.server import serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,6 +61,15 @@ class SlackSocket:
         self.server.shutdown()
 
 
+WEBHOOK_SECRET = "socket-mode-webhook-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 @pytest.fixture
 def resets() -> int:
     """How many connections the Socket Mode server resets before it serves (parametrized where it matters)."""
@@ -63,14 +77,21 @@ def resets() -> int:
 
 
 @pytest.fixture
-def socket_app(standin, tmp_path, resets):
+def http_port() -> int | None:
+    """`hirebot run --port` (parametrized where it matters): also serve /healthz and the webhooks there."""
+    return None
+
+
+@pytest.fixture
+def socket_app(standin, tmp_path, resets, http_port):
     socket = SlackSocket(resets)
     standin.ws_url = socket.url
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "HIREBOT_", "GREENHOUSE_"))}
     env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_APP_TOKEN=APP_TOKEN, SLACK_API_URL=standin.url,
-               HIREBOT_DB=str(tmp_path / "hirebot.db"))
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+               HIREBOT_DB=str(tmp_path / "hirebot.db"), HIREBOT_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    port = ["--host", "127.0.0.1", "--port", str(http_port)] if http_port else []
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run", *port], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     yield socket, process
     process.terminate()
     process.wait(timeout=10)
@@ -98,6 +119,42 @@ def test_socket_mode_acks_envelopes_and_answers_through_the_web_api(socket_app, 
     process.terminate()
     _, err = process.communicate(timeout=10)
     assert BOT_TOKEN not in err and APP_TOKEN not in err
+    assert "will be unused" not in err  # Bolt's token-and-client warning is gone
+
+
+HTTP_PORT = free_port()
+
+
+def _http(method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
+    request = urllib.request.Request(f"http://127.0.0.1:{HTTP_PORT}{path}", data=body, headers=headers or {},
+                                     method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read().decode()
+    except OSError:
+        return 0, ""
+
+
+@pytest.mark.parametrize("http_port", [HTTP_PORT])
+def test_run_with_a_port_serves_healthz_and_the_req_webhooks(socket_app, standin):
+    """A Socket Mode install can still be health-checked and receive Greenhouse's and our webhooks."""
+    process = socket_app[1]
+    wait_for(lambda: _http("GET", "/healthz")[0] == 200, timeout=20, what="/healthz")
+    req = {"id": "SM-1", "title": "Senior Applied Scientist", "employer_tier": "series_a_b", "team_lead": "U0LEAD",
+           "description": "Own our fraud detection model end to end in production: ship model updates weekly, keep "
+                          "p99 serving latency under 50ms, and build monitoring and automated retraining pipelines."}
+    raw = json.dumps(req).encode()
+    sig = hmac.new(WEBHOOK_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    status, body = _http("POST", "/webhooks/reqs", raw, {"Content-Type": "application/json",
+                                                         "X-Hirebot-Signature": f"sha256={sig}"})
+    assert status == 200 and json.loads(body)["alert_queued"]
+    alert = wait_for(lambda: [c for c in standin.of("chat.postMessage") if c.params["channel"] == "U0LEAD"])
+    assert "role_mismatch" in alert[0].params["text"]
+    assert _http("POST", "/webhooks/reqs", raw, {"X-Hirebot-Signature": "sha256=00"})[0] == 401
+    assert _http("POST", "/slack/events", b"{}")[0] == 404  # Slack's requests come over the socket here
+    assert process.poll() is None
 
 
 @pytest.mark.parametrize("resets", [1])

@@ -294,7 +294,8 @@ OTHER_DEGREE = re.compile(r"\b(b\.?\s?s\.?c?|b\.?\s?a|m\.?\s?s\.?c?|m\.?\s?eng|b
                           r"undergraduate|bs/ms|ms/phd|bs/ms/phd)\b")
 EQUIVALENT = re.compile(r"\bequivalent\b|\bor\b[^.;]{0,50}\b(experience|track record|publications?)\b")
 SOFT = re.compile(r"prefer|\bplus\b|nice[- ]to[- ]have|bonus|ideal|desir|advantage|welcome|encouraged|"
-                  r"not (required|necessary|needed|mandatory)|optional")
+                  r"not (required|necessary|needed|mandatory)|optional|pursuing|enrolled|in the process of|"
+                  r"working towards|student|candidate in")  # the last: an internship's programme, not a demand
 HARD = re.compile(r"requir|\bmust\b|mandatory|\bneed")
 
 

@@ -178,12 +178,15 @@ def plain_text(raw: str) -> str:
 # Text scraped without its line breaks runs words together ("availableArchitect and build", "ranking.Responsib
 # ilitiesRelentlessly"): a break goes where a sentence end, a lowercase word or a heading meets a capital.
 GLUED = re.compile(r"(?<=[a-z][.!?])(?=[A-Z][a-z])|(?<=\b[a-z]{3})(?=[A-Z][a-z]{2})|\b([a-z]{4,40})(?=[A-Z][a-z]{2})")
+JOINED = re.compile(r"[a-z.!?][A-Z][a-z]")  # the cheap test: no lowercase, stop or heading runs into a word
 GLUED_HEADING = re.compile(r"\b((?:Key |Minimum |Basic |Preferred )?(?:Responsibilities|Qualifications|Requirements|"
                            r"Benefits|Overview|Summary|Duties))(?=[A-Z][a-z])")
 
 
 def unglue(text: str) -> str:
     """Line breaks put back where scraped text ran a sentence, a list item or a heading into the next."""
+    if not JOINED.search(text):
+        return text
     text = GLUED.sub(lambda m: (m.group(1) or "") + "\n", text)
     return GLUED_HEADING.sub(r"\1\n", text)
 

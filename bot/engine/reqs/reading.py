@@ -43,7 +43,7 @@ class Pattern:
     regex: re.Pattern
     source: str
     basis: str
-    needle: str  # the phrase's first word: a cheap substring test before the regex
+    needle: str  # the phrase's longest word: a cheap substring test before the regex
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ def _phrase_regex(phrase: str) -> str:
     return r"(?<![\w/])" + r"[\s-]+".join(parts) + r"(?![\w/])"
 
 
-_COMPILED: dict[int, tuple[ReqSignals, tuple[Pattern, ...], tuple[tuple[str, str, re.Pattern], ...], re.Pattern]] = {}
+_COMPILED: dict[int, tuple[ReqSignals, tuple[Pattern, ...], tuple[tuple[str, str, re.Pattern], ...],
+                           tuple[tuple[str, re.Pattern], ...]]] = {}
 
 
 def compiled(signals: ReqSignals) -> tuple[tuple[Pattern, ...], tuple[tuple[str, str, re.Pattern], ...]]:
@@ -84,18 +85,22 @@ def compiled(signals: ReqSignals) -> tuple[tuple[Pattern, ...], tuple[tuple[str,
         patterns = tuple(
             Pattern(group.role, signals.families.get(group.role, group.role), group.weight, group.requirements_only,
                     re.compile(_phrase_regex(phrase)), group.source, group.basis,
-                    phrase.lower().split()[0].rstrip("*"))
+                    max(phrase.lower().split(), key=len).rstrip("*"))
             for group in signals.work for phrase in group.phrases)
         titles = sorted(((role, phrase, re.compile(_phrase_regex(phrase)))
                          for role, phrases in signals.titles.items() for phrase in phrases), key=lambda t: -len(t[1]))
-        any_title = re.compile("|".join(f"(?:{_phrase_regex(phrase + '*')})" for _, phrase, _ in titles))
-        cached = _COMPILED[id(signals)] = (signals, patterns, tuple(titles), any_title)
+        blanks = tuple((max(phrase.split(), key=len), re.compile(_phrase_regex(phrase + "*")))
+                       for _, phrase, _ in titles)
+        cached = _COMPILED[id(signals)] = (signals, patterns, tuple(titles), blanks)
     return cached[1], cached[2]
 
 
 def _without_titles(signals: ReqSignals, text: str) -> str:
     """`text` with every job title blanked out: "As a Research Scientist, you will ..." names a role, not work."""
-    return _COMPILED[id(signals)][3].sub(lambda m: " " * len(m.group(0)), text)
+    for noun, regex in _COMPILED[id(signals)][3]:  # longest titles first
+        if noun in text:
+            text = regex.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def signals_of(kb: KnowledgeBase) -> ReqSignals:
