@@ -15,6 +15,7 @@ from bot.engine import Engine
 from bot.settings import Settings
 from bot.slack.converse import Hirebot
 from bot.slack.listeners import actions, assistant, commands, events, home, messages, reqs, views
+from bot.slack.replies import ReplyOutbox
 from bot.store import Store
 
 SURFACES = (events, messages, commands, actions, views, home)  # reqs: the check_req shortcut, App Home
@@ -22,8 +23,9 @@ RETRIES = 2
 EARLY_ACK = {"block_actions", "message_action", "shortcut"}  # payload types acked before any listener runs
 
 
-def web_client(settings: Settings) -> WebClient:
-    """A WebClient for SLACK_API_URL that retries connection errors, 5xx and 429 (honouring Retry-After)."""
+def web_client(settings: Settings, retries: bool = True) -> WebClient:
+    """A WebClient for SLACK_API_URL that retries connection errors, 5xx and 429 (honouring Retry-After);
+    `retries=False` for an outbox, which keeps what failed and retries it itself."""
     base = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
     return WebClient(
         token=settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None,
@@ -32,7 +34,7 @@ def web_client(settings: Settings) -> WebClient:
             ConnectionErrorRetryHandler(max_retry_count=RETRIES),
             RateLimitErrorRetryHandler(max_retry_count=RETRIES),
             ServerErrorRetryHandler(max_retry_count=RETRIES),
-        ],
+        ] if retries else [],
     )
 
 
@@ -61,6 +63,7 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
         process_before_response=False,
     )
     hirebot = Hirebot(engine=engine, store=store)
+    hirebot.outbox = ReplyOutbox(store, web_client(settings, retries=False), hirebot.rendered).start()
 
     @app.middleware
     def ack_at_once(body, ack, next):  # Bolt passes arguments by name

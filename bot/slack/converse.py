@@ -8,6 +8,7 @@ No hiring logic lives here: the engine decides what to say.
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -18,6 +19,7 @@ from bot.engine import Engine
 from bot.engine.types import Answer
 from bot.render import blocks
 from bot.slack import etiquette, shelf
+from bot.slack.replies import ReplyOutbox
 from bot.store import Conflict, Store, first_time_in, save_if_unchanged
 
 log = logging.getLogger("hirebot.slack")
@@ -40,12 +42,14 @@ class Hirebot:
     out (it keeps no state of its own), and everything the message leaves behind (its event ids, the new
     state, the answer kept for its buttons, a gap) is written in one transaction, the state only if no other
     process changed it meanwhile (else it is worked out again). `lock` guards the req desk's and alert
-    sender's writes (bot/slack/listeners/reqs.py).
+    sender's writes (bot/slack/listeners/reqs.py). `outbox`: replies posted with chat.postMessage are queued
+    in that same transaction and delivered through it (bot/slack/replies.py).
     """
 
     engine: Engine
     store: Store
     lock: threading.Lock = field(default_factory=threading.Lock)
+    outbox: ReplyOutbox | None = None
     _turns: list[threading.Lock] = field(default_factory=lambda: [threading.Lock() for _ in range(TURN_LOCKS)])
 
     def __post_init__(self) -> None:
@@ -77,10 +81,20 @@ class Hirebot:
     def reply(self, conversation: str, text: str, user: str | None, once: tuple[str, ...] = (),
               overheard: bool = False, joins: bool = False, share: bool = False,
               shared_by: str | None = None) -> dict | None:
-        """The Slack message answering `text` in `conversation`; None if one of the ids in `once` (Slack's
+        """The Slack message answering `text` in `conversation`, or None (see `keyed_reply`)."""
+        keyed = self.keyed_reply(conversation, text, user, once, overheard, joins, share, shared_by)
+        return keyed[0] if keyed else None
+
+    def keyed_reply(self, conversation: str, text: str, user: str | None, once: tuple[str, ...] = (),
+                    overheard: bool = False, joins: bool = False, share: bool = False,
+                    shared_by: str | None = None,
+                    post_to: tuple[str, str | None] | None = None) -> tuple[dict, str | None] | None:
+        """The Slack message answering `text` in `conversation` and the key it is kept under (None for the
+        apology, which is not kept); None if one of the ids in `once` (Slack's
         event id, the message's own id) shows it was answered already, or if `overheard` (not addressed to
         hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is then talking with `user` in
-        this conversation (a thread). When the store cannot write (disk full, read-only file): the apology,
+        this conversation (a thread). `post_to` (channel, thread): the reply is queued in the outbox, under the
+        message's `key`, for `post()`. When the store cannot write (disk full, read-only file): the apology,
         so that the user hears something rather than nothing."""
         try:
             with self._turns[hash(conversation) % len(self._turns)]:  # one message of a conversation at a time
@@ -93,18 +107,20 @@ class Hirebot:
                         return None
                     answer, state = said
                     joined = user if joins else None
+                    queue = partial(self.outbox.queue_in, channel=post_to[0], thread_ts=post_to[1]) \
+                        if post_to and self.outbox else None
                     try:
                         key = self.store.transact(partial(self._keep, conversation, state, version, answer, text,
-                                                          user, once, joined))
+                                                          user, once, joined, queue))
                     except Conflict:  # another process answered in it meanwhile
                         continue
                     if key is None:
                         return None
-                    return self._render(answer, key, share, shared_by)
+                    return self._render(answer, key, share, shared_by), key
             log.error("%s kept changing under %d attempts to answer in it", conversation, ATTEMPTS)
         except sqlite3.Error:
             log.exception("could not keep what a message in %s leaves behind; apologising", conversation)
-        return self._render(ERROR, None, share, shared_by)
+        return self._render(ERROR, None, share, shared_by), None
 
     def _answer(self, conversation: str, state: dict, text: str,
                 overheard: bool) -> tuple[Answer, dict | None] | None:
@@ -118,8 +134,10 @@ class Hirebot:
 
     @staticmethod
     def _keep(conversation: str, state: dict | None, version: float | None, answer: Answer, question: str,
-              user: str | None, once: tuple[str, ...], joined: str | None, conn: sqlite3.Connection) -> str | None:
-        """The writes of one answered message, as one unit: the answer's key, or None (answered already)."""
+              user: str | None, once: tuple[str, ...], joined: str | None,
+              queue: Callable[..., None] | None, conn: sqlite3.Connection) -> str | None:
+        """The writes of one answered message, as one unit: the answer's key, or None (answered already).
+        `queue(conn, key)` puts the reply in the outbox: the event ids are never recorded without it."""
         if once and not first_time_in(conn, once):
             return None
         if state is not None:
@@ -128,7 +146,10 @@ class Hirebot:
             etiquette.join_in(conn, conversation, joined)
         if answer.intent == "out_of_scope":
             gaps.record_in(conn, question, answer.intent, answer.confidence, "out_of_scope", user)
-        return shelf.park_in(conn, answer, question)
+        key = shelf.park_in(conn, answer, question)
+        if queue:
+            queue(conn, key=key)
+        return key
 
     @staticmethod
     def _render(answer: Answer, key: str | None, share: bool, shared_by: str | None) -> dict:
@@ -144,6 +165,19 @@ class Hirebot:
             log.exception("could not keep an answer; posting it without its buttons")
             key = None
         return self._render(answer, key, share, shared_by)
+
+    def rendered(self, key: str) -> dict | None:
+        """The message of the answer kept under `key` as `reply` renders it (for the outbox), or None."""
+        kept = self.fetch(key)
+        return self._render(kept[0], key, False, None) if kept else None
+
+    def post(self, client: WebClient, channel: str, thread_ts: str | None, reply: dict, key: str | None) -> None:
+        """Post a reply from `keyed_reply(post_to=...)` through the outbox (directly when there is none, or
+        for the apology, which is not kept)."""
+        if self.outbox and key:
+            self.outbox.post(key, reply)
+        else:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply)
 
     def fetch(self, key: str) -> tuple[Answer, str] | None:
         """The answer and question kept under `key`, or None (unknown or expired)."""
@@ -193,9 +227,10 @@ def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | Non
     """Answer `text` in `conversation` and post it in `channel` (in `thread_ts` when given; hirebot is then
     talking with `user` there); nothing when `once` shows the message was answered already, or when an
     `overheard` message was not for hirebot (see Hirebot.reply)."""
-    reply = hb.reply(conversation, text, user, once, overheard, joins=bool(thread_ts))
-    if reply is not None:
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply)
+    keyed = hb.keyed_reply(conversation, text, user, once, overheard, joins=bool(thread_ts),
+                           post_to=(channel, thread_ts))
+    if keyed is not None:
+        hb.post(client, channel, thread_ts, *keyed)
 
 
 def answer_in_dm(hb: Hirebot, client: WebClient, user: str, text: str, intro: str) -> None:

@@ -22,6 +22,7 @@ class Call:
     params: dict
     headers: dict = field(default_factory=dict)
     status: int = 200
+    ts: str | None = None  # the ts Slack gave a posted message
 
     def blocks(self) -> list[dict]:
         value = self.params.get("blocks") or []
@@ -47,6 +48,10 @@ class StandIn:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
                 standin.handle(self, raw)
 
+            def do_GET(self):  # slack_sdk sends some reads (conversations.history) as GET with a query
+                self.path, _, query = self.path.partition("?")
+                standin.handle(self, query, form=True)
+
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
@@ -69,11 +74,11 @@ class StandIn:
 
     # -- serving ----------------------------------------------------------------------------------------
 
-    def handle(self, request: BaseHTTPRequestHandler, raw: str) -> None:
+    def handle(self, request: BaseHTTPRequestHandler, raw: str, form: bool = False) -> None:
         path = request.path
         method = "response_url" if path.startswith("/respond/") else path.removeprefix("/api/")
         kind = request.headers.get("Content-Type", "")
-        params = json.loads(raw or "{}") if "json" in kind else dict(parse_qsl(raw))
+        params = json.loads(raw or "{}") if "json" in kind and not form else dict(parse_qsl(raw))
         status, retry_after, error = self.faults[method].popleft() if self.faults[method] else (200, None, None)
         call = Call(method, params, {k.lower(): v for k, v in request.headers.items()}, 599 if error else status)
         if error:
@@ -82,6 +87,7 @@ class StandIn:
             body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
         else:
             body = self.answer(method, params)
+            call.ts = body.get("ts")
         data = json.dumps(body).encode()
         request.send_response(status)
         request.send_header("Content-Type", "application/json")
@@ -107,7 +113,20 @@ class StandIn:
                     "message": {"text": params.get("text"), "ts": ts, "bot_id": BOT_ID, "user": BOT_USER}}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.ws_url}
+        if method in {"conversations.history", "conversations.replies"}:
+            return {"ok": True, "has_more": False, "messages": self.posted(params.get("channel", ""),
+                                                                           params.get("ts") or None)}
         return {"ok": True}
+
+    def posted(self, channel: str, thread_ts: str | None) -> list[dict]:
+        """The messages posted in `channel` (in the thread `thread_ts`, when given), newest first, with their
+        metadata, as conversations.history / conversations.replies return them."""
+        with self.changed:
+            found = [c for c in self.calls if c.method == "chat.postMessage" and c.status == 200
+                     and c.params.get("channel") == channel
+                     and (thread_ts is None or c.params.get("thread_ts") == thread_ts)]
+        return [{"type": "message", "text": c.params.get("text"), "ts": c.ts, "bot_id": BOT_ID,
+                 "metadata": c.params.get("metadata")} for c in reversed(found)]
 
     # -- asserting --------------------------------------------------------------------------------------
 
