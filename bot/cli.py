@@ -61,7 +61,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             continue
         last = engine.ask(conversation, text)
         choices = [c.value for c in last.choices]
-        print("\n" + render(last) + (f"\n(say \"more\": {last.more_label.lower()})" if last.more else "") + "\n")
+        hint = f"\n(say \"more\" for {'the rest' if last.more_label == 'More' else last.more_label.lower()})"
+        print("\n" + render(last) + (hint if last.more else "") + "\n")
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

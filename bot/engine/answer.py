@@ -312,7 +312,7 @@ def _lookup(ask: Ask) -> Answer:
         headline += "".join(f" {f.text}" for f in adjust[:1])
         if adjust and "research_scientist" not in e.roles:
             headline += " That is said of research scientists only."
-    general = [f for f in pool if f not in specific]
+    general = [f for f in pool if not f.roles and f not in specific]  # other roles' facts are not "more"
     short = _within(ask, headline, [f for f in rest if not nearest.contradicts(f, e)])
     more = [f for f in rest + nearest.rank(general, e) if f not in short]
     more += [f for f in ask.caveats([first, *short]) if f not in more]

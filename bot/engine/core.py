@@ -71,6 +71,7 @@ class Engine:
                 context = answer.remember("choose_role", reply.entities)
         else:
             reply = respond(heard)
+        answer.name_sources(self.kb, reply)  # the walk-through's answers too: sources by publisher and title
         moved = bool(before) and before.get("status") == "active" and _progress(walk) != _progress(before)
         state = {**state, "context": context}
         if not heard.raw.startswith((diagnose.CODE, answer.CHOICE)):

@@ -153,8 +153,9 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     sources and our buttons; collapsed, "More" stands for what is left out (the answer's `more` facts)."""
     buttons = buttons or Buttons()
     collapse = buttons.collapse and buttons.key is not None
-    lines = answer.lines[:SHORT_LINES] if collapse else answer.lines
-    facts = answer.facts[:SHORT_FACTS] if collapse else answer.facts
+    cut = collapse and not answer.more  # an answer with `more` is short already: only `more` waits for the button
+    lines = answer.lines[:SHORT_LINES] if cut else answer.lines
+    facts = answer.facts[:SHORT_FACTS] if cut else answer.facts
     more = [] if collapse else answer.more
     first = escape(headline(answer))
     out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{first}*", SECTION_CHARS)))]

@@ -25,7 +25,8 @@ def test_walk_through_by_button_clicks(slack_app, standin):
         reply = standin.wait("chat.postMessage", n)[-1]
     assert reply.params["thread_ts"] == root["ts"]
     assert reply.params["text"].startswith("Hire an ML engineer")
-    assert "Sources: 000_addf858d7c04a9b8.txt" in str(reply.blocks())
+    assert 'Sources: DataDriven Partners Editorial (DataDriven.io), "ML engineer' in str(reply.blocks())
+    assert button(reply.blocks(), "The hiring plan (7 more)")["action_id"] == "hb_more"  # the plan: a button
 
 
 def test_walk_through_by_typed_answers_in_the_thread(slack_app, standin):
