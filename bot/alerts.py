@@ -2,14 +2,15 @@
 
 The sender reads due rows of the `alerts` outbox, posts them with chat.postMessage and marks them sent;
 Slack errors and rate limits are retried with backoff (429s after Retry-After). Undelivered alerts stay
-in the outbox, so a restarted process sends them. It goes at Slack's pace: at most one message a second
-per channel, and several alerts for one recipient that land together (an import, a burst of webhooks) go
-as one digest (up to DIGEST_MAX reqs a message, each with its top finding and a Details button) instead of
-one message each; with `settle`, a new alert waits that long for others to join it.
+in the outbox, so a restarted process sends them; a refusal Slack would repeat ends the retries
+(bot/delivery.py): a lead Slack cannot reach falls back to HIREBOT_ALERT_CHANNEL, else the alert is marked
+failed. It goes at Slack's pace: at most one message a second per channel, and several alerts for one
+recipient that land together (an import, a burst of webhooks) go as one digest (up to DIGEST_MAX reqs a
+message, each with its top finding and a Details button) instead of one message each; with `settle`, a new
+alert waits that long for others to join it.
 """
 
 import logging
-import random
 import threading
 import time
 from collections import defaultdict
@@ -27,8 +28,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.delivery import CHANNEL_ERRORS, Failure, backoff, failure, find_posted, metadata
 from bot.render.blocks import clip, escape, escape_mrkdwn
-from bot.reqs_store import ReqStore
+from bot.reqs_store import SENDING, ReqStore
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +39,7 @@ ACTION_DIAGNOSTIC, ACTION_ACK, ACTION_INTENDED, ACTION_TRACKER, ACTION_DETAILS =
     "req_start_diagnostic", "req_acknowledge", "req_intended", "req_open_tracker", "req_details",
 )
 MAX_TEXT = 2900  # Slack: 3,000 characters per section text
+EVENT_TYPE = "hirebot_alert"  # message metadata carrying the alert's id (see bot/delivery.py)
 RANK = {"high": 0, "medium": 1, "low": 2}
 DIGEST_MAX = 45  # reqs in one digest message: one block each, within Slack's 50 blocks
 PACE = 1.0  # seconds between two messages to one channel (Slack allows about one a second)
@@ -146,6 +149,7 @@ class AlertSender:
         self._posted: dict[str, float] = {}  # channel -> when the last message went there (time.monotonic)
         self._soonest: float | None = None  # when an alert held back this round may go (time.time)
 
+
     def deliver_due(self) -> int:
         """Send what is due, one message per recipient (a digest when several wait) at most once per `pace`;
         returns how many alerts reached Slack."""
@@ -185,47 +189,68 @@ class AlertSender:
             self.reqs.mark_failed(alert_id, error, retry_in)
 
     def _deliver(self, channel: str, alerts: list[dict]) -> int:
-        """Post one message to `channel` for `alerts` (one alert: the alert; several: a digest)."""
-        claimed, items = [], []
+        """Post one message to `channel` for `alerts` (one alert: the alert; several: a digest); returns how many
+        reached Slack. An alert whose sender died mid-post is first looked for in the channel."""
         with self.db_lock:
-            for alert in alerts:
-                if not self.reqs.claim(alert["id"]):
-                    continue  # another sender has it
-                item = self.reqs.get(alert["req_key"])
-                if item is None:
-                    self.reqs.mark_failed(alert["id"], "req not found", self.max_delay)
-                    continue
-                claimed.append(alert)
-                items.append(item)
-        if not claimed:
-            return 0
-        text, blocks = alert_message(items[0]) if len(items) == 1 else digest_message(items)
+            claimed = [(a, self.reqs.get(a["req_key"])) for a in alerts if self.reqs.claim(a["id"])]
+        delivered, ready = 0, []
+        for alert, item in claimed:
+            if item is None:
+                self._undeliverable(alert, "req not found", channel)
+            elif alert["status"] == SENDING and (ts := find_posted(self.client, channel, None, alert["created"],
+                                                                   EVENT_TYPE, str(alert["id"]))):
+                with self.db_lock:
+                    self.reqs.mark_sent(alert["id"], channel, ts)
+                log.info("alert %s was posted before its sender stopped; not posted again", alert["id"])
+                delivered += 1
+            else:
+                ready.append((alert, item))
+        if not ready:
+            return delivered
+        key = ",".join(str(alert["id"]) for alert, _ in ready)  # a digest's: one of its alerts is not found by it
         self._posted[channel] = time.monotonic()
-        worst = max(a["attempts"] for a in claimed)
         try:
-            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        except SlackApiError as err:
-            retry_after = err.response.headers.get("Retry-After") or err.response.headers.get("retry-after")
-            status = err.response.status_code
-            delay = float(retry_after) if status == 429 and retry_after else self._backoff(worst)
-            for alert in claimed:
-                self._failed(alert["id"], f"slack {status}: {err.response.get('error', '')}", delay)
-            log.warning("%s alert(s) not delivered (HTTP %s); retrying in %.1fs", len(claimed), status, delay)
-            return 0
-        except (SlackClientError, OSError) as err:
-            delay = self._backoff(worst)
-            for alert in claimed:
-                self._failed(alert["id"], f"{type(err).__name__}: {err}", delay)
-            log.warning("%s alert(s) not delivered (%s); retrying in %.1fs", len(claimed), type(err).__name__, delay)
-            return 0
+            text, blocks = alert_message(ready[0][1]) if len(ready) == 1 else digest_message([i for _, i in ready])
+            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
+                                                    metadata=metadata(EVENT_TYPE, key))
+        except (SlackApiError, SlackClientError, OSError) as err:
+            failed = failure(err)
+            for alert, _ in ready:
+                self._refused(alert, channel, failed)
+            return delivered
+        except ValueError as err:  # slack_sdk's block models refuse what Slack would (a field too long)
+            for alert, _ in ready:
+                self._undeliverable(alert, f"the alert cannot be built: {err}"[:300], channel)
+            return delivered
         with self.db_lock:
-            for alert in claimed:
+            for alert, _ in ready:
                 self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
-        return len(claimed)
+        return delivered + len(ready)
 
-    def _backoff(self, attempts: int) -> float:
-        delay = min(self.max_delay, self.base_delay * 2 ** attempts)
-        return delay * (0.8 + 0.4 * random.random())
+    def _refused(self, alert: dict, channel: str, failed: Failure) -> bool:
+        """A failed post: retried later, sent to HIREBOT_ALERT_CHANNEL instead, or given up (False)."""
+        if failed.retry:
+            delay = failed.retry_after if failed.retry_after is not None else backoff(
+                alert["attempts"], self.base_delay, self.max_delay)
+            self._failed(alert["id"], failed.error, delay)
+            log.warning("alert %s for req %s not delivered yet (%s); retrying in %.1fs", alert["id"],
+                        alert["req_key"], failed.error, delay)
+            return False
+        if failed.error in CHANNEL_ERRORS and self.alert_channel and channel != self.alert_channel:
+            with self.db_lock:
+                self.reqs.reroute(alert["id"], self.alert_channel, f"{failed.error} at {channel}")
+            log.warning("alert %s for req %s: Slack refused %s (%s); sending it to HIREBOT_ALERT_CHANNEL",
+                        alert["id"], alert["req_key"], channel, failed.error)
+            self.wake()
+            return False
+        return self._undeliverable(alert, failed.error, channel)
+
+    def _undeliverable(self, alert: dict, error: str, channel: str) -> bool:
+        with self.db_lock:
+            self.reqs.mark_undeliverable(alert["id"], error)
+        log.error("alert %s for req %s not delivered to %s: %s; not retried (see /hire reqs)", alert["id"],
+                  alert["req_key"], channel, error)
+        return False
 
     def wake(self) -> None:
         """Deliver now (a new alert was queued)."""

@@ -56,6 +56,8 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
                 "advancing", "ladder", "rung"}  # a duration at a level, not of a search
+DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
+                  "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 FOLLOWUP_WORDS = 7
@@ -128,10 +130,17 @@ class Understander:
         df: Counter = Counter(f for row in rows for f in row)
         n = len(rows)
         self.idf = {f: math.log((n + 1) / (d + 1)) + 1 for f, d in df.items()}
-        self.index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        index: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for number, row in enumerate(rows):
             for feature, weight in self._vector(row).items():
-                self.index[feature].append((number, weight))
+                index[feature].append((number, weight))
+        # feature -> (example numbers, weights), and intent -> its example numbers: _nearest's loops run over
+        # plain tuples and one list of similarities (per message, a dict and a sort per intent cost 2.5x more)
+        self.index = {f: (tuple(n for n, _ in hits), tuple(w for _, w in hits)) for f, hits in index.items()}
+        by_intent: dict[str, list[int]] = defaultdict(list)
+        for number, label in enumerate(self.labels):
+            by_intent[label].append(number)
+        self.by_intent = {intent: tuple(numbers) for intent, numbers in by_intent.items()}
         self.cues: dict[str, list[tuple[str, tuple[str, ...], float]]] = defaultdict(list)  # by first word
         for spec in specs:
             for cue, weight in spec.cues.items():
@@ -139,6 +148,7 @@ class Understander:
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
         self.nearest = kb.vocabulary.outside_roles
+        self.core = {r.id for r in kb.roles.values() if r.core}
         self.askers = {who: [tuple(singular(w) for w in self.lexicon.expand(tokens(p))) for p in phrases]
                        for who, phrases in kb.vocabulary.askers.items()}
         self.definition_words = {
@@ -216,9 +226,13 @@ class Understander:
             figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
             if figure:
                 return figure[0]
-        if best == "choose_role" and (asker == "candidate" or reading.outside()):
+        core = [r for r in entities.roles if r in self.core]
+        asks_which = bool(core) or bool(words & DECISION_WORDS)  # "how do we decide when to hire" does not
+        if best == "choose_role" and (asker == "candidate" or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
                 else "out_of_scope"
+        if asker == "candidate" and best == "career_ladder" and not levels:
+            return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY or not entities.roles):
             return "out_of_scope"
         return best
@@ -256,16 +270,15 @@ class Understander:
     def _nearest(self, masked: list[str]) -> dict[str, float]:
         """Per intent, the mean cosine similarity of its NEAREST closest examples."""
         query = self._vector(_features(masked))
-        sims: dict[int, float] = defaultdict(float)
+        sims = [0.0] * len(self.labels)  # similarities are >= 0: an example sharing no feature counts as 0
         for feature, weight in query.items():
-            for number, other in self.index.get(feature, ()):
-                sims[number] += weight * other
-        per_intent: dict[str, list[float]] = defaultdict(list)
-        for number, sim in sims.items():
-            per_intent[self.labels[number]].append(sim)
+            hits = self.index.get(feature)
+            if hits:
+                for number, other in zip(*hits, strict=True):
+                    sims[number] += weight * other
         scores = dict.fromkeys(INTENTS, 0.0)
-        for intent, found in per_intent.items():
-            scores[intent] = sum(sorted(found, reverse=True)[:NEAREST]) / NEAREST
+        for intent, numbers in self.by_intent.items():
+            scores[intent] = sum(sorted([sims[n] for n in numbers], reverse=True)[:NEAREST]) / NEAREST
         return scores
 
     def _unknown(self, stems: list[str]) -> int:

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.engine.reqs.model import SLACK_USER
 from bot.engine.types import Answer, Cited
 from bot.render.text import render as render_text
 from bot.render.text import sources_text
@@ -68,6 +69,11 @@ def escape_mrkdwn(text: str) -> str:
 def slack_date(at: float, fallback: str = "%Y-%m-%d %H:%M UTC") -> str:
     """A time Slack shows in each reader's own time zone (`<!date^...>`), with a UTC fallback for old clients."""
     return f"<!date^{int(at)}^{{date_short_pretty}} at {{time}}|{time.strftime(fallback, time.gmtime(at))}>"
+
+
+def mention(user: str) -> str:
+    """`<@user>` for a Slack user id; anything else (a stored id that is not one) escaped as plain text."""
+    return f"<@{user}>" if SLACK_USER.fullmatch(user) else escape(user)
 
 
 def clip(text: str, limit: int) -> str:

@@ -47,7 +47,7 @@ from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_re
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
 from bot.render import blocks
-from bot.reqs_store import ReqStore, Saved
+from bot.reqs_store import OPEN, ReqStore, Saved
 from bot.settings import Settings
 from bot.slack import etiquette
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
@@ -77,6 +77,7 @@ class Desk:
     sender: AlertSender
     hooks: ReqWebhooks
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards reqs's connection
+    recruiters: frozenset[str] = frozenset()  # HIREBOT_RECRUITERS: they see every req that is not confidential
 
     def intake(self, req: Req, origin: str, submitter: str | None) -> tuple[Saved, ReqReport]:
         """Analyse and store a req (its alert queued in the same transaction) and wake the sender."""
@@ -110,7 +111,7 @@ def desk_for(settings: Settings, hirebot: Hirebot, client: WebClient) -> Desk:
             gh = settings.greenhouse_webhook_secret
             hooks = ReqWebhooks(hirebot.engine.kb, reqs, secret, gh.get_secret_value() if gh else None,
                                 lambda _: sender.wake())
-            _DESKS[key] = Desk(hirebot.engine.kb, reqs, sender, hooks, hirebot.lock)
+            _DESKS[key] = Desk(hirebot.engine.kb, reqs, sender, hooks, hirebot.lock, settings.recruiters)
             sender.start()
         return _DESKS[key]
 
@@ -216,43 +217,47 @@ def on_hire_req(desk: Desk, command: dict, respond: Respond, client: WebClient, 
 
 
 def on_hire_reqs(desk: Desk, command: dict, respond: Respond) -> None:
-    """`/hire reqs [page]`: the reqs, newest first, PAGE at a time (the user's own first on each page), and how
-    many more there are with the command that shows them."""
+    """`/hire reqs [page]`: the reqs the user leads or manages (a recruiter: every one that is not confidential),
+    with their status, newest first, PAGE at a time (the user's own first on each page), and how many more
+    there are with the command that shows them."""
     user = command["user_id"]
+    recruiter = user in desk.recruiters
     words = command.get("text", "").split()
     page = int(words[1]) if len(words) > 1 and words[1].isdigit() and int(words[1]) > 0 else 1
     with desk.lock:
-        items = desk.reqs.recent(PAGE, (page - 1) * PAGE)
-        total = desk.reqs.count()
+        items = desk.reqs.visible(user, recruiter, limit=PAGE, offset=(page - 1) * PAGE)
+        total = desk.reqs.visible_count(user, recruiter)
+        failed = desk.reqs.undelivered(i["key"] for i in items)
     if not items:
-        said = "No reqs yet. Use `/hire req` to check one." if not total else \
-            f"There are {total} reqs: `/hire reqs` shows the newest {PAGE}."
+        said = (f"There are {total} reqs for you: `/hire reqs` shows the newest {PAGE}." if total else
+                "No reqs of yours yet (you see the reqs you lead or manage). Use `/hire req` to check one.")
         respond(response_type="ephemeral", **blocks.notice(said))
         return
     mine = [i for i in items if user in (i["recipient"], i["req"].team_lead, i["req"].hiring_manager)]
     ordered = mine + [i for i in items if i not in mine]
-    first = (page - 1) * PAGE + 1
-    shown = f"*Reqs* {first}-{first + len(items) - 1} of {total} (newest first; yours first)"
-    sections = [SectionBlock(text=MarkdownTextObject(text=shown))]
-    sections += [SectionBlock(text=MarkdownTextObject(text=_req_line(i, user)[:2900])) for i in ordered]
-    left = total - (first + len(items) - 1)
-    if left > 0:
+    first, last = (page - 1) * PAGE + 1, (page - 1) * PAGE + len(items)
+    heading = "*Reqs* {} (newest first; yours first)" if recruiter else "*Your reqs* {} (newest first)"
+    sections = [SectionBlock(text=MarkdownTextObject(text=heading.format(f"{first}-{last} of {total}")))]
+    sections += [SectionBlock(text=MarkdownTextObject(text=_req_line(i, user, failed.get(i["key"]))[:2900]))
+                 for i in ordered]
+    if total > last:
         sections.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{left} more: `/hire reqs {page + 1}` shows the next {min(PAGE, left)}.")]))
-    respond(response_type="ephemeral", text=f"Reqs {first}-{first + len(items) - 1} of {total}",
-            blocks=[b.to_dict() for b in sections])
+            text=f"{total - last} more: `/hire reqs {page + 1}` shows the next {min(PAGE, total - last)}.")]))
+    respond(response_type="ephemeral", text=f"Reqs {first}-{last} of {total}", blocks=[b.to_dict() for b in sections])
 
 
-def _req_line(item: dict, user: str | None = None) -> str:
+def _req_line(item: dict, user: str | None = None, undelivered: str | None = None) -> str:
     kinds = ", ".join(f.kind.replace("_", " ") for f in item["report"].findings) or "no findings"
     status = item["status"]
     if item.get("resolved_by"):
-        status += f" by <@{item['resolved_by']}>"
+        status += f" by {blocks.mention(item['resolved_by'])}"
     lead = item["recipient"] or item["req"].team_lead
-    who = " · *yours*" if user and user in (lead, item["req"].hiring_manager) else (f" · lead <@{lead}>" if lead
-                                                                                    else "")
+    who = " · *yours*" if user and user in (lead, item["req"].hiring_manager) else (
+        f" · lead {blocks.mention(lead)}" if lead else "")
     when = f" · {blocks.slack_date(item['updated'])}" if item.get("updated") else ""
-    return f"*{blocks.escape_mrkdwn(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}{when}\n{kinds}"
+    problem = f"\n:warning: alert not delivered: {blocks.escape(undelivered)}" if undelivered else ""
+    return (f"*{blocks.escape_mrkdwn(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}{when}\n"
+            f"{kinds}{problem}")
 
 
 # ---------------------------------------------------------------------------------------------- the form
@@ -386,10 +391,11 @@ def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, cli
     user, key = body["user"]["id"], action["value"]
     with desk.lock:
         allowed = desk.reqs.can_resolve(key, user)
-        if allowed:
-            desk.reqs.resolve(key, user, "acknowledge")
+        changed = allowed and desk.reqs.resolve(key, user, "acknowledge")
     if not allowed:
         respond(response_type="ephemeral", replace_original=False, **blocks.notice(NOT_YOURS))
+        return
+    if not changed:  # a second click: the alert already says who acknowledged it
         return
     container = body.get("container") or {}
     _update_alert(desk, client, key, container.get("channel_id"), container.get("message_ts"),
@@ -465,18 +471,22 @@ def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext
 
 
 def home_alerts(desk: Desk, user: str) -> list[dict]:
-    """App Home blocks: the user's open req alerts (the newest HOME_ALERTS, and how many more)."""
+    """App Home blocks: the open req alerts the user may see (their own; a recruiter's: every one that is not
+    confidential), the newest HOME_ALERTS, and how many more."""
+    recruiter = user in desk.recruiters
     with desk.lock:
-        mine = desk.reqs.open_reqs(user, limit=HOME_ALERTS)
-        total = desk.reqs.open_count(user) if len(mine) == HOME_ALERTS else len(mine)
+        mine = desk.reqs.visible(user, recruiter, status=OPEN, limit=HOME_ALERTS)
+        total = desk.reqs.visible_count(user, recruiter, status=OPEN) if len(mine) == HOME_ALERTS else len(mine)
+        failed = desk.reqs.undelivered(i["key"] for i in mine)
     section = [DividerBlock(), HeaderBlock(text=PlainTextObject(text="Your open req alerts"))]
     if not mine:
         section.append(ContextBlock(elements=[MarkdownTextObject(text="None: no req of yours needs a look.")]))
     for item in mine:
-        section.append(SectionBlock(text=MarkdownTextObject(text=_req_line(item)[:2900])))
+        line = _req_line(item, None, failed.get(item["key"]))
+        section.append(SectionBlock(text=MarkdownTextObject(text=line[:2900])))
     if total > len(mine):
         section.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{total - len(mine)} more open: `/hire reqs` lists every req, {PAGE} a page.")]))
+            text=f"{total - len(mine)} more open: `/hire reqs` lists them, {PAGE} a page.")]))
     return [b.to_dict() for b in section]
 
 
