@@ -23,7 +23,6 @@ from bot.store import Store
 OPEN, ACKNOWLEDGED, INTENDED, CLEAR = "open", "acknowledged", "intended", "clear"
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"  # FAILED: Slack refused it for good
 LEASE = 60.0  # seconds a sender owns an alert it is sending; a crashed sender's alert is retried after it
-OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claimed an alert: a dead process's claims are released
 
 
 SCHEMA = {
@@ -231,7 +230,7 @@ class ReqStore:
         with self.transaction():
             cursor = self.db.execute(
                 "update alerts set status = ?, next_attempt = ?, owner = ? where id = ? and status in (?, ?) "
-                "and next_attempt <= ?", [SENDING, now + LEASE, OWNER, alert_id, PENDING, SENDING, now],
+                "and next_attempt <= ?", [SENDING, now + LEASE, owner(), alert_id, PENDING, SENDING, now],
             )
         return cursor.rowcount == 1
 
@@ -332,6 +331,12 @@ class ReqStore:
             return None
         row = self._one("select slack_user from greenhouse_users where greenhouse_id = ?", [str(greenhouse_id)])
         return row["slack_user"] if row else None
+
+
+def owner() -> str:
+    """Who claims an alert: this host and process (a dead process's claims are released). Read at each claim,
+    as `hirebot serve --workers` forks processes after this module is imported."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _alive(pid: int) -> bool:
