@@ -7,7 +7,7 @@ import re
 import pytest
 from shared_dir import shared_cases
 
-from bot.engine.reqs import analyse, analyse_text, parse_req, plain_text, read_posting
+from bot.engine.reqs import analyse, analyse_text, parse_req, plain_text, read_posting, req_from_text
 from bot.engine.reqs.checks import phd_demanded
 from bot.engine.reqs.posting import split_sentences
 from bot.eval import req_summary, req_tally, score_req
@@ -322,3 +322,27 @@ def test_req_summary_gives_precision_and_recall():
     assert (summary["raised"], summary["false_alarms"], summary["must_raise"], summary["caught"]) == (2, 1, 2, 1)
     assert (summary["precision"], summary["recall"], summary["not_assessed"]) == (0.5, 0.5, 1)
     json.dumps(summary)
+
+
+def test_no_quote_says_the_opposite_of_the_claim():
+    report = check(title="Applied Scientist", description=MLE_DUTIES + (
+        "\nThis is not a research role: no papers, no publications, no new model architectures."))
+    finding = next(f for f in report.findings if f.kind == "role_mismatch")
+    assert finding.suggested_role == "ml_engineer"
+    assert not any("research" in quote or "papers" in quote for quote in finding.evidence)
+
+
+def test_a_pasted_title_keeps_its_own_spelling():
+    req = analyse_text(KB, "we need an ML Research Scientist to set our research agenda, design experiments and "
+                           "publish at NeurIPS")
+    assert req.title_role == "research_scientist"
+    assert req_from_text(KB, "we need an ML Research Scientist to set our research agenda").title == \
+        "ML Research Scientist"
+
+
+def test_pasted_text_takes_an_employer_tier_only_from_names():
+    assert req_from_text(KB, "Research Engineer\nWe push the frontier of AI and build AI infrastructure for "
+                             "training.").employer_tier is None
+    assert req_from_text(KB, "Research Engineer at OpenAI\nBuild the training infrastructure.").employer_tier == \
+        "frontier_lab"
+    assert req_from_text(KB, "Research Scientist\nWe are a Series A startup.").employer_tier == "series_a_b"

@@ -82,7 +82,7 @@ def req_from_text(kb: KnowledgeBase, text: str) -> Req:
             fields["employer_tier"] = tier
             break
     else:
-        fields["employer_tier"] = _vocabulary_value(kb, "tiers", lowered)
+        fields["employer_tier"] = _vocabulary_value(kb, "tiers", lowered, body)
     fields["region"] = _vocabulary_value(kb, "regions", lowered)
     label = LEVEL_LABEL.search(body)
     fields["level"] = title_level(title) or (title_level(label.group(1)) if label else None)
@@ -105,7 +105,18 @@ def _phrases(vocabulary: Vocabulary, section: str) -> list[tuple[str, re.Pattern
     return cached[1][section]
 
 
-def _vocabulary_value(kb: KnowledgeBase, section: str, lowered: str) -> str | None:
+def _vocabulary_value(kb: KnowledgeBase, section: str, lowered: str, original: str | None = None) -> str | None:
+    """The first vocabulary value whose phrase the text holds; with `original`, only where it is written as a
+    name ("OpenAI", "Series B", "top 50"): a posting's prose says "push the frontier" or "build AI
+    infrastructure" about the work, not the employer."""
     if kb.vocabulary is None:
         return None
-    return next((value for value, phrase in _phrases(kb.vocabulary, section) if phrase.search(lowered)), None)
+    for value, phrase in _phrases(kb.vocabulary, section):
+        for m in phrase.finditer(lowered):
+            if original is None or len(original) != len(lowered) or _named(original[m.start():m.end()]):
+                return value
+    return None
+
+
+def _named(span: str) -> bool:
+    return any(c.isdigit() for c in span) or all(word[:1].isupper() for word in span.split())

@@ -26,6 +26,11 @@ NEGATION = re.compile(r"\b(no|not|without|never|non|isn't|won't|don't|doesn't|no
 HYBRID_SPLIT = re.compile(r"\s*(?:/|&|\+|\band\b|\bor\b)\s*")
 SOUGHT = re.compile(r"\b(?:seek(?:s|ing)?|hiring|looking for|hire|recruiting)\s+(?:an?|our|the|one)\s+"
                     r"([^.,;:()]{5,90}?)(?=\s+(?:to|who|with|that|for|in|on|at|join|based)\b|[.,;:()]|$)", re.I)
+# The research-family role a title's own role is set against in the seeds, chosen when the two research roles
+# score alike: an ML engineer against an applied scientist (000), a research engineer against a research
+# scientist (003, 004).
+COUNTERPART = {"ml_engineer": "applied_scientist", "data_scientist": "applied_scientist",
+               "research_engineer": "research_scientist"}
 MIN_WORK_SCORE = 4.0  # evidence needed before the text is said to point to a role at all
 STRONG_WEIGHT = 3.0  # a signal from a group this heavy is specific to its role (not a generic word)
 MIDDLE_WEIGHT = 2.0  # a signal typical of a role that other work also mentions
@@ -335,4 +340,8 @@ def _decide(reading: WorkReading, prefer: str | None) -> tuple[str | None, float
     members = [r for r, f in reading.families.items() if f == family]
     if prefer in members:
         return prefer, confidence  # roles of one family share their work; the title decides between them
-    return max(members, key=lambda r: reading.role_scores.get(r, 0)), confidence
+    best = max(members, key=lambda r: reading.role_scores.get(r, 0))
+    counterpart = COUNTERPART.get(prefer or "")
+    if counterpart in members and reading.role_scores.get(counterpart, 0) >= 0.5 * reading.role_scores.get(best, 0):
+        best = counterpart
+    return best, confidence
