@@ -168,6 +168,9 @@ def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     "which should I choose for my career, MLE or research engineer?",
     "should we hire a prompt engineer or a data engineer?",
     "how do you pick between precision and recall?",
+    "how do we decide when to hire?",
+    "why would a company even need an AI team?",
+    "is applied science a good career for me, or should I stay an MLE?",
 ])
 def test_other_questions_do_not_start_the_walk_through(engine, text):
     reply = engine.ask("c", text)

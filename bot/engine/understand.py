@@ -56,6 +56,8 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
                 "advancing", "ladder", "rung"}  # a duration at a level, not of a search
+DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
+                  "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 FOLLOWUP_WORDS = 7
@@ -139,6 +141,7 @@ class Understander:
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
         self.nearest = kb.vocabulary.outside_roles
+        self.core = {r.id for r in kb.roles.values() if r.core}
         self.askers = {who: [tuple(singular(w) for w in self.lexicon.expand(tokens(p))) for p in phrases]
                        for who, phrases in kb.vocabulary.askers.items()}
         self.definition_words = {
@@ -216,9 +219,13 @@ class Understander:
             figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
             if figure:
                 return figure[0]
-        if best == "choose_role" and (asker == "candidate" or reading.outside()):
+        core = [r for r in entities.roles if r in self.core]
+        asks_which = bool(core) or bool(words & DECISION_WORDS)  # "how do we decide when to hire" does not
+        if best == "choose_role" and (asker == "candidate" or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
                 else "out_of_scope"
+        if asker == "candidate" and best == "career_ladder" and not levels:
+            return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY or not entities.roles):
             return "out_of_scope"
         return best
