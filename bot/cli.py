@@ -140,8 +140,10 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the Slack app in HTTP mode (POST /slack/events, GET /healthz)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processes answering on the port (about one per core; see docs/scaling.md)")
     serve.set_defaults(func=lambda args, settings: slack_entry().serve(settings, args.host, args.port,
-                                                                       req_routes(settings)))
+                                                                       req_routes(settings), args.workers))
     gaps = sub.add_parser("gaps", help="the most frequent knowledge gaps (out of scope, not helpful)")
     gaps.add_argument("--limit", type=int, default=20)
     gaps.set_defaults(func=lambda args, settings: slack_entry().gaps(settings, args.limit))

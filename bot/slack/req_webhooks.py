@@ -139,7 +139,8 @@ class ReqWebhooks:
                 lead = self.reqs.slack_user(_user_id(value))
             elif key in REQ_FIELDS and value not in (None, ""):
                 fields[key] = value
-        fields.update(hiring_manager=manager, team_lead=lead or manager)
+        fields.update(hiring_manager=manager, team_lead=lead or manager,
+                      confidential=job.get("confidential") is True or None)
         try:
             return parse_req(fields), lead or manager
         except ReqError as err:
