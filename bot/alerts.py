@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.delivery import CHANNEL_ERRORS, Failure, backoff, failure, find_posted, metadata
-from bot.render.blocks import clip, escape
+from bot.render.blocks import clip, escape, mention
 from bot.reqs_store import SENDING, ReqStore
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
     and Open in tracker when the req came from one; a resolved alert shows `status` instead of buttons.
     """
     req, report = item["req"], item["report"]
-    who = f" · submitted by <@{item['submitter']}>" if item.get("submitter") else ""
+    who = f" · submitted by {mention(item['submitter'])}" if item.get("submitter") else ""
     title = escape(req.title)
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Req check: {req.title}", 150)),

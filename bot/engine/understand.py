@@ -91,11 +91,6 @@ class Understanding(BaseModel):
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
 
 
-def _has(stems: list[str], phrase: tuple[str, ...]) -> bool:
-    n = len(phrase)
-    return bool(n) and any(tuple(stems[i:i + n]) == phrase for i in range(len(stems) - n + 1))
-
-
 def _features(masked: list[str]) -> Counter:
     counts: Counter = Counter()
     for word in masked:
@@ -148,9 +143,18 @@ class Understander:
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
         self.nearest = kb.vocabulary.outside_roles
+        self.fields: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # by first word
+        for f in kb.vocabulary.other_fields:
+            phrase = tuple(singular(w) for w in tokens(f))
+            if phrase:
+                self.fields[phrase[0]].append(phrase)
         self.core = {r.id for r in kb.roles.values() if r.core}
-        self.askers = {who: [tuple(singular(w) for w in self.lexicon.expand(tokens(p))) for p in phrases]
-                       for who, phrases in kb.vocabulary.askers.items()}
+        self.askers: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)  # by first word
+        for who, phrases in kb.vocabulary.askers.items():
+            for p in phrases:
+                phrase = tuple(singular(w) for w in self.lexicon.expand(tokens(p)))
+                if phrase:
+                    self.askers[phrase[0]].append((who, phrase))
         self.definition_words = {
             w for entries in self.cues.values() for intent, cue, _ in entries if intent == "define_term" for w in cue
         }
@@ -198,7 +202,8 @@ class Understander:
 
     def _asker(self, stems: list[str]) -> str | None:
         """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's."""
-        found = {who for who, phrases in self.askers.items() for p in phrases if _has(stems, p)}
+        found = {who for i, stem in enumerate(stems) for who, p in self.askers.get(stem, ())
+                 if tuple(stems[i:i + len(p)]) == p}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
@@ -215,6 +220,10 @@ class Understander:
         cues = self._cues(reading.masked(singular=False))
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside()):
             return "out_of_scope"
+        stems = reading.stems
+        if not DOMAIN_WORDS & set(stems) and any(
+                tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ())):
+            return "out_of_scope"  # another field's research scientist or PhD
         if reading.outside() and not entities.roles and not any(self.nearest.get(t) for t in reading.outside()):
             return "out_of_scope"  # only titles the sources do not describe, none near one they do
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION

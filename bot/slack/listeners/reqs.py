@@ -376,7 +376,7 @@ def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, cli
         return
     container = body.get("container") or {}
     _update_alert(desk, client, key, container.get("channel_id"), container.get("message_ts"),
-                  f":white_check_mark: Acknowledged by <@{user}> · {_when()}")
+                  f":white_check_mark: Acknowledged by {blocks.mention(user)} · {_when()}")
 
 
 def on_intended(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
@@ -421,7 +421,7 @@ def on_intended_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
         return
     ack()
     _update_alert(desk, client, meta["key"], meta.get("channel"), meta.get("ts"),
-                  f":memo: Intended as is, by <@{user}> · {_when()}: {blocks.escape(reason)}")
+                  f":memo: Intended as is, by {blocks.mention(user)} · {_when()}: {blocks.escape(reason)}")
 
 
 def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
