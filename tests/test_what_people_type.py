@@ -140,6 +140,8 @@ def test_a_candidates_career_question_gets_what_the_sources_support(engine, text
 
 @pytest.mark.parametrize("text", [
     "what does a research scientist do in chemistry R&D?",
+    "why is it so slow to hire people these days?",
+    "what does it take to get a model into production?",
     "do I need a PhD to be a research scientist in drug discovery?",
     "what's the difference between precision and recall?",
     "how does gradient descent work",

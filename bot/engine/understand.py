@@ -58,6 +58,8 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
                 "advancing", "ladder", "rung"}  # a duration at a level, not of a search
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
+GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
+ANCHOR_WORDS = {"research", "model", "phd", "llm", "data", "deep", "researcher", "engineer"}  # ...nor these
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 FOLLOWUP_WORDS = 7
@@ -215,12 +217,17 @@ class Understander:
                     for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and (words & TENURE_WORDS or stays or len(levels) >= 2):
             return "career_ladder"  # "how long do people stay at senior before staff"
-        if best == "time_to_fill" and not words & DURATION_WORDS:  # "how to hire X" asks how, not how long
+        timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
+            a != "it" and b == "take" for a, b in pairwise(reading.masked()))
+        if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         cues = self._cues(reading.masked(singular=False))
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside()):
             return "out_of_scope"
         stems = reading.stems
+        anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
+        if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
+            return "out_of_scope"  # "why does it take so long to hire people?" is not about ML roles
         if not DOMAIN_WORDS & set(stems) and any(
                 tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ())):
             return "out_of_scope"  # another field's research scientist or PhD
