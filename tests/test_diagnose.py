@@ -639,3 +639,16 @@ def test_dev_choose_role_cases_start_the_walk_through(engine, case):
 
 def test_roles_listed_for_recommendations_are_canonical():
     assert set(CORE) <= set(ROLES)
+
+
+def test_a_stage_given_mid_walk_completes_the_series_a_b_rule_at_once(engine):
+    """The stage arriving as an answer to another question still settles the seed rule: not asked about
+    research depth after the seeds already say "hire an MLE first"."""
+    engine.ask("c", "help me decide which role to hire")
+    reply = engine.ask("c", "we need someone to keep our fraud model healthy in prod and retrain weekly")
+    assert question(reply) == "research_depth", render(reply)
+    reply = engine.ask("c", "we are a series B fintech")
+    assert reply.kind == "answer" and reply.title == hire("ml_engineer"), render(reply)
+    rule = next(r for r in DIAG.rules if r.id == "mle_first_series_a_b")
+    assert rule.text in reply.lines
+    assert '"we are a series B fintech"' in render(reply)  # their words quoted back, not the button label

@@ -274,7 +274,7 @@ class Walk:
             return self.answer(state, q, picked)
         elsewhere = {k: v for k, v in found.items() if k != q.id}
         if elsewhere:
-            return state, self.elsewhere(state, q, elsewhere)
+            return self.elsewhere(state, q, elsewhere)
         if self.heard.intent == "choose_role":
             return state, self.ask(state, q, ["We're already working that out; this is where we are."])
         if _is_question(self.raw, self.text) or (
@@ -288,9 +288,9 @@ class Walk:
     def answer(self, state: dict, q: DiagnosticQuestion, choice: str) -> tuple[dict, Answer]:
         """Record `choice` for `q`, and what the same message says to questions still to come, and move on."""
         state = {**state, "answers": {**state["answers"], q.id: choice}, "asked": [*state["asked"], q.id]}
-        if not self.raw.startswith(CODE) and not self.raw.strip().isdigit():  # typed: keep their words
-            state["words"] = {**state.get("words", {}), q.id: " ".join(self.raw.split())}
         noted = {k: v for k, v in self.cues().items() if k not in state["answers"]} if self.said else {}
+        if not self.raw.startswith(CODE) and not self.raw.strip().isdigit():  # typed: keep their words
+            self.keep_words(state, [q.id, *noted])
         lines = []
         if noted:
             state["answers"] = {**state["answers"], **noted}
@@ -298,6 +298,10 @@ class Walk:
             lines.append("Also from your message: " + "; ".join(
                 f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + ".")
         return self.advance(state, lines)
+
+    def keep_words(self, state: dict, ids: list[str]) -> None:
+        """Remember this message's typed words as the answer to each question in `ids`, to quote back."""
+        state["words"] = {**state.get("words", {}), **dict.fromkeys(ids, " ".join(self.raw.split()))}
 
     def back(self, state: dict) -> tuple[dict, Answer]:
         """Forget the last answer given here and ask its question again."""
@@ -428,18 +432,23 @@ class Walk:
                 found.setdefault(ref, implied)
         return found
 
-    def elsewhere(self, state: dict, q: DiagnosticQuestion, found: dict[str, str]) -> Answer:
-        """An answer to a question not being asked: kept when that question is still to come, then a re-ask."""
+    def elsewhere(self, state: dict, q: DiagnosticQuestion, found: dict[str, str]) -> tuple[dict, Answer]:
+        """An answer to a question not being asked: kept when that question is still to come; then a seed rule
+        it completes decides, or `q` is asked again."""
         noted = {k: v for k, v in found.items() if k not in state["answers"]}
         lines = []
         if noted:
             state["answers"] = {**state["answers"], **noted}
             state["given"] = [*state["given"], *noted]
+            self.keep_words(state, list(noted))
             lines.append("Noted for later: " + "; ".join(
                 f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + ".")
+            rule = self.rule(state["answers"])
+            if rule is not None:
+                return self.finish(state, [rule.text], decided=rule.role)
         else:
             lines.append('That answers a question you already answered; say "back" to change it.')
-        return self.ask(state, q, [*lines, "This question is still open."])
+        return state, self.ask(state, q, [*lines, "This question is still open."])
 
     def aside(self, state: dict, q: DiagnosticQuestion) -> Answer:
         """A side question: the normal answer, then this question again."""
