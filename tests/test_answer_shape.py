@@ -73,3 +73,18 @@ def test_research_scientist_offer_spread_is_a_single_footer_line(engine):
     answer = engine.ask("t:rs", "research scientist median comp")
     assert len(answer.notes) == 1 and "±30%" in answer.notes[0] and "verify" in answer.notes[0]
     assert "±30%" not in render(engine.ask("t:mle", "senior MLE comp"))  # an RS figure, not said of MLEs
+
+
+def test_a_comparison_says_each_pay_figure_once(engine):
+    """The frontier MLE fact already gives the frontier AS band; the AS fact is not printed again below it."""
+    text = render(engine.ask("t:cmp", "compare MLE vs applied scientist at a frontier lab"))
+    assert text.count("$620,000 to $1,100,000") == 1, text
+
+
+def test_a_like_for_like_note_only_names_figures_the_answer_shows(engine):
+    """Trimming to the budget drops the extra contrast, not a pay figure the footer compares."""
+    answer = engine.ask("t:cmp2", "compare senior MLE and research scientist")
+    note = next(n for n in answer.notes if "not like for like" in n)
+    shown = {f.population for f in answer.facts}
+    assert all(part.strip().rstrip(".") in shown
+               for part in note.split(":", 1)[1].split(". Figures")[0].split(" vs ")), (note, shown)

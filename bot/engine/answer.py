@@ -466,11 +466,12 @@ def _compare(ask: Ask) -> Answer:
         basis = [Cited(text=p.one_liner, source=p.source, as_of=kb.sources[p.source].as_of) for p in profiles]
     pay = [_nearest_figure(ask, "compensation", r) for r in roles[:2]]
     pay_facts = [f for f in pay if f is not None]
+    pay_facts = [f for f in pay_facts if not any(_repeats(f, other) for other in pay_facts if other is not f)]
     short = both[1:1 + COMPARE_FACTS - 1]
     more = both[1 + len(short):] + either
     more += [f for r in roles[:2] if (f := _nearest_figure(ask, "time_to_fill", r)) is not None]
     reply = Answer(intent=ask.intent, title=f"Compared: {ask.who()}", headline=headline, basis=basis,
-                   facts=ask.cite(short) + ask.cite(pay_facts, labelled=True),
+                   facts=ask.cite(pay_facts, labelled=True) + ask.cite(short),  # pay first: fit() trims from the end
                    more=ask.cite([f for f in more if f not in pay_facts], labelled=True))
     if len(pay_facts) == 2 and _population_key(pay_facts[0]) != _population_key(pay_facts[1]):
         reply.notes.append(f"The pay figures are not like for like: {pay_facts[0].population} vs "
@@ -487,6 +488,12 @@ def _nearest_figure(ask: Ask, topic: str, role: str) -> Fact | None:
                and not set(f.tags) & SIDE_TAGS and len(f.roles) == 1]
     ranked = nearest.rank(figures, ask.entities.model_copy(update={"roles": [role]}))
     return ranked[0] if ranked else None
+
+
+def _repeats(fact: Fact, other: Fact) -> bool:
+    """Whether `other`'s text already says every figure of `fact` (then saying `fact` too repeats it)."""
+    written = [f"{v:,.0f}" if float(v).is_integer() else f"{v:g}" for v in fact.values.values()]
+    return bool(written) and all(w in other.text for w in written)
 
 
 def _population_key(fact: Fact) -> tuple:
