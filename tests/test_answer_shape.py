@@ -54,6 +54,9 @@ def test_a_sub_topic_the_sources_do_not_cover_is_declined_by_name(engine, item):
     ("ML engineer talent pool in Europe", ["no European talent-pool figure"], []),
     ("time to fill for an applied scientist in APAC", ["no APAC time-to-fill figure", "110 days"], []),
     ("what's the MLE career ladder?", ["no career ladder for ML engineers", "(not ML engineers)"], ["in general"]),
+    # a remark on titles is not a ladder: applied scientists and research engineers have none either
+    ("what's the career ladder for an applied scientist?", ["no career ladder for applied scientists"], []),
+    ("research engineer career path", ["no career ladder for research engineers"], []),
 ])
 def test_the_headline_says_what_differs_from_the_population_asked(engine, question, says, never):
     answer = engine.ask(f"t:{question}", question)

@@ -31,7 +31,9 @@ EXPLAINING = {"define_term", "day_to_day", "compare_roles"}  # answers that say 
 SIDE_TAGS = {"caveat", "disagreement"}  # said in a footer or a "sources differ" line, never as the answer
 RESEARCH_ROLES = {"applied_scientist", "research_scientist", "research_engineer"}
 FIGURE_TOPICS = {"compensation", "time_to_fill", "talent_pool"}
-FIGURE_TAGS = {"compensation": {"median", "range", "base", "leadership"}, "time_to_fill": {"median", "range"}}
+# what a fact must be to head an answer of the topic: a figure of the kind asked, a rung of a ladder
+HEADLINE_TAGS = {"compensation": {"median", "range", "base", "leadership"}, "time_to_fill": {"median", "range"},
+                 "career_ladder": {"rung"}}
 NOUNS = {
     "compensation": "pay", "time_to_fill": "time-to-fill", "talent_pool": "talent-pool",
     "sourcing_channels": "sourcing channels", "interview_loop": "interview loop", "credentials": "credentials",
@@ -310,6 +312,8 @@ def _lookup(ask: Ask) -> Answer:
         return _role_gap(ask, pool)
     ranked = nearest.rank(specific, e)
     figures = [f for f in ranked if _headline_kind(topic, f)]
+    if topic == "career_ladder" and not figures:  # a remark about titles is no ladder: say there is none
+        return _role_gap(ask, pool)
     first = (figures or ranked)[0]
     rest = [f for f in ranked if f is not first]
     missed = nearest.gaps(first, e)
@@ -350,9 +354,10 @@ def _within(ask: Ask, headline: str, facts: list[Fact], budget: int = LOOKUP_WOR
 
 
 def _headline_kind(topic: str, fact: Fact) -> bool:
-    """Whether a fact can head an answer of `topic`: for the figure topics, a figure of the kind asked."""
-    if topic in FIGURE_TAGS:
-        return bool(FIGURE_TAGS[topic] & set(fact.tags))
+    """Whether a fact can head an answer of `topic`: for the figure topics, a figure of the kind asked; for a
+    career ladder, a rung."""
+    if topic in HEADLINE_TAGS:
+        return bool(HEADLINE_TAGS[topic] & set(fact.tags))
     return True
 
 
@@ -391,8 +396,9 @@ def _role_gap(ask: Ask, pool: list[Fact]) -> Answer:
             what = f"{noun} figure" if ask.intent in FIGURE_TOPICS else noun
             headline = (f"My sources give no {what} for {_names(ask)}. Nearest they cover, for "
                         f"{kb.role_name(other)}s (not {_names(ask)}): {first.text}")
-            short = _within(ask, headline, [f for f in theirs if f is not first])
-            more = [f for f in theirs if f is not first and f not in short]
+            own = [f for f in pool if set(f.roles) & set(e.roles)]  # what the sources do say of the role asked
+            short = _within(ask, headline, own + [f for f in theirs if f is not first])
+            more = [f for f in own + theirs if f is not first and f not in short]
             reply = Answer(intent=ask.intent, title=f"{TOPICS.get(ask.intent, ask.intent)}: {ask.who()}",
                            headline=headline, basis=ask.cite([first]),
                            facts=ask.cite(short, labelled=True, always=True),
