@@ -91,3 +91,12 @@ def test_a_like_for_like_note_only_names_figures_the_answer_shows(engine):
     shown = {f.population for f in answer.facts}
     assert all(part.strip().rstrip(".") in shown
                for part in note.split(":", 1)[1].split(". Figures")[0].split(" vs ")), (note, shown)
+
+
+def test_a_pay_difference_question_is_headed_by_the_difference(engine):
+    """'The pay difference between MLE and AS' is answered by the premium, not by one role's median; the
+    premium's reasons support a pay answer but never head one."""
+    assert engine.ask("t:gap", "what's the difference in pay between MLE and AS?").headline.startswith(
+        "At top-50 US AI labs a senior IC applied scientist costs roughly 50 percent more")
+    frontier = engine.ask("t:gap2", "MLE vs AS salary at a frontier lab").headline
+    assert "reflects three things" not in frontier and "$620,000" in frontier

@@ -32,8 +32,8 @@ SIDE_TAGS = {"caveat", "disagreement"}  # said in a footer or a "sources differ"
 RESEARCH_ROLES = {"applied_scientist", "research_scientist", "research_engineer"}
 FIGURE_TOPICS = {"compensation", "time_to_fill", "talent_pool"}
 # what a fact must be to head an answer of the topic: a figure of the kind asked, a rung of a ladder
-HEADLINE_TAGS = {"compensation": {"median", "range", "base", "leadership"}, "time_to_fill": {"median", "range"},
-                 "career_ladder": {"rung"}}
+HEADLINE_TAGS = {"compensation": {"median", "range", "base", "leadership", "premium"},
+                 "time_to_fill": {"median", "range"}, "career_ladder": {"rung"}}
 NOUNS = {
     "compensation": "pay", "time_to_fill": "time-to-fill", "talent_pool": "talent-pool",
     "sourcing_channels": "sourcing channels", "interview_loop": "interview loop", "credentials": "credentials",
