@@ -3,6 +3,7 @@
 import argparse
 import json
 import signal
+import sqlite3
 import sys
 import uuid
 from functools import partial
@@ -171,4 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         # `hirebot ask ... | head` ends quietly. Never for `serve` and `run`: with the default action, a client
         # that hangs up early kills the server (its next write to the closed socket raises SIGPIPE).
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    return args.func(args, Settings())
+    settings = Settings()
+    try:
+        return args.func(args, settings)
+    except sqlite3.DatabaseError as err:  # not a database, corrupt, locked for good, read-only...
+        print(f"hirebot: cannot use the database {settings.db} ({err}); check HIREBOT_DB", file=sys.stderr)
+        return 2
