@@ -6,7 +6,6 @@ in the outbox, so a restarted process sends them.
 """
 
 import logging
-import random
 import threading
 import time
 
@@ -23,8 +22,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.render.blocks import clip, escape
-from bot.reqs_store import ReqStore
+from bot.delivery import CHANNEL_ERRORS, Failure, backoff, failure, find_posted, metadata
+from bot.render.blocks import clip, escape, mention
+from bot.reqs_store import SENDING, ReqStore
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ ACTION_DIAGNOSTIC, ACTION_ACK, ACTION_INTENDED, ACTION_TRACKER = (
     "req_start_diagnostic", "req_acknowledge", "req_intended", "req_open_tracker",
 )
 MAX_TEXT = 2900  # Slack: 3,000 characters per section text
+EVENT_TYPE = "hirebot_alert"  # message metadata carrying the alert's id (see bot/delivery.py)
 
 
 def _name(role: str | None) -> str:
@@ -47,7 +48,7 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
     and Open in tracker when the req came from one; a resolved alert shows `status` instead of buttons.
     """
     req, report = item["req"], item["report"]
-    who = f" · submitted by <@{item['submitter']}>" if item.get("submitter") else ""
+    who = f" · submitted by {mention(item['submitter'])}" if item.get("submitter") else ""
     title = escape(req.title)
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Req check: {req.title}", 150)),
@@ -125,34 +126,55 @@ class AlertSender:
                 return False  # another sender has it
             item = self.reqs.get(alert["req_key"])
         channel = alert["recipient"] or self.alert_channel
-        if not channel:
+        if not channel:  # waits for the operator to set HIREBOT_ALERT_CHANNEL (read at start)
             self._failed(alert["id"], "no team lead and HIREBOT_ALERT_CHANNEL is not set", self.max_delay)
             return False
         if item is None:
-            self._failed(alert["id"], "req not found", self.max_delay)
-            return False
-        text, blocks = alert_message(item)
+            return self._undeliverable(alert, "req not found", channel)
+        key = str(alert["id"])
+        if alert["status"] == SENDING:  # its sender died or stalled while posting: it may have reached Slack
+            ts = find_posted(self.client, channel, None, alert["created"], EVENT_TYPE, key)
+            if ts:
+                with self.db_lock:
+                    self.reqs.mark_sent(alert["id"], channel, ts)
+                log.info("alert %s was posted before its sender stopped; not posted again", alert["id"])
+                return True
         try:
-            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
-        except SlackApiError as err:
-            retry_after = err.response.headers.get("Retry-After") or err.response.headers.get("retry-after")
-            status = err.response.status_code
-            delay = float(retry_after) if status == 429 and retry_after else self._backoff(alert["attempts"])
-            self._failed(alert["id"], f"slack {status}: {err.response.get('error', '')}", delay)
-            log.warning("alert %s not delivered (HTTP %s); retrying in %.1fs", alert["id"], status, delay)
-            return False
-        except (SlackClientError, OSError) as err:
-            delay = self._backoff(alert["attempts"])
-            self._failed(alert["id"], f"{type(err).__name__}: {err}", delay)
-            log.warning("alert %s not delivered (%s); retrying in %.1fs", alert["id"], type(err).__name__, delay)
-            return False
+            text, blocks = alert_message(item)
+            response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
+                                                    metadata=metadata(EVENT_TYPE, key))
+        except (SlackApiError, SlackClientError, OSError) as err:
+            return self._refused(alert, channel, failure(err))
+        except ValueError as err:  # slack_sdk's block models refuse what Slack would (a field too long)
+            return self._undeliverable(alert, f"the alert cannot be built: {err}"[:300], channel)
         with self.db_lock:
             self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
         return True
 
-    def _backoff(self, attempts: int) -> float:
-        delay = min(self.max_delay, self.base_delay * 2 ** attempts)
-        return delay * (0.8 + 0.4 * random.random())
+    def _refused(self, alert: dict, channel: str, failed: Failure) -> bool:
+        """A failed post: retried later, sent to HIREBOT_ALERT_CHANNEL instead, or given up (False)."""
+        if failed.retry:
+            delay = failed.retry_after if failed.retry_after is not None else backoff(
+                alert["attempts"], self.base_delay, self.max_delay)
+            self._failed(alert["id"], failed.error, delay)
+            log.warning("alert %s for req %s not delivered yet (%s); retrying in %.1fs", alert["id"],
+                        alert["req_key"], failed.error, delay)
+            return False
+        if failed.error in CHANNEL_ERRORS and self.alert_channel and channel != self.alert_channel:
+            with self.db_lock:
+                self.reqs.reroute(alert["id"], self.alert_channel, f"{failed.error} at {channel}")
+            log.warning("alert %s for req %s: Slack refused %s (%s); sending it to HIREBOT_ALERT_CHANNEL",
+                        alert["id"], alert["req_key"], channel, failed.error)
+            self.wake()
+            return False
+        return self._undeliverable(alert, failed.error, channel)
+
+    def _undeliverable(self, alert: dict, error: str, channel: str) -> bool:
+        with self.db_lock:
+            self.reqs.mark_undeliverable(alert["id"], error)
+        log.error("alert %s for req %s not delivered to %s: %s; not retried (see /hire reqs)", alert["id"],
+                  alert["req_key"], channel, error)
+        return False
 
     def wake(self) -> None:
         """Deliver now (a new alert was queued)."""

@@ -3,6 +3,7 @@
 import argparse
 import json
 import signal
+import sqlite3
 import sys
 import uuid
 from functools import partial
@@ -140,8 +141,10 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="the Slack app in HTTP mode (POST /slack/events, GET /healthz)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="processes answering on the port (about one per core; see docs/scaling.md)")
     serve.set_defaults(func=lambda args, settings: slack_entry().serve(settings, args.host, args.port,
-                                                                       req_routes(settings)))
+                                                                       req_routes(settings), args.workers))
     gaps = sub.add_parser("gaps", help="the most frequent knowledge gaps (out of scope, not helpful)")
     gaps.add_argument("--limit", type=int, default=20)
     gaps.set_defaults(func=lambda args, settings: slack_entry().gaps(settings, args.limit))
@@ -169,4 +172,9 @@ def main(argv: list[str] | None = None) -> int:
         # `hirebot ask ... | head` ends quietly. Never for `serve` and `run`: with the default action, a client
         # that hangs up early kills the server (its next write to the closed socket raises SIGPIPE).
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    return args.func(args, Settings())
+    settings = Settings()
+    try:
+        return args.func(args, settings)
+    except sqlite3.DatabaseError as err:  # not a database, corrupt, locked for good, read-only...
+        print(f"hirebot: cannot use the database {settings.db} ({err}); check HIREBOT_DB", file=sys.stderr)
+        return 2

@@ -3,11 +3,19 @@ later (rate limits, server errors, a network that is down) or never (Slack refus
 its channel), and how long to wait before the next try.
 """
 
+import logging
 import random
 from dataclasses import dataclass
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+log = logging.getLogger("hirebot.delivery")
+
+# Refusals about where the message was going (the lead left, the channel was archived...): another channel may work.
+CHANNEL_ERRORS = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "account_inactive",
+                  "user_disabled", "cannot_dm_bot", "restricted_action", "not_allowed_token_type", "ekm_access_denied",
+                  "team_access_not_granted", "user_is_restricted"}
 # Errors Slack answers with HTTP 200 and ok=false that go away by themselves; every other `error` is permanent
 # (invalid_blocks, channel_not_found, not_in_channel, is_archived, user_not_found, account_inactive, ...).
 TRANSIENT = {"ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable",
@@ -46,3 +54,31 @@ def failure(err: Exception) -> Failure:
 def backoff(attempts: int, base: float, cap: float) -> float:
     """Seconds before attempt `attempts + 1`: doubling from `base` up to `cap`, with ±20% jitter."""
     return min(cap, base * 2 ** attempts) * random.uniform(0.8, 1.2)
+
+
+def metadata(event_type: str, key: str) -> dict:
+    """Slack message metadata carrying a delivery's key, so the message can be found again (`find_posted`)."""
+    return {"event_type": event_type, "event_payload": {"key": key}}
+
+
+def find_posted(client: WebClient, channel: str, thread_ts: str | None, since: float, event_type: str,
+                key: str) -> str | None:
+    """The ts of the message carrying `metadata(event_type, key)` posted in `channel` (in `thread_ts`) since
+    `since`, or None: not there, or Slack would not say (a user id instead of a DM's channel id, a missing
+    scope); the caller then posts it, so at worst it is doubled."""
+    oldest = str(max(0.0, since - 1))
+    try:
+        if thread_ts:
+            found = client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest,
+                                                 include_all_metadata=True, limit=200)
+        else:
+            found = client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True,
+                                                 limit=200)
+    except (SlackApiError, SlackClientError, OSError) as err:
+        log.warning("could not look in %s for %s %s (%s); sending it", channel, event_type, key, failure(err).error)
+        return None
+    for message in found.get("messages") or []:
+        meta = message.get("metadata") or {}
+        if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get("key") == key:
+            return message.get("ts")
+    return None

@@ -74,6 +74,11 @@ def frequent(store: Store, limit: int = 20) -> list[dict]:
     return list(store.db.query(sql, [limit]))
 
 
+def printable(text: str) -> str:
+    """A logged question fit for a terminal: control characters (escape sequences, NUL, bell) dropped."""
+    return "".join(ch for ch in text if ch.isprintable())
+
+
 def report(store: Store, limit: int = 20) -> str:
     """`hirebot gaps`: one line per question, most frequent first."""
     rows = frequent(store, limit)
@@ -83,5 +88,5 @@ def report(store: Store, limit: int = 20) -> str:
     for r in rows:
         when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(r["last"]))
         intent = f"{r['intents']} ({r['confidence']:.2f})"
-        out.append(f"{r['times']:>5} {r['people']:>6}  {when:16}  {r['reasons']:24} {intent:28} {r['text']}")
+        out.append(f"{r['times']:>5} {r['people']:>6}  {when:16}  {r['reasons']:24} {intent:28} {printable(r['text'])}")
     return "\n".join(out)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine.reqs import Req, ReqError, ReqReport, analyse, parse_req
+from bot.engine.reqs.model import SLACK_USER
 from bot.knowledge import KnowledgeBase
 from bot.reqs_store import ReqStore
 from bot.settings import Settings
@@ -39,9 +40,17 @@ def read_records(path: Path) -> tuple[list[object], bool]:
     """The raw reqs of a file (a JSON object or list, or CSV rows with the JSON fields as columns),
     and whether the file held a single JSON object."""
     text = path.read_text(encoding="utf-8-sig")
+    if "\x00" in text:
+        raise ValueError("the file holds NUL bytes: it is not a text CSV or JSON file")
     if path.suffix.lower() == ".csv" or not text.lstrip().startswith(("{", "[")):
-        return [_csv_row(row) for row in csv.DictReader(io.StringIO(text))], False
-    data = json.loads(text)
+        try:
+            return [_csv_row(row) for row in csv.DictReader(io.StringIO(text))], False
+        except csv.Error as err:  # a field over csv's 128 KB limit, a broken quote
+            raise ValueError(f"not a CSV file hirebot can read: {err}") from None
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deep to read") from None
     return (data, False) if isinstance(data, list) else ([data], True)
 
 
@@ -199,13 +208,16 @@ def cmd_map_users(args: argparse.Namespace, settings: Settings) -> int:
     """`hirebot req map-users FILE`: store Greenhouse -> Slack user pairs from a two-column CSV."""
     path = Path(args.file)
     try:
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except OSError as err:
-        print(f"hirebot req map-users: {err}", file=sys.stderr)
+        text = path.read_text(encoding="utf-8-sig")
+        if "\x00" in text:
+            raise ValueError("the file holds NUL bytes: it is not a text CSV file")
+        rows = list(csv.reader(io.StringIO(text)))
+    except (OSError, ValueError, csv.Error) as err:
+        print(f"hirebot req map-users: {path}: {err}", file=sys.stderr)
         return 2
     pairs, skipped = [], []
     for number, row in enumerate(rows, 1):
-        if len(row) >= 2 and row[0].strip().isdigit() and row[1].strip():
+        if len(row) >= 2 and row[0].strip().isdigit() and SLACK_USER.fullmatch(row[1].strip()):
             pairs.append((row[0].strip(), row[1].strip()))
         elif row and number != 1:  # line 1 may be a header
             skipped.append(number)

@@ -14,13 +14,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
 from bot.engine.reqs import Req, ReqReport
+from bot.engine.reqs.model import field_errors
 from bot.store import Store
 
 OPEN, ACKNOWLEDGED, INTENDED, CLEAR = "open", "acknowledged", "intended", "clear"
-PENDING, SENDING, SENT = "pending", "sending", "sent"
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"  # FAILED: Slack refused it for good
 LEASE = 60.0  # seconds a sender owns an alert it is sending; a crashed sender's alert is retried after it
-OWNER = f"{socket.gethostname()}:{os.getpid()}"  # who claimed an alert: a dead process's claims are released
 
 
 SCHEMA = {
@@ -195,15 +197,19 @@ class ReqStore:
         owners = {item["recipient"], item["req"].team_lead, item["req"].hiring_manager} - {None}
         return user in owners or not owners
 
-    def resolve(self, key: str, user: str, action: str, reason: str | None = None) -> None:
-        """Record who did what and when (acknowledged / intended); the req leaves the open list."""
+    def resolve(self, key: str, user: str, action: str, reason: str | None = None) -> bool:
+        """Record who did what and when (acknowledged / intended); the req leaves the open list. Idempotent:
+        a req already in that state (a second click) is left as it is and False returned."""
         status = {"acknowledge": ACKNOWLEDGED, "intended": INTENDED}[action]
         now = time.time()
         with self.transaction():
-            self.db.execute("update reqs set status = ?, resolved_by = ?, resolved_at = ?, reason = ? where key = ?",
-                            [status, user, now, reason, key])
+            changed = self.db.execute("update reqs set status = ?, resolved_by = ?, resolved_at = ?, reason = ? "
+                                      "where key = ? and status != ?", [status, user, now, reason, key, status])
+            if changed.rowcount != 1:
+                return False
             self.db.execute("insert into req_actions (req_key, user, action, reason, at) values (?, ?, ?, ?, ?)",
                             [key, user, action, reason, now])
+        return True
 
     def actions(self, key: str) -> list[dict]:
         """Who did what to a req, oldest first."""
@@ -224,20 +230,21 @@ class ReqStore:
         with self.transaction():
             cursor = self.db.execute(
                 "update alerts set status = ?, next_attempt = ?, owner = ? where id = ? and status in (?, ?) "
-                "and next_attempt <= ?", [SENDING, now + LEASE, OWNER, alert_id, PENDING, SENDING, now],
+                "and next_attempt <= ?", [SENDING, now + LEASE, owner(), alert_id, PENDING, SENDING, now],
             )
         return cursor.rowcount == 1
 
     def release_orphans(self) -> int:
-        """Alerts claimed by a process of this host that is gone (killed mid-send) become due again now."""
+        """Alerts claimed by a process of this host that is gone (killed mid-send) become due again now (the
+        sender looks each up in Slack before posting it again)."""
         host = socket.gethostname()
         rows = self.db.execute("select id, owner from alerts where status = ?", [SENDING]).fetchall()
         orphans = [i for i, owner in rows if owner and owner.rpartition(":")[0] == host
                    and not _alive(int(owner.rpartition(":")[2]))]
         with self.transaction():
             for alert_id in orphans:
-                self.db.execute("update alerts set status = ?, next_attempt = ? where id = ? and status = ?",
-                                [PENDING, time.time(), alert_id, SENDING])
+                self.db.execute("update alerts set next_attempt = ? where id = ? and status = ?",
+                                [time.time(), alert_id, SENDING])  # still `sending`: looked up before it is resent
         return len(orphans)
 
     def pending_count(self) -> int:
@@ -267,6 +274,42 @@ class ReqStore:
             self.db.execute("update alerts set status = ?, attempts = attempts + 1, last_error = ?, next_attempt = ? "
                             "where id = ?", [PENDING, error[:500], time.time() + retry_in, alert_id])
 
+    def reroute(self, alert_id: int, channel: str, error: str) -> None:
+        """Slack refused the alert's channel (`error`): send it to `channel` instead, now."""
+        with self.transaction():
+            self.db.execute("update alerts set status = ?, attempts = attempts + 1, last_error = ?, recipient = ?, "
+                            "next_attempt = ? where id = ?", [PENDING, error[:500], channel, time.time(), alert_id])
+
+    def mark_undeliverable(self, alert_id: int, error: str) -> None:
+        """Slack refused the alert for good (`error`, its name): no more attempts."""
+        with self.transaction():
+            self.db.execute("update alerts set status = ?, attempts = attempts + 1, last_error = ? where id = ?",
+                            [FAILED, error[:500], alert_id])
+
+    def visible(self, user: str, recruiter: bool, status: str | None = None, limit: int = 30) -> list[dict]:
+        """The reqs `user` may see, newest first: those they lead or manage (or whose alert they got), and, for
+        a recruiter, every req that is not confidential. `status` filters (e.g. OPEN)."""
+        mine = "? in (recipient, json_extract(data, '$.hiring_manager'), json_extract(data, '$.team_lead'))"
+        sql = f"select * from reqs where ({mine}"
+        sql += " or coalesce(json_extract(data, '$.confidential'), 0) = 0)" if recruiter else ")"
+        params: list = [user]
+        if status:
+            sql += " and status = ?"
+            params.append(status)
+        rows = list(self.db.query(f"{sql} order by updated desc limit ?", [*params, limit]))
+        return [_decode(row) for row in rows]
+
+    def undelivered(self, keys: Iterable[str]) -> dict[str, str]:
+        """Req key -> why its latest alert could not be delivered, for the reqs among `keys` whose alert failed."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self.db.execute(f"select req_key, last_error from alerts a where status = ? and req_key in ({marks}) "
+                               "and id = (select max(id) from alerts where req_key = a.req_key)",
+                               [FAILED, *keys]).fetchall()
+        return dict(rows)
+
     # ------------------------------------------------------------------------------------------ users
 
     def map_users(self, pairs: Iterable[tuple[str, str]]) -> int:
@@ -288,6 +331,12 @@ class ReqStore:
             return None
         row = self._one("select slack_user from greenhouse_users where greenhouse_id = ?", [str(greenhouse_id)])
         return row["slack_user"] if row else None
+
+
+def owner() -> str:
+    """Who claims an alert: this host and process (a dead process's claims are released). Read at each claim,
+    as `hirebot serve --workers` forks processes after this module is imported."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _alive(pid: int) -> bool:
@@ -314,6 +363,18 @@ def _report_json(report: ReqReport) -> dict:
 
 def _decode(row: dict) -> dict:
     item = dict(row)
-    item["req"] = Req.model_validate_json(row["data"])
+    item["req"] = _stored_req(row["data"])
     item["report"] = ReqReport.model_validate(json.loads(row["report"]))
     return item
+
+
+def _stored_req(data: str) -> Req:
+    """A stored req; a field stored before it was checked as it is now (a tracker link that is not one, a lead
+    that is not a Slack user id) is left out rather than shown."""
+    try:
+        return Req.model_validate_json(data)
+    except ValidationError as err:
+        fields = json.loads(data)
+        for field in field_errors(err):
+            fields.pop(field, None)
+        return Req.model_validate(fields)

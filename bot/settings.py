@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(default=None, alias="HIREBOT_WEBHOOK_SECRET")
     greenhouse_webhook_secret: SecretStr | None = Field(default=None, alias="GREENHOUSE_WEBHOOK_SECRET")
     alert_channel: str | None = Field(default=None, alias="HIREBOT_ALERT_CHANNEL")
+    recruiters_list: str = Field(default="", alias="HIREBOT_RECRUITERS")  # comma-separated Slack user ids
+
+    @property
+    def recruiters(self) -> frozenset[str]:
+        """HIREBOT_RECRUITERS: the Slack users who see every req that is not confidential."""
+        return frozenset(u.strip() for u in self.recruiters_list.split(",") if u.strip())
 
     def require(self, *names: str) -> None:
         """Raise MissingSetting naming the first unset variable among `names` (env var names)."""

@@ -8,7 +8,9 @@ behind in one unit through `transact()` (bot/group_commit.py); the functions bel
 the store's parts of such a unit.
 """
 
+import contextlib
 import json
+import os
 import random
 import sqlite3
 import threading
@@ -34,6 +36,8 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        if self.path != ":memory:":
+            _create_private(self.path)
         self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self.settle(self._create)
@@ -108,6 +112,14 @@ class Store:
         )
         self.db.conn.commit()
         return cursor.rowcount == 1
+
+
+def _create_private(path: str) -> None:
+    """Create the database file readable and writable by its owner only (0600), unless it exists: it holds
+    conversations, reqs and who asked what. SQLite gives its -wal and -shm files the database file's mode.
+    Any other failure (no such folder) is left to SQLite to report."""
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def first_time_in(conn: sqlite3.Connection, keys: Iterable[str]) -> bool:

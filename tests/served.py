@@ -121,12 +121,35 @@ class Served:
         headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         return self.post(sb.event_callback(event, event_id), headers=headers)[0]
 
+    def pids(self) -> list[int]:
+        """The process and its children (the workers of `serve --workers`)."""
+        found, todo = [], [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            children = Path(f"/proc/{pid}/task/{pid}/children")
+            todo += [int(c) for c in children.read_text().split()] if children.exists() else []
+        return found
+
     def peak_rss_mb(self) -> float:
-        """The process's peak resident memory (VmHWM), in MB."""
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        """Peak resident memory (VmHWM) in MB, added up over the process and its workers (pages they share
+        are counted in each: an upper bound)."""
+        total = 0
+        for pid in self.pids():
+            status = Path(f"/proc/{pid}/status")
+            lines = status.read_text().splitlines() if status.exists() else []
+            total += sum(int(line.split()[1]) for line in lines if line.startswith("VmHWM:"))
+        return total / 1024
+
+    def pss_mb(self) -> float:
+        """Memory now in MB, added up over the process and its workers with shared pages split between the
+        processes sharing them (Pss): what they take together."""
+        total = 0
+        for pid in self.pids():
+            rollup = Path(f"/proc/{pid}/smaps_rollup")
+            lines = rollup.read_text().splitlines() if rollup.exists() else []
+            total += sum(int(line.split()[1]) for line in lines if line.startswith("Pss:"))
+        return total / 1024
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Send `sig` (SIGKILL: no clean shutdown) and wait for the process to end."""

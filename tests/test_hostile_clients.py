@@ -3,8 +3,10 @@ early, resetting the connection, holding connections half-sent, sending huge bod
 The server keeps answering, refuses what it must with a 4xx and one short log line, and never logs a body."""
 
 import contextlib
+import os
 import signal
 import socket
+import stat
 import struct
 import threading
 import time
@@ -16,6 +18,7 @@ from standin import wait_for
 
 from bot import cli
 from bot.slack.server import LIMITS, MAX_BODY, healthz, make_server
+from bot.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +170,14 @@ def test_only_commands_read_by_a_person_die_quietly_on_a_closed_pipe(argv, quiet
         assert (signal.getsignal(signal.SIGPIPE) == signal.SIG_DFL) is quiet_pipe
     finally:
         signal.signal(signal.SIGPIPE, before)
+
+
+def test_the_database_and_its_wal_and_shm_are_created_readable_by_their_owner_only(tmp_path):
+    old = os.umask(0o022)  # the usual umask, under which files are made world-readable
+    try:
+        store = Store(tmp_path / "hirebot.db")
+        store.save_thread("c", {"x": 1})
+        modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+    finally:
+        os.umask(old)
+    assert modes == {"hirebot.db": 0o600, "hirebot.db-wal": 0o600, "hirebot.db-shm": 0o600}

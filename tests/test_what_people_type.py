@@ -139,14 +139,22 @@ def test_a_candidates_career_question_gets_what_the_sources_support(engine, text
 
 
 @pytest.mark.parametrize("text", [
+    "what does a research scientist do in chemistry R&D?",
+    "why is it so slow to hire people these days?",
+    "what does it take to get a model into production?",
+    "do I need a PhD to be a research scientist in drug discovery?",
     "what's the difference between precision and recall?",
     "how does gradient descent work",
     "what is the difference between supervised and unsupervised learning?",
 ])
-def test_general_ml_questions_are_declined_with_what_hirebot_does(engine, text):
+def test_general_ml_and_other_fields_questions_are_declined_with_what_hirebot_does(engine, text):
     reply = engine.ask("c", text)
     assert reply.intent == "out_of_scope" and reply.kind == "declined", render(reply)
     assert "ML roles" in render(reply)
+
+
+def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_about_ml(engine):
+    assert HEAR.understand("what does an ML research scientist at a biotech do all day?").intent == "day_to_day"
 
 
 # -- when the walk-through starts ------------------------------------------------------------------------------
@@ -168,6 +176,9 @@ def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     "which should I choose for my career, MLE or research engineer?",
     "should we hire a prompt engineer or a data engineer?",
     "how do you pick between precision and recall?",
+    "how do we decide when to hire?",
+    "why would a company even need an AI team?",
+    "is applied science a good career for me, or should I stay an MLE?",
 ])
 def test_other_questions_do_not_start_the_walk_through(engine, text):
     reply = engine.ask("c", text)

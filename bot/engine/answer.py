@@ -7,6 +7,7 @@ written here carries no figures.
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import lru_cache
 
 from bot.engine import nearest, reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
@@ -239,8 +240,14 @@ def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
     """The sub-topic the sources don't cover that a message asks about, if any: the one whose phrase said
     (whole words) is longest ("referral bonus" is a referral program, not a signing bonus)."""
     said = [(len(phrase), -i, item) for i, item in enumerate(kb.uncovered) for phrase in item.phrases
-            if re.search(rf"\b{re.escape(phrase)}\b", text)]
+            if _whole_word(phrase).search(text)]
     return max(said, key=lambda t: (t[0], t[1]))[2] if said else None
+
+
+@lru_cache(maxsize=1024)
+def _whole_word(phrase: str) -> re.Pattern:
+    """`phrase` as whole words, compiled once (not per message)."""
+    return re.compile(rf"\b{re.escape(phrase)}\b")
 
 
 def _not_covered(ask: Ask, item: Uncovered) -> Answer:
@@ -312,9 +319,12 @@ def _lookup(ask: Ask) -> Answer:
         headline += "".join(f" {f.text}" for f in adjust[:1])
         if adjust and "research_scientist" not in e.roles:
             headline += " That is said of research scientists only."
-    general = [f for f in pool if not f.roles and f not in specific]  # other roles' facts are not "more"
+    # facts compared by identity (the knowledge base holds each once), not by pydantic's ==, slow in a loop
+    taken = {id(f) for f in specific}
+    general = [f for f in pool if not f.roles and id(f) not in taken]  # other roles' facts are not "more"
     short = _within(ask, headline, [f for f in rest if not nearest.contradicts(f, e)])
-    more = [f for f in rest + nearest.rank(general, e) if f not in short]
+    shown = {id(f) for f in short}
+    more = [f for f in rest + nearest.rank(general, e) if id(f) not in shown]
     more += [f for f in ask.caveats([first, *short]) if f not in more]
     reply = Answer(intent=topic, title=f"{TOPICS.get(topic, topic)}: {ask.who()}", headline=headline,
                    basis=ask.cite(basis), facts=ask.cite(short, labelled=True), more=ask.cite(more, labelled=True))

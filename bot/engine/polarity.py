@@ -16,6 +16,7 @@ The rules, applied per clause (clauses end at punctuation and at "but", "though"
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]")
 PUNCTUATION = frozenset(".,;:!?()—–")
@@ -122,6 +123,7 @@ def mark(tokens: list[str]) -> list[Word]:
     return out
 
 
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """A crude stem, the same for messages and phrases: "publishing", "published", "publishes" -> "publish";
     "shipping" -> "ship"; "models" -> "model"."""

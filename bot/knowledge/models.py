@@ -114,6 +114,8 @@ class Vocabulary(Strict):
     abbreviations: dict[str, str] = Field(default={}, description="slang -> expansion, applied before matching")
     outside_roles: dict[str, Role | None] = Field(
         default={}, description="a title the sources do not describe -> the nearest role they do (None: none)")
+    other_fields: list[str] = Field(
+        default=[], description="fields whose research roles are not ML's (\"research scientist in chemistry\")")
     askers: dict[Literal["candidate", "hiring"], list[str]] = Field(
         default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer")
 

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.engine.reqs.model import SLACK_USER
 from bot.engine.types import Answer, Cited
 from bot.render.text import render as render_text
 from bot.render.text import sources_text
@@ -53,6 +54,11 @@ ASK_BLOCK, ASK_INPUT = "question", "question_input"
 def escape(text: str) -> str:
     """Text made safe for Slack mrkdwn and `text`: `&`, `<`, `>` escaped, so nothing can mention or link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def mention(user: str) -> str:
+    """`<@user>` for a Slack user id; anything else (a stored id that is not one) escaped as plain text."""
+    return f"<@{user}>" if SLACK_USER.fullmatch(user) else escape(user)
 
 
 def clip(text: str, limit: int) -> str:

@@ -2,7 +2,7 @@
 
 import logging
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -16,7 +16,10 @@ from bot.settings import Settings
 from bot.slack.converse import Hirebot
 from bot.slack.listeners import actions, assistant, commands, events, home, messages, reqs, views
 from bot.slack.replies import ReplyOutbox
+from bot.slack.server import printable
 from bot.store import Store
+
+log = logging.getLogger("hirebot.slack")
 
 SURFACES = (events, messages, commands, actions, views, home)  # reqs: the check_req shortcut, App Home
 RETRIES = 2
@@ -73,6 +76,17 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
         if body.get("command") or body.get("type") in EARLY_ACK:
             ack()
         next()
+
+    @app.middleware
+    def installed_team_only(body, context, next):  # Bolt passes arguments by name
+        # A signed request names a workspace; one that is not the workspace the token belongs to (a shared
+        # channel's other side, a second install) is acknowledged and ignored.
+        installed = context.authorize_result.team_id if context.authorize_result else None
+        if installed and context.team_id and context.team_id != installed and not context.enterprise_id:
+            log.info("ignored a %s from team %s (installed: %s)", body.get("type") or "request",
+                     printable(context.team_id), installed)
+            return BoltResponse(status=200, body="")
+        return next()
 
     @app.middleware
     def give_hirebot(context, next):  # Bolt passes arguments by name

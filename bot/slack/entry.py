@@ -11,34 +11,44 @@ from slack_sdk.errors import SlackClientError
 
 from bot import gaps as gap_log
 from bot.engine import Engine
-from bot.knowledge import KnowledgeBaseError, load
+from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
 from bot.settings import MissingSetting, Settings
+from bot.slack import workers
 from bot.slack.app import build_app, configure_logging
 from bot.slack.server import make_server, wsgi
 from bot.store import Store
 
 log = logging.getLogger("hirebot")
+HTTP_NEEDS = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 
 
-def _engine(settings: Settings) -> Engine | None:
+def _knowledge(settings: Settings) -> KnowledgeBase | None:
     try:
-        return Engine(load(settings.kb), Store(settings.db))
+        return load(settings.kb)
     except KnowledgeBaseError as err:
         print("hirebot: the knowledge base is broken; not starting:", file=sys.stderr)
         print("\n".join(err.problems), file=sys.stderr)
         return None
 
 
-def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool):
-    """(app, exit code): the Bolt app, or None and the code to exit with after saying why."""
+def _required(settings: Settings, needs: tuple[str, ...]) -> bool:
     try:
         settings.require(*needs)
+        return True
     except MissingSetting as err:
         print(f"hirebot: {err}", file=sys.stderr)
+        return False
+
+
+def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool, kb: KnowledgeBase | None = None):
+    """(app, exit code): the Bolt app, or None and the code to exit with after saying why. `kb`: already
+    loaded (by the parent of `serve --workers`), else loaded here."""
+    if not _required(settings, needs):
         return None, 2
-    engine = _engine(settings)
-    if engine is None:
+    kb = kb or _knowledge(settings)
+    if kb is None:
         return None, 1
+    engine = Engine(kb, Store(settings.db))
     configure_logging(settings)
     try:
         return build_app(settings, engine, engine.store, socket_mode=socket_mode), 0
@@ -77,9 +87,12 @@ def run(settings: Settings, host: str = "0.0.0.0", port: int | None = None, rout
     return 0
 
 
-def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=None) -> int:
-    """The Slack app in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) on waitress; runs until interrupted."""
-    app, code = _app(settings, ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"), socket_mode=False)
+def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=None, workers: int = 1) -> int:
+    """The Slack app in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) on waitress; runs until interrupted.
+    `workers` > 1: that many processes on the one port (bot/slack/workers.py)."""
+    if workers > 1:
+        return _serve_workers(settings, host, port, routes, workers)
+    app, code = _app(settings, HTTP_NEEDS, socket_mode=False)
     if app is None:
         return code
     server = make_server(wsgi(app, settings.slack_signing_secret.get_secret_value(), routes), host, port)
@@ -89,6 +102,33 @@ def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=No
     except KeyboardInterrupt:
         server.close()
     return 0
+
+
+def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> int:
+    """`serve` with `n` worker processes; the knowledge base is loaded (and checked) once, before they fork."""
+    if not _required(settings, HTTP_NEEDS):
+        return 2
+    kb = _knowledge(settings)
+    if kb is None:
+        return 1
+    configure_logging(settings)
+    try:
+        sock = workers.listen(host, port)
+    except OSError as err:
+        print(f"hirebot: cannot listen on {host}:{port} ({err.strerror or err})", file=sys.stderr)
+        return 1
+
+    def worker(sock, ready) -> int:
+        app, code = _app(settings, HTTP_NEEDS, socket_mode=False, kb=kb)
+        if app is None:
+            return code
+        server = make_server(wsgi(app, settings.slack_signing_secret.get_secret_value(), routes), sock=sock)
+        ready()
+        server.run()
+        return 0
+
+    log.info("hirebot: serving http://%s:%s/slack/events and /healthz with %d workers", host, port, n)
+    return workers.serve(n, sock, worker)
 
 
 def gaps(settings: Settings, limit: int = 20) -> int:

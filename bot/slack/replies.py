@@ -21,7 +21,7 @@ from functools import partial
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import Failure, backoff, failure
+from bot.delivery import Failure, backoff, failure, find_posted, metadata
 from bot.store import Store
 
 log = logging.getLogger("hirebot.replies")
@@ -101,10 +101,9 @@ class ReplyOutbox:
         if now < self.paused_until:
             self._update(row["key"], status=PENDING, next_attempt=self.paused_until)
             return False
-        metadata = {"event_type": EVENT_TYPE, "event_payload": {"key": row["key"]}}
         try:
             response = self.client.chat_postMessage(channel=row["channel"], thread_ts=row["thread_ts"],
-                                                    metadata=metadata, **message)
+                                                    metadata=metadata(EVENT_TYPE, row["key"]), **message)
         except (SlackApiError, SlackClientError, OSError) as err:
             self._failed(row, failure(err))
             return False
@@ -174,33 +173,12 @@ class ReplyOutbox:
             log.error("reply %s to %s not delivered: its answer is no longer kept", row["key"], row["channel"])
             return False
         if row["status"] == SENDING:  # its sender died or stalled while posting: it may have reached Slack
-            ts = self._posted_already(row)
+            ts = find_posted(self.client, row["channel"], row["thread_ts"], row["created"], EVENT_TYPE, row["key"])
             if ts:
                 self._update(row["key"], status=SENT, sent_at=time.time(), ts=ts)
                 log.info("reply %s was posted before its sender stopped; not posted again", row["key"])
                 return True
         return self._attempt(row, message)
-
-    def _posted_already(self, row: dict) -> str | None:
-        """The ts of the reply in its conversation (found by its metadata), or None (not there, or Slack
-        would not say: then it is posted, and at worst doubled)."""
-        since = str(row["created"] - 1)
-        try:
-            if row["thread_ts"]:
-                found = self.client.conversations_replies(channel=row["channel"], ts=row["thread_ts"], oldest=since,
-                                                          include_all_metadata=True, limit=200)
-            else:
-                found = self.client.conversations_history(channel=row["channel"], oldest=since,
-                                                          include_all_metadata=True, limit=200)
-        except (SlackApiError, SlackClientError, OSError) as err:
-            log.warning("could not look for reply %s in %s (%s); posting it", row["key"], row["channel"],
-                        failure(err).error)
-            return None
-        for message in found.get("messages") or []:
-            meta = message.get("metadata") or {}
-            if meta.get("event_type") == EVENT_TYPE and (meta.get("event_payload") or {}).get("key") == row["key"]:
-                return message.get("ts")
-        return None
 
     def release_orphans(self) -> int:
         """Replies claimed by a process of this host that is gone become due now (looked up before posting)."""

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.engine.reqs import Req, ReqError, analyse, parse_req, plain_text
@@ -105,20 +106,27 @@ class ReqWebhooks:
         return status, reply
 
     def _greenhouse_job(self, action: str, payload: dict) -> tuple[int, dict]:
-        if action in JOB_ACTIONS:
-            job = payload.get("job")
-            if not isinstance(job, dict) or job.get("id") is None:
-                raise Reply(400, {"error": "payload.job.id: missing"})
-            job_id, part = str(job["id"]), {"job": json.dumps(job)}
-        else:
-            if payload.get("job_id") is None:
-                return 200, {"ok": True, "ignored": "a prospect post (no job_id)"}
-            job_id, part = str(payload["job_id"]), {"post": json.dumps(payload)}
-        row = self.reqs.greenhouse_part(job_id, part)
-        if not row.get("job") or not row.get("post"):
-            return 202, {"ok": True, "waiting_for": "job post" if row.get("job") else "job"}
-        req, lead = self._greenhouse_req(job_id, json.loads(row["job"]), json.loads(row["post"]))
-        saved = self._save(req, "greenhouse", lead, key=f"greenhouse:{job_id}")
+        """Keep one part of a Greenhouse job and, once both are there, the req they make: all in one
+        transaction, so a part that cannot make a req is not kept either. A part older (`updated_at`) than
+        the one kept is ignored: Greenhouse may deliver a job_updated after a newer one."""
+        kind, part = ("job", payload.get("job")) if action in JOB_ACTIONS else ("post", payload)
+        problem = _shape_problem(kind, part)
+        if problem:
+            raise Reply(400, {"error": problem})
+        if kind == "post" and part.get("job_id") is None:
+            return 200, {"ok": True, "ignored": "a prospect post (no job_id)"}
+        job_id = str(part["id"] if kind == "job" else part["job_id"])
+        with self.reqs.transaction():
+            kept = self.reqs.db.execute(f"select {kind} from greenhouse_jobs where job_id = ?", [job_id]).fetchone()
+            if kept and kept[0] and _older(part.get("updated_at"), json.loads(kept[0]).get("updated_at")):
+                return 200, {"ok": True, "ignored": f"this {kind} is older than the one kept (updated_at)"}
+            row = self.reqs.greenhouse_part(job_id, {kind: json.dumps(part)})
+            if not row.get("job") or not row.get("post"):
+                return 202, {"ok": True, "waiting_for": "job post" if row.get("job") else "job"}
+            req, lead = self._greenhouse_req(job_id, json.loads(row["job"]), json.loads(row["post"]))
+            saved = self.reqs.save(req, analyse(self.kb, req), origin="greenhouse", key=f"greenhouse:{job_id}",
+                                   recipient=lead)
+        self.on_saved(saved)
         return 200, _result(saved, self.reqs)
 
     def _greenhouse_req(self, job_id: str, job: dict, post: dict) -> tuple[Req, str | None]:
@@ -139,7 +147,8 @@ class ReqWebhooks:
                 lead = self.reqs.slack_user(_user_id(value))
             elif key in REQ_FIELDS and value not in (None, ""):
                 fields[key] = value
-        fields.update(hiring_manager=manager, team_lead=lead or manager)
+        fields.update(hiring_manager=manager, team_lead=lead or manager,
+                      confidential=job.get("confidential") is True or None)
         try:
             return parse_req(fields), lead or manager
         except ReqError as err:
@@ -174,6 +183,41 @@ def read_request(environ: dict) -> tuple[str, dict[str, str], bytes]:
     body = environ["wsgi.input"].read(min(length, MAX_BODY + 1)) if length > 0 else b""
     headers = {k[5:].replace("_", "-"): v for k, v in environ.items() if k.startswith("HTTP_")}
     return environ.get("PATH_INFO", ""), headers, body
+
+
+GREENHOUSE_SHAPES = {  # part -> field -> the JSON types Greenhouse sends for it (None allowed too)
+    "job": {"id": (int, str), "name": str, "requisition_id": (int, str), "hiring_team": dict, "custom_fields": dict,
+            "updated_at": str, "confidential": bool},
+    "post": {"job_id": (int, str), "title": str, "content": str, "updated_at": str},
+}
+
+
+def _shape_problem(kind: str, part: object) -> str | None:
+    """Why a Greenhouse job or job post cannot be read (a field of the wrong JSON type), or None."""
+    if not isinstance(part, dict):
+        return "payload.job: expected an object" if kind == "job" else "payload: expected an object"
+    if kind == "job" and part.get("id") is None:
+        return "payload.job.id: missing"
+    for field, types in GREENHOUSE_SHAPES[kind].items():
+        value = part.get(field)
+        if value is not None and (not isinstance(value, types) or (isinstance(value, bool) and types is not bool)):
+            return f"payload.{'job.' if kind == 'job' else ''}{field}: not the type Greenhouse sends"
+    team = part.get("hiring_team") or {}
+    if kind == "job" and not isinstance(team.get("hiring_managers") or [], list):
+        return "payload.job.hiring_team.hiring_managers: expected a list"
+    return None
+
+
+def _older(new: object, kept: object) -> bool:
+    """Whether Greenhouse's `updated_at` `new` is before `kept` (False when either is missing or unreadable)."""
+    if not new or not kept:
+        return False
+    try:
+        stamps = [datetime.fromisoformat(str(v)) for v in (new, kept)]
+    except ValueError:
+        return False
+    aware = [s if s.tzinfo else s.replace(tzinfo=UTC) for s in stamps]
+    return aware[0] < aware[1]
 
 
 def _user_id(user: object) -> str | None:

@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import re
+import socket
 import time
 from collections.abc import Callable, Iterable
 
@@ -175,10 +176,13 @@ class _Channel(HTTPChannel):
     error_task_class = _LoggedErrorTask
 
 
-def make_server(application: WSGIApp, host: str, port: int, **overrides):
-    """A waitress server (not started) with LIMITS (`overrides` replace some, e.g. in tests): `.run()` serves
-    until `.close()`; `.effective_port` is the port."""
-    server = waitress.create_server(application, host=host, port=port, ident="hirebot",
-                                    clear_untrusted_proxy_headers=True, **{**LIMITS, **overrides})
+def make_server(application: WSGIApp, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None,
+                **overrides):
+    """A waitress server (not started) with LIMITS (`overrides` replace some, e.g. in tests) on `host`:`port`, or
+    accepting on a listening `sock` (shared by the workers of `serve --workers`): `.run()` serves until
+    `.close()`; `.effective_port` is the port."""
+    where = {"sockets": [sock]} if sock else {"host": host, "port": port}
+    server = waitress.create_server(application, **where, ident="hirebot", clear_untrusted_proxy_headers=True,
+                                    **{**LIMITS, **overrides})
     server.channel_class = _Channel  # waitress makes each connection's channel from this attribute
     return server

@@ -64,8 +64,8 @@ def test_the_channel_the_user_looks_at_is_kept_in_our_store_not_read_from_slack(
     slack_app.event(sb.assistant_thread("assistant_thread_context_changed", looking_at="C0SECOND"))
 
     def kept():
-        rows = list(slack_app.store.db.query("select context from slack_assistant_threads"))
-        return rows and json.loads(rows[0]["context"]).get("channel_id") == "C0SECOND"
+        rows = slack_app.store.read("select context from slack_assistant_threads")  # its own connection:
+        return rows and json.loads(rows[0][0]).get("channel_id") == "C0SECOND"  # the app's is in use meanwhile
 
     wait_for(kept, what="the changed context")
     assert not standin.of("conversations.replies") and not standin.of("chat.update")

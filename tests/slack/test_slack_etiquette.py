@@ -25,7 +25,7 @@ def barrier(slack_app, standin, answered: int) -> list:
 
 
 def gap_count(slack_app) -> int:
-    return next(slack_app.store.db.query("select count(*) as n from gaps"))["n"]
+    return slack_app.store.read("select count(*) from gaps")[0][0]  # its own connection, not the app's
 
 
 def test_colleagues_chatter_gets_no_reply_no_gap_and_keeps_the_topic(slack_app, standin):

@@ -10,6 +10,9 @@ from bot.engine.types import Cited
 from bot.knowledge.ids import Level, Region, Tier
 
 MAX_DESCRIPTION = 50_000
+MAX_URL = 3000  # Slack: a button's url is at most 3,000 characters
+SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,30}")  # Slack user ids: U… (W… on Enterprise Grid)
+TRACKER_URL = re.compile(r"https?://[^\s/?#<>|\x00-\x1f\x7f]+[^\s<>|\x00-\x1f\x7f]*", re.IGNORECASE)
 FINDING_KINDS = ("role_mismatch", "stage_mismatch", "comp_below_market", "timeline_unrealistic",
                  "credential_overreach")
 
@@ -44,6 +47,8 @@ class Req(BaseModel):
     hiring_manager: str | None = None
     team_lead: str | None = None
     url: str | None = Field(default=None, description="where the req lives in its tracker (Open in tracker)")
+    confidential: bool | None = Field(default=None, description="a confidential job: only its lead and manager "
+                                      "see it (Greenhouse's `confidential`); None when not")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -57,6 +62,24 @@ class Req(BaseModel):
         if isinstance(v, str) and not v.strip():
             return None
         return v.strip().lower() if isinstance(v, str) and v.strip().lower() in ("base", "total") else v
+
+    @field_validator("hiring_manager", "team_lead")
+    @classmethod
+    def _slack_user(cls, v: str | None) -> str | None:
+        if v is not None and not SLACK_USER.fullmatch(v):
+            raise ValueError("must be a Slack user id such as U0123ABCD (map Greenhouse users with req map-users)")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _tracker_url(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if len(v) > MAX_URL:
+            raise ValueError(f"must be at most {MAX_URL:,} characters (Slack's limit for a link button)")
+        if not TRACKER_URL.fullmatch(v):
+            raise ValueError("must be an http:// or https:// link to the req in its tracker")
+        return v
 
     @field_validator("currency")
     @classmethod

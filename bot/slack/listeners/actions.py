@@ -60,7 +60,7 @@ def on_share(ack: Ack, body: dict, action: dict, context: BoltContext, respond: 
     ack()
     kept = _kept(context, action, respond)
     if kept:
-        shared_by = f"Shared by <@{body['user']['id']}>"
+        shared_by = f"Shared by {blocks.mention(body['user']['id'])}"
         shared = blocks.message(kept[0], blocks.Buttons(key=action["value"], shared_by=shared_by))
         respond(response_type="in_channel", replace_original=False, **shared)
         respond(delete_original=True)

@@ -64,7 +64,8 @@ def on_hire(ack: Ack, command: dict, context: BoltContext, client: WebClient, re
 
 def diagnose(hb: Hirebot, client: WebClient, respond: Respond, channel: str, user: str) -> None:
     """Start the walk-through in a new thread of `channel` (in the user's DM if hirebot can't post there)."""
-    intro = f"Role walk-through for <@{user}>: answer in this thread, with the buttons or in your own words."
+    intro = (f"Role walk-through for {blocks.mention(user)}: answer in this thread, with the buttons or in your "
+             "own words.")
     try:
         root = client.chat_postMessage(channel=channel, text=intro)
     except SlackApiError as err:

@@ -39,7 +39,7 @@ from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_re
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
 from bot.render import blocks
-from bot.reqs_store import ReqStore, Saved
+from bot.reqs_store import OPEN, ReqStore, Saved
 from bot.settings import Settings
 from bot.slack import etiquette
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
@@ -66,6 +66,7 @@ class Desk:
     sender: AlertSender
     hooks: ReqWebhooks
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards reqs's connection
+    recruiters: frozenset[str] = frozenset()  # HIREBOT_RECRUITERS: they see every req that is not confidential
 
     def intake(self, req: Req, origin: str, submitter: str | None) -> tuple[Saved, ReqReport]:
         """Analyse and store a req (its alert queued in the same transaction) and wake the sender."""
@@ -99,7 +100,7 @@ def desk_for(settings: Settings, hirebot: Hirebot, client: WebClient) -> Desk:
             gh = settings.greenhouse_webhook_secret
             hooks = ReqWebhooks(hirebot.engine.kb, reqs, secret, gh.get_secret_value() if gh else None,
                                 lambda _: sender.wake())
-            _DESKS[key] = Desk(hirebot.engine.kb, reqs, sender, hooks, hirebot.lock)
+            _DESKS[key] = Desk(hirebot.engine.kb, reqs, sender, hooks, hirebot.lock, settings.recruiters)
             sender.start()
         return _DESKS[key]
 
@@ -204,30 +205,36 @@ def on_hire_req(desk: Desk, command: dict, respond: Respond, client: WebClient, 
 
 
 def on_hire_reqs(desk: Desk, command: dict, respond: Respond) -> None:
-    """`/hire reqs`: the most recent reqs with their status, the user's own first."""
+    """`/hire reqs`: the reqs the user leads or manages (a recruiter: every one that is not confidential), with
+    their status, the user's own first."""
     user = command["user_id"]
+    recruiter = user in desk.recruiters
     with desk.lock:
-        items = desk.reqs.recent(30)
+        items = desk.reqs.visible(user, recruiter, limit=30)
+        failed = desk.reqs.undelivered(i["key"] for i in items)
     if not items:
-        respond(response_type="ephemeral", **blocks.notice("No reqs yet. Use `/hire req` to check one."))
+        respond(response_type="ephemeral", **blocks.notice(
+            "No reqs of yours yet (you see the reqs you lead or manage). Use `/hire req` to check one."))
         return
     mine = [i for i in items if user in (i["recipient"], i["req"].team_lead, i["req"].hiring_manager)]
     ordered = mine + [i for i in items if i not in mine]
-    lines = [_req_line(i, user) for i in ordered[:20]]
-    sections = [SectionBlock(text=MarkdownTextObject(text="*Reqs* (newest first; yours first)"))]
+    lines = [_req_line(i, user, failed.get(i["key"])) for i in ordered[:20]]
+    heading = "*Reqs* (newest first; yours first)" if recruiter else "*Your reqs* (newest first)"
+    sections = [SectionBlock(text=MarkdownTextObject(text=heading))]
     sections += [SectionBlock(text=MarkdownTextObject(text=line[:2900])) for line in lines]
     respond(response_type="ephemeral", text="Reqs and their status", blocks=[b.to_dict() for b in sections])
 
 
-def _req_line(item: dict, user: str | None = None) -> str:
+def _req_line(item: dict, user: str | None = None, undelivered: str | None = None) -> str:
     kinds = ", ".join(f.kind.replace("_", " ") for f in item["report"].findings) or "no findings"
     status = item["status"]
     if item.get("resolved_by"):
-        status += f" by <@{item['resolved_by']}>"
+        status += f" by {blocks.mention(item['resolved_by'])}"
     lead = item["recipient"] or item["req"].team_lead
-    who = " · *yours*" if user and user in (lead, item["req"].hiring_manager) else (f" · lead <@{lead}>" if lead
-                                                                                    else "")
-    return f"*{blocks.escape(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}\n{kinds}"
+    who = " · *yours*" if user and user in (lead, item["req"].hiring_manager) else (
+        f" · lead {blocks.mention(lead)}" if lead else "")
+    problem = f"\n:warning: alert not delivered: {blocks.escape(undelivered)}" if undelivered else ""
+    return f"*{blocks.escape(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}\n{kinds}{problem}"
 
 
 # ---------------------------------------------------------------------------------------------- the form
@@ -361,14 +368,15 @@ def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, cli
     user, key = body["user"]["id"], action["value"]
     with desk.lock:
         allowed = desk.reqs.can_resolve(key, user)
-        if allowed:
-            desk.reqs.resolve(key, user, "acknowledge")
+        changed = allowed and desk.reqs.resolve(key, user, "acknowledge")
     if not allowed:
         respond(response_type="ephemeral", replace_original=False, **blocks.notice(NOT_YOURS))
         return
+    if not changed:  # a second click: the alert already says who acknowledged it
+        return
     container = body.get("container") or {}
     _update_alert(desk, client, key, container.get("channel_id"), container.get("message_ts"),
-                  f":white_check_mark: Acknowledged by <@{user}> · {_when()}")
+                  f":white_check_mark: Acknowledged by {blocks.mention(user)} · {_when()}")
 
 
 def on_intended(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
@@ -413,7 +421,7 @@ def on_intended_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
         return
     ack()
     _update_alert(desk, client, meta["key"], meta.get("channel"), meta.get("ts"),
-                  f":memo: Intended as is, by <@{user}> · {_when()}: {blocks.escape(reason)}")
+                  f":memo: Intended as is, by {blocks.mention(user)} · {_when()}: {blocks.escape(reason)}")
 
 
 def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
@@ -438,14 +446,17 @@ def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext
 
 
 def home_alerts(desk: Desk, user: str) -> list[dict]:
-    """App Home blocks: the user's open req alerts."""
+    """App Home blocks: the open req alerts the user may see (their own; a recruiter's: every one that is not
+    confidential)."""
     with desk.lock:
-        mine = desk.reqs.open_reqs(user, limit=10)
+        mine = desk.reqs.visible(user, user in desk.recruiters, status=OPEN, limit=10)
+        failed = desk.reqs.undelivered(i["key"] for i in mine)
     section = [DividerBlock(), HeaderBlock(text=PlainTextObject(text="Your open req alerts"))]
     if not mine:
         section.append(ContextBlock(elements=[MarkdownTextObject(text="None: no req of yours needs a look.")]))
     for item in mine:
-        section.append(SectionBlock(text=MarkdownTextObject(text=_req_line(item)[:2900])))
+        line = _req_line(item, None, failed.get(item["key"]))
+        section.append(SectionBlock(text=MarkdownTextObject(text=line[:2900])))
     return [b.to_dict() for b in section]
 
 
