@@ -333,6 +333,7 @@ def test_typed_walk_throughs_end_with_the_right_role(engine, messages, role):
     for message in messages:
         reply = engine.ask("c", message)
     assert reply.kind == "answer" and reply.title == hire(role), render(reply)
+    assert reply.headline.startswith(hire(role)), reply.headline
     said_only_kb_figures(reply)
 
 

@@ -122,7 +122,7 @@ def compose(
     if not uncovered:
         _differ(ask, reply)
     name_sources(kb, reply)
-    _fit(reply, BUDGETS.get(intent, LOOKUP_BUDGET))
+    fit(reply)
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
         keep = remember(intent, entities, term)
@@ -222,8 +222,9 @@ def words(reply: Answer) -> int:
     return sum(len(part.split()) for part in parts) + SOURCE_WORDS * len(shown) + marks
 
 
-def _fit(reply: Answer, budget: int) -> None:
-    """Move supporting facts behind "More", last first, until the short answer fits in `budget` words."""
+def fit(reply: Answer) -> None:
+    """Move supporting facts behind "More", last first, until the short answer fits its intent's budget."""
+    budget = BUDGETS.get(reply.intent, LOOKUP_BUDGET)
     while reply.facts and words(reply) > budget:
         reply.more.insert(0, reply.facts.pop())
 

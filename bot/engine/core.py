@@ -57,6 +57,7 @@ class Engine:
             nonlocal context
             reply, context = answer.compose(self.kb, scope.stand_in(self.kb, said), context, self.today)
             scope.frame(self.kb, said, reply)
+            answer.fit(reply)  # what frame put in front of the headline counts against the answer's length
             return reply
 
         before = state.get("diagnostic")
