@@ -1,13 +1,19 @@
 """Req alerts: the team lead's message (Block Kit) and the outbox sender that delivers it.
 
-The sender reads due rows of the `alerts` outbox, posts each with chat.postMessage and marks it sent;
+The sender reads due rows of the `alerts` outbox, posts them with chat.postMessage and marks them sent;
 Slack errors and rate limits are retried with backoff (429s after Retry-After). Undelivered alerts stay
-in the outbox, so a restarted process sends them.
+in the outbox, so a restarted process sends them; a refusal Slack would repeat ends the retries
+(bot/delivery.py): a lead Slack cannot reach falls back to HIREBOT_ALERT_CHANNEL, else the alert is marked
+failed. It goes at Slack's pace: at most one message a second per channel, and several alerts for one
+recipient that land together (an import, a burst of webhooks) go as one digest (up to DIGEST_MAX reqs a
+message, each with its top finding and a Details button) instead of one message each; with `settle`, a new
+alert waits that long for others to join it.
 """
 
 import logging
 import threading
 import time
+from collections import defaultdict
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -23,17 +29,22 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.delivery import CHANNEL_ERRORS, Failure, backoff, failure, find_posted, metadata
-from bot.render.blocks import clip, escape, mention
+from bot.render.blocks import clip, escape, escape_mrkdwn, mention
 from bot.reqs_store import SENDING, ReqStore
 
 log = logging.getLogger(__name__)
 
 SEVERITY = {"high": ":red_circle: high", "medium": ":large_orange_circle: medium", "low": ":white_circle: low"}
-ACTION_DIAGNOSTIC, ACTION_ACK, ACTION_INTENDED, ACTION_TRACKER = (
-    "req_start_diagnostic", "req_acknowledge", "req_intended", "req_open_tracker",
+ACTION_DIAGNOSTIC, ACTION_ACK, ACTION_INTENDED, ACTION_TRACKER, ACTION_DETAILS = (
+    "req_start_diagnostic", "req_acknowledge", "req_intended", "req_open_tracker", "req_details",
 )
 MAX_TEXT = 2900  # Slack: 3,000 characters per section text
 EVENT_TYPE = "hirebot_alert"  # message metadata carrying the alert's id (see bot/delivery.py)
+RANK = {"high": 0, "medium": 1, "low": 2}
+DIGEST_MAX = 45  # reqs in one digest message: one block each, within Slack's 50 blocks
+PACE = 1.0  # seconds between two messages to one channel (Slack allows about one a second)
+MAX_HOLD = 10.0  # a burst that keeps growing is sent after this long anyway
+BATCH = 500  # due alerts read per round
 
 
 def _name(role: str | None) -> str:
@@ -49,7 +60,7 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
     """
     req, report = item["req"], item["report"]
     who = f" · submitted by {mention(item['submitter'])}" if item.get("submitter") else ""
-    title = escape(req.title)
+    title = escape_mrkdwn(req.title)
     blocks: list[Block] = [
         HeaderBlock(text=clip(f"Req check: {req.title}", 150)),
         SectionBlock(text=MarkdownTextObject(text=clip(
@@ -91,65 +102,130 @@ def alert_message(item: dict, buttons: bool = True, status: str | None = None) -
     return text, [b.to_dict() for b in blocks]
 
 
+def top_finding(report) -> str:
+    """The most severe finding in one line: severity, kind and message (escaped)."""
+    if not report.findings:
+        return "no findings"
+    top = min(report.findings, key=lambda f: RANK.get(f.severity, 3))
+    more = f" (+{len(report.findings) - 1} more)" if len(report.findings) > 1 else ""
+    return f"{SEVERITY.get(top.severity, top.severity)} · {top.kind.replace('_', ' ')}{more}: {escape(top.message)}"
+
+
+def digest_message(items: list[dict]) -> tuple[str, list[dict]]:
+    """One message for several alerts to one recipient: how many, then each req with its top finding and a
+    Details button that shows its whole alert (with Acknowledge, Intended as is, Start diagnostic)."""
+    count = len(items)
+    blocks: list[Block] = [
+        HeaderBlock(text=f"Req checks: {count} reqs need a look"),
+        ContextBlock(elements=[MarkdownTextObject(text="Each with its top finding. Details shows the whole check "
+                                                       "and its buttons in this message's thread.")]),
+    ]
+    for item in items[:DIGEST_MAX]:
+        req = item["req"]
+        line = f"*{escape_mrkdwn(req.title)}*{f' ({escape(req.id)})' if req.id else ''}\n{top_finding(item['report'])}"
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, 600)), accessory=ButtonElement(
+            text="Details", action_id=ACTION_DETAILS, value=item["key"])))
+    titles = ", ".join(escape(i["req"].title) for i in items[:10]) + (f" and {count - 10} more" if count > 10 else "")
+    return clip(f"Req checks: {count} reqs need a look: {titles}", 3000), [b.to_dict() for b in blocks]
+
+
 class AlertSender:
     """Delivers the alerts outbox to Slack, retrying with backoff; one background thread."""
 
     def __init__(self, reqs: ReqStore, client: WebClient, alert_channel: str | None = None,
                  base_delay: float = 2.0, max_delay: float = 300.0, poll: float = 5.0,
-                 db_lock: "threading.Lock | None" = None):
-        """`db_lock` guards `reqs`'s connection when other threads use it too (the Slack app's store)."""
+                 db_lock: "threading.Lock | None" = None, settle: float = 0.0, pace: float = PACE):
+        """`db_lock` guards `reqs`'s connection when other threads use it too (the Slack app's store).
+        `settle`: how long a new alert waits for others to the same recipient (a digest); `pace`: the least
+        time between two messages to one channel."""
         self.reqs, self.client, self.alert_channel = reqs, client, alert_channel
         self.base_delay, self.max_delay, self.poll = base_delay, max_delay, poll
+        self.settle, self.pace = settle, pace
         self.db_lock = db_lock or threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._posted: dict[str, float] = {}  # channel -> when the last message went there (time.monotonic)
+        self._soonest: float | None = None  # when an alert held back this round may go (time.time)
+
 
     def deliver_due(self) -> int:
-        """Try every due alert once; returns how many reached Slack."""
-        delivered = 0
+        """Send what is due, one message per recipient (a digest when several wait) at most once per `pace`;
+        returns how many alerts reached Slack."""
+        delivered, now, soonest = 0, time.time(), None
         with self._lock:
             with self.db_lock:
-                due = self.reqs.due_alerts()
+                due = self.reqs.due_alerts(limit=BATCH)
+            groups: dict[str | None, list[dict]] = defaultdict(list)
             for alert in due:
-                delivered += self._deliver(alert)
+                groups[alert["recipient"] or self.alert_channel].append(alert)
+            for channel, alerts in groups.items():
+                if channel is None:
+                    for alert in alerts:
+                        self._failed(alert["id"], "no team lead and HIREBOT_ALERT_CHANNEL is not set", self.max_delay)
+                    continue
+                ready = max(self._held_until(alerts, now), now + self._posted.get(channel, -1e9) + self.pace
+                            - time.monotonic())
+                if ready > now:
+                    soonest = ready if soonest is None else min(soonest, ready)
+                    continue
+                delivered += self._deliver(channel, alerts[:DIGEST_MAX])
+                if len(alerts) > DIGEST_MAX:
+                    soonest = now + self.pace if soonest is None else min(soonest, now + self.pace)
+        self._soonest = soonest
         return delivered
+
+    def _held_until(self, alerts: list[dict], now: float) -> float:
+        """When a burst for one recipient may go: `settle` after its newest alert (at most MAX_HOLD after its
+        oldest); at once when it already fills a digest."""
+        if not self.settle or len(alerts) >= DIGEST_MAX:
+            return now
+        created = [a["created"] or now for a in alerts]
+        return min(max(created) + self.settle, min(created) + MAX_HOLD)
 
     def _failed(self, alert_id: int, error: str, retry_in: float) -> None:
         with self.db_lock:
             self.reqs.mark_failed(alert_id, error, retry_in)
 
-    def _deliver(self, alert: dict) -> bool:
+    def _deliver(self, channel: str, alerts: list[dict]) -> int:
+        """Post one message to `channel` for `alerts` (one alert: the alert; several: a digest); returns how many
+        reached Slack. An alert whose sender died mid-post is first looked for in the channel."""
         with self.db_lock:
-            if not self.reqs.claim(alert["id"]):
-                return False  # another sender has it
-            item = self.reqs.get(alert["req_key"])
-        channel = alert["recipient"] or self.alert_channel
-        if not channel:  # waits for the operator to set HIREBOT_ALERT_CHANNEL (read at start)
-            self._failed(alert["id"], "no team lead and HIREBOT_ALERT_CHANNEL is not set", self.max_delay)
-            return False
-        if item is None:
-            return self._undeliverable(alert, "req not found", channel)
-        key = str(alert["id"])
-        if alert["status"] == SENDING:  # its sender died or stalled while posting: it may have reached Slack
-            ts = find_posted(self.client, channel, None, alert["created"], EVENT_TYPE, key)
-            if ts:
+            claimed = [(a, self.reqs.get(a["req_key"])) for a in alerts if self.reqs.claim(a["id"])]
+        delivered, ready = 0, []
+        for alert, item in claimed:
+            if item is None:
+                self._undeliverable(alert, "req not found", channel)
+            elif alert["status"] == SENDING and (ts := find_posted(self.client, channel, None, alert["created"],
+                                                                   EVENT_TYPE, str(alert["id"]))):
                 with self.db_lock:
                     self.reqs.mark_sent(alert["id"], channel, ts)
                 log.info("alert %s was posted before its sender stopped; not posted again", alert["id"])
-                return True
+                delivered += 1
+            else:
+                ready.append((alert, item))
+        if not ready:
+            return delivered
+        key = ",".join(str(alert["id"]) for alert, _ in ready)  # a digest's: one of its alerts is not found by it
+        self._posted[channel] = time.monotonic()
         try:
-            text, blocks = alert_message(item)
+            text, blocks = alert_message(ready[0][1]) if len(ready) == 1 else digest_message([i for _, i in ready])
             response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
                                                     metadata=metadata(EVENT_TYPE, key))
         except (SlackApiError, SlackClientError, OSError) as err:
-            return self._refused(alert, channel, failure(err))
+            failed = failure(err)
+            for alert, _ in ready:
+                self._refused(alert, channel, failed)
+            return delivered
         except ValueError as err:  # slack_sdk's block models refuse what Slack would (a field too long)
-            return self._undeliverable(alert, f"the alert cannot be built: {err}"[:300], channel)
+            for alert, _ in ready:
+                self._undeliverable(alert, f"the alert cannot be built: {err}"[:300], channel)
+            return delivered
         with self.db_lock:
-            self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
-        return True
+            for alert, _ in ready:
+                self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
+        return delivered + len(ready)
 
     def _refused(self, alert: dict, channel: str, failed: Failure) -> bool:
         """A failed post: retried later, sent to HIREBOT_ALERT_CHANNEL instead, or given up (False)."""
@@ -207,6 +283,8 @@ class AlertSender:
             self._wake.clear()
 
     def _next_wait(self) -> float:
+        if self._soonest is not None:  # alerts held back (a burst settling, a channel's pace): wake for them
+            return max(0.01, min(self.poll, self._soonest - time.time()))
         with self.db_lock:
             due = self.reqs.next_due()
         if due is None:

@@ -286,18 +286,29 @@ class ReqStore:
             self.db.execute("update alerts set status = ?, attempts = attempts + 1, last_error = ? where id = ?",
                             [FAILED, error[:500], alert_id])
 
-    def visible(self, user: str, recruiter: bool, status: str | None = None, limit: int = 30) -> list[dict]:
-        """The reqs `user` may see, newest first: those they lead or manage (or whose alert they got), and, for
-        a recruiter, every req that is not confidential. `status` filters (e.g. OPEN)."""
+    def visible(self, user: str, recruiter: bool, status: str | None = None, limit: int = 30,
+                offset: int = 0) -> list[dict]:
+        """The reqs `user` may see, newest first (after the newest `offset`): those they lead or manage (or whose
+        alert they got), and, for a recruiter, every req that is not confidential. `status` filters (e.g. OPEN)."""
+        sql, params = self._visible(user, recruiter, status)
+        rows = list(self.db.query(f"select * {sql} order by updated desc limit ? offset ?", [*params, limit, offset]))
+        return [_decode(row) for row in rows]
+
+    def visible_count(self, user: str, recruiter: bool, status: str | None = None) -> int:
+        """How many reqs `visible` would list without a limit."""
+        sql, params = self._visible(user, recruiter, status)
+        return self.db.execute(f"select count(*) {sql}", params).fetchone()[0]
+
+    @staticmethod
+    def _visible(user: str, recruiter: bool, status: str | None) -> tuple[str, list]:
         mine = "? in (recipient, json_extract(data, '$.hiring_manager'), json_extract(data, '$.team_lead'))"
-        sql = f"select * from reqs where ({mine}"
+        sql = f"from reqs where ({mine}"
         sql += " or coalesce(json_extract(data, '$.confidential'), 0) = 0)" if recruiter else ")"
         params: list = [user]
         if status:
             sql += " and status = ?"
             params.append(status)
-        rows = list(self.db.query(f"{sql} order by updated desc limit ?", [*params, limit]))
-        return [_decode(row) for row in rows]
+        return sql, params
 
     def undelivered(self, keys: Iterable[str]) -> dict[str, str]:
         """Req key -> why its latest alert could not be delivered, for the reqs among `keys` whose alert failed."""

@@ -6,6 +6,7 @@ unescaped `<!channel>` would ping a whole channel.
 """
 
 import json
+import time
 from dataclasses import dataclass
 
 from slack_sdk.models.blocks import (
@@ -54,6 +55,20 @@ ASK_BLOCK, ASK_INPUT = "question", "question_input"
 def escape(text: str) -> str:
     """Text made safe for Slack mrkdwn and `text`: `&`, `<`, `>` escaped, so nothing can mention or link."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+MRKDWN_LOOKALIKES = str.maketrans({"*": "∗", "_": "＿", "~": "∼", "`": "ˋ"})
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Text that shows as typed inside mrkdwn (a req title in bold): `escape`d, and Slack's formatting marks
+    (`*`, `_`, `~`, backtick; mrkdwn has no escape for them) swapped for look-alikes, so a `*` cannot end the bold."""
+    return escape(text).translate(MRKDWN_LOOKALIKES)
+
+
+def slack_date(at: float, fallback: str = "%Y-%m-%d %H:%M UTC") -> str:
+    """A time Slack shows in each reader's own time zone (`<!date^...>`), with a UTC fallback for old clients."""
+    return f"<!date^{int(at)}^{{date_short_pretty}} at {{time}}|{time.strftime(fallback, time.gmtime(at))}>"
 
 
 def mention(user: str) -> str:

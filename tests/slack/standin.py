@@ -23,6 +23,7 @@ class Call:
     headers: dict = field(default_factory=dict)
     status: int = 200
     ts: str | None = None  # the ts Slack gave a posted message
+    at: float = field(default_factory=time.monotonic)  # when it arrived
 
     def blocks(self) -> list[dict]:
         value = self.params.get("blocks") or []

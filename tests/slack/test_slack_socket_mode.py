@@ -157,6 +157,21 @@ def test_run_with_a_port_serves_healthz_and_the_req_webhooks(socket_app, standin
     assert process.poll() is None
 
 
+@pytest.mark.parametrize("http_port", [HTTP_PORT])
+def test_run_with_a_port_survives_clients_that_hang_up_early(socket_app):
+    """`hirebot run --port` serves HTTP too: a client closing or resetting its connection early never stops it."""
+    process = socket_app[1]
+    wait_for(lambda: _http("GET", "/healthz")[0] == 200, timeout=20, what="/healthz")
+    for linger in (None, struct.pack("ii", 1, 0)) * 10:  # a plain close, then a reset (SO_LINGER 0)
+        conn = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=5)
+        conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: hirebot\r\n\r\n")
+        if linger:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+        conn.close()
+    assert _http("GET", "/healthz")[0] == 200
+    assert process.poll() is None and ignores_sigpipe(process.pid)
+
+
 @pytest.mark.parametrize("resets", [1])
 def test_socket_mode_survives_a_connection_reset_under_it_and_answers_after(socket_app, standin):
     socket, process = socket_app

@@ -34,7 +34,15 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 
-from bot.alerts import ACTION_ACK, ACTION_DIAGNOSTIC, ACTION_INTENDED, ACTION_TRACKER, AlertSender, alert_message
+from bot.alerts import (
+    ACTION_ACK,
+    ACTION_DETAILS,
+    ACTION_DIAGNOSTIC,
+    ACTION_INTENDED,
+    ACTION_TRACKER,
+    AlertSender,
+    alert_message,
+)
 from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, REGIONS, TIERS
@@ -54,6 +62,9 @@ CHECK_REQ = "check_req"  # the message shortcut's callback id (app manifest)
 MENTION = re.compile(r"^\s*(<@[A-Z0-9]+>\s*)+")
 TIER_LABELS = {"frontier_lab": "Frontier AI lab", "top50": "Top-50 tech / AI lab", "series_c_plus": "Series C+",
                "series_a_b": "Series A-B startup", "general_tech": "General tech", "non_tech": "Non-tech employer"}
+SETTLE = 2.0  # seconds a new alert waits for others to the same lead, to go together as one digest
+PAGE = 20  # reqs per /hire reqs page
+HOME_ALERTS = 10  # open alerts shown on App Home
 NOT_YOURS = "Only this req's team lead or hiring manager can resolve its alert; I've left it as it is."
 
 
@@ -95,7 +106,7 @@ def desk_for(settings: Settings, hirebot: Hirebot, client: WebClient) -> Desk:
     with _DESKS_LOCK:
         if key not in _DESKS:
             reqs = ReqStore(hirebot.store)
-            sender = AlertSender(reqs, client, settings.alert_channel, db_lock=hirebot.lock)
+            sender = AlertSender(reqs, client, settings.alert_channel, db_lock=hirebot.lock, settle=SETTLE)
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             gh = settings.greenhouse_webhook_secret
             hooks = ReqWebhooks(hirebot.engine.kb, reqs, secret, gh.get_secret_value() if gh else None,
@@ -145,6 +156,7 @@ def register(app: App, hirebot: Hirebot, settings: Settings) -> Desk:
     app.action(ACTION_INTENDED)(on_intended)
     app.action(ACTION_DIAGNOSTIC)(on_start_diagnostic)
     app.action(ACTION_TRACKER)(on_open_tracker)
+    app.action(ACTION_DETAILS)(on_details)
     app.action(blocks.OPEN_REQ)(on_open_req_form)
     app.event("app_home_opened")(on_home_opened)
     commands.REQ_VERBS["req"] = lambda command, respond, client, hb: on_hire_req(desk, command, respond, client, hb)
@@ -205,24 +217,33 @@ def on_hire_req(desk: Desk, command: dict, respond: Respond, client: WebClient, 
 
 
 def on_hire_reqs(desk: Desk, command: dict, respond: Respond) -> None:
-    """`/hire reqs`: the reqs the user leads or manages (a recruiter: every one that is not confidential), with
-    their status, the user's own first."""
+    """`/hire reqs [page]`: the reqs the user leads or manages (a recruiter: every one that is not confidential),
+    with their status, newest first, PAGE at a time (the user's own first on each page), and how many more
+    there are with the command that shows them."""
     user = command["user_id"]
     recruiter = user in desk.recruiters
+    words = command.get("text", "").split()
+    page = int(words[1]) if len(words) > 1 and words[1].isdigit() and int(words[1]) > 0 else 1
     with desk.lock:
-        items = desk.reqs.visible(user, recruiter, limit=30)
+        items = desk.reqs.visible(user, recruiter, limit=PAGE, offset=(page - 1) * PAGE)
+        total = desk.reqs.visible_count(user, recruiter)
         failed = desk.reqs.undelivered(i["key"] for i in items)
     if not items:
-        respond(response_type="ephemeral", **blocks.notice(
-            "No reqs of yours yet (you see the reqs you lead or manage). Use `/hire req` to check one."))
+        said = (f"There are {total} reqs for you: `/hire reqs` shows the newest {PAGE}." if total else
+                "No reqs of yours yet (you see the reqs you lead or manage). Use `/hire req` to check one.")
+        respond(response_type="ephemeral", **blocks.notice(said))
         return
     mine = [i for i in items if user in (i["recipient"], i["req"].team_lead, i["req"].hiring_manager)]
     ordered = mine + [i for i in items if i not in mine]
-    lines = [_req_line(i, user, failed.get(i["key"])) for i in ordered[:20]]
-    heading = "*Reqs* (newest first; yours first)" if recruiter else "*Your reqs* (newest first)"
-    sections = [SectionBlock(text=MarkdownTextObject(text=heading))]
-    sections += [SectionBlock(text=MarkdownTextObject(text=line[:2900])) for line in lines]
-    respond(response_type="ephemeral", text="Reqs and their status", blocks=[b.to_dict() for b in sections])
+    first, last = (page - 1) * PAGE + 1, (page - 1) * PAGE + len(items)
+    heading = "*Reqs* {} (newest first; yours first)" if recruiter else "*Your reqs* {} (newest first)"
+    sections = [SectionBlock(text=MarkdownTextObject(text=heading.format(f"{first}-{last} of {total}")))]
+    sections += [SectionBlock(text=MarkdownTextObject(text=_req_line(i, user, failed.get(i["key"]))[:2900]))
+                 for i in ordered]
+    if total > last:
+        sections.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{total - last} more: `/hire reqs {page + 1}` shows the next {min(PAGE, total - last)}.")]))
+    respond(response_type="ephemeral", text=f"Reqs {first}-{last} of {total}", blocks=[b.to_dict() for b in sections])
 
 
 def _req_line(item: dict, user: str | None = None, undelivered: str | None = None) -> str:
@@ -233,8 +254,10 @@ def _req_line(item: dict, user: str | None = None, undelivered: str | None = Non
     lead = item["recipient"] or item["req"].team_lead
     who = " · *yours*" if user and user in (lead, item["req"].hiring_manager) else (
         f" · lead {blocks.mention(lead)}" if lead else "")
+    when = f" · {blocks.slack_date(item['updated'])}" if item.get("updated") else ""
     problem = f"\n:warning: alert not delivered: {blocks.escape(undelivered)}" if undelivered else ""
-    return f"*{blocks.escape(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}\n{kinds}{problem}"
+    return (f"*{blocks.escape_mrkdwn(item['req'].title)}* ({blocks.escape(item['key'])}) · {status}{who}{when}\n"
+            f"{kinds}{problem}")
 
 
 # ---------------------------------------------------------------------------------------------- the form
@@ -349,7 +372,7 @@ def on_req_submitted(ack: Ack, body: dict, view: dict, context: BoltContext, cli
 
 
 def _when() -> str:
-    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    return blocks.slack_date(time.time())
 
 
 def _update_alert(desk: Desk, client: WebClient, key: str, channel: str | None, ts: str | None, status: str) -> None:
@@ -377,6 +400,7 @@ def on_acknowledge(ack: Ack, body: dict, action: dict, context: BoltContext, cli
     container = body.get("container") or {}
     _update_alert(desk, client, key, container.get("channel_id"), container.get("message_ts"),
                   f":white_check_mark: Acknowledged by {blocks.mention(user)} · {_when()}")
+    publish_home(desk, client, user)
 
 
 def on_intended(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient,
@@ -422,6 +446,7 @@ def on_intended_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
     ack()
     _update_alert(desk, client, meta["key"], meta.get("channel"), meta.get("ts"),
                   f":memo: Intended as is, by {blocks.mention(user)} · {_when()}: {blocks.escape(reason)}")
+    publish_home(desk, client, user)
 
 
 def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
@@ -447,9 +472,11 @@ def on_start_diagnostic(ack: Ack, body: dict, action: dict, context: BoltContext
 
 def home_alerts(desk: Desk, user: str) -> list[dict]:
     """App Home blocks: the open req alerts the user may see (their own; a recruiter's: every one that is not
-    confidential)."""
+    confidential), the newest HOME_ALERTS, and how many more."""
+    recruiter = user in desk.recruiters
     with desk.lock:
-        mine = desk.reqs.visible(user, user in desk.recruiters, status=OPEN, limit=10)
+        mine = desk.reqs.visible(user, recruiter, status=OPEN, limit=HOME_ALERTS)
+        total = desk.reqs.visible_count(user, recruiter, status=OPEN) if len(mine) == HOME_ALERTS else len(mine)
         failed = desk.reqs.undelivered(i["key"] for i in mine)
     section = [DividerBlock(), HeaderBlock(text=PlainTextObject(text="Your open req alerts"))]
     if not mine:
@@ -457,7 +484,21 @@ def home_alerts(desk: Desk, user: str) -> list[dict]:
     for item in mine:
         line = _req_line(item, None, failed.get(item["key"]))
         section.append(SectionBlock(text=MarkdownTextObject(text=line[:2900])))
+    if total > len(mine):
+        section.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{total - len(mine)} more open: `/hire reqs` lists them, {PAGE} a page.")]))
     return [b.to_dict() for b in section]
+
+
+def publish_home(desk: Desk, client: WebClient, user: str) -> None:
+    """Publish the user's App Home: the examples, then their open req alerts (after every alert action too, so
+    the tab never shows an alert as open that was just resolved)."""
+    view = blocks.home_view([(s.title, s.question) for s in desk.kb.starters])
+    view["blocks"] = (view["blocks"] + home_alerts(desk, user))[:100]
+    try:
+        client.views_publish(user_id=user, view=view)
+    except SlackApiError as err:  # the action itself is done; a stale tab is not worth failing it
+        log.info("App Home not refreshed for an alert action (%s)", err.response.get("error"))
 
 
 def on_open_tracker(ack: Ack) -> None:
@@ -465,12 +506,24 @@ def on_open_tracker(ack: Ack) -> None:
     ack()
 
 
+def on_details(ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """A digest's Details: the req's whole alert (with its buttons, or how it was resolved) in the digest's thread."""
+    ack()
+    desk = context["reqs_desk"]
+    with desk.lock:
+        item = desk.reqs.get(action["value"])
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if not item or not channel:
+        return
+    resolved = f"{item['status'].capitalize()} by <@{item['resolved_by']}>" if item.get("resolved_by") else None
+    text, alert = alert_message(item, status=resolved)
+    client.chat_postMessage(channel=channel, thread_ts=ts, text=text, blocks=alert)
+
+
 def on_home_opened(ack: Ack, event: dict, context: BoltContext, client: WebClient) -> None:
     """App Home: the examples, then the user's open req alerts."""
     ack()
-    desk = context["reqs_desk"]
     if event.get("tab", "home") != "home":
         return
-    view = blocks.home_view([(s.title, s.question) for s in desk.kb.starters])
-    view["blocks"] = (view["blocks"] + home_alerts(desk, event["user"]))[:100]
-    client.views_publish(user_id=event["user"], view=view)
+    publish_home(context["reqs_desk"], client, event["user"])
