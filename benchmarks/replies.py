@@ -51,6 +51,7 @@ class Run:
     name: str
     sent: dict[str, float] = field(default_factory=dict)  # key -> perf_counter when its request left
     errors: int = 0  # requests not acked with a 200
+    acks: list[float] = field(default_factory=list)  # ms from sending a request to its 200
     replies: Counter = field(default_factory=Counter)  # key -> replies that arrived
     first_reply: dict[str, float] = field(default_factory=dict)  # key -> when its (first) reply arrived
     rss_mb: float = 0.0  # peak, each process's added up
@@ -94,11 +95,12 @@ def traffic(total: int, response_url: Callable[[str], str]) -> list[Request]:
 
 
 def send(server: Served, run: Run, request: Request) -> None:
-    run.sent[request.key] = time.perf_counter()
+    run.sent[request.key] = started = time.perf_counter()
     try:
         status, _ = server.post(request.body, form=request.form)
     except (OSError, urllib.error.URLError):
         status = 0
+    run.acks.append((time.perf_counter() - started) * 1000)
     run.errors += status != 200
 
 
@@ -178,6 +180,8 @@ def rows_of(label: str, run: Run) -> list[Row]:
         (f"{label}, {run.name}: replies a second", f"{run.per_second:.0f}/s", ""),
         (f"{label}, {run.name}: reply latency p50 / p99",
          f"{percentile(lat, 50):.0f} / {percentile(lat, 99):.0f} ms", "p99 < 1 s" if label == "steady" else ""),
+        (f"{label}, {run.name}: ack latency p50 / p99",
+         f"{percentile(run.acks or [0.0], 50):.1f} / {percentile(run.acks or [0.0], 99):.1f} ms", ""),
         (f"{label}, {run.name}: errors / duplicate replies / lost replies", f"{errors} / {dup} / {lost}",
          "0 / 0 / 0"),
     ]

@@ -2,7 +2,7 @@
 
 Two waves of signed requests at 50 concurrent: first mentions (new threads), `/hire` look-ups and Slack's
 retries of some mentions (same event id); then, once those are answered, follow-ups in those threads
-without a mention and button clicks on the replies. Every reply the stand-in records is matched to the
+(addressed to hirebot) and button clicks on the replies. Every reply the stand-in records is matched to the
 request that asked for it: a thread gets one chat.postMessage per distinct message or pick in it, a
 response_url one reply per look-up or Helpful click. More than that is a duplicate, less is a lost reply.
 """
@@ -146,7 +146,10 @@ def second_wave(load: Load, total: int, mentions: list[dict], texts: list[str], 
         root = mentions[i % len(mentions)]["event"]
         place = (root["channel"], root["ts"])
         if i % 5 < 3:
-            event = sb.message(rng.choice(["what about MLE?", "and for staff?", "in Europe?", *texts]),
+            said = rng.choice(["what about MLE?", "and for staff?", "in Europe?", *texts])
+            # addressed to hirebot: a follow-up without a mention is answered only if the engine finds it is
+            # for hirebot (bot/engine/overheard.py), which the load cannot know in advance
+            event = sb.message(f"<@{sb.BOT_USER}> {said}",
                                channel=root["channel"], user=root["user"], thread_ts=root["ts"])
             load.thread_replies[place] += 1
             requests.append(("event", sb.event_callback(event, f"EvLOAD2{i:06d}"), None))

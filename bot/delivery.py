@@ -4,7 +4,9 @@ its channel), and how long to wait before the next try.
 """
 
 import logging
+import os
 import random
+import socket
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -49,6 +51,12 @@ def failure(err: Exception) -> Failure:
     if isinstance(err, (SlackClientError, OSError)):
         return Failure(True, None, f"{type(err).__name__}: {err}"[:300])
     raise err
+
+
+def claimant() -> str:
+    """Who claims an alert or a reply for posting: this host and process (a dead process's claims are
+    released). Asked at each claim: `hirebot serve --workers` forks its workers after the modules load."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def backoff(attempts: int, base: float, cap: float) -> float:

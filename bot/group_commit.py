@@ -10,10 +10,12 @@ writes are on disk, or raises.
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 Unit = Callable[[sqlite3.Connection], Any]
+POLL = 0.0005  # seconds between tries to start a write transaction while another process writes
 
 
 class _Ticket:
@@ -28,10 +30,13 @@ class _Ticket:
 
 class GroupCommit:
     """`run(unit)` runs `unit(connection)` in a transaction shared with the units of other threads. `conn` is
-    used by no one else, outside a transaction between runs (`isolation_level=None`)."""
+    used by no one else, outside a transaction between runs (`isolation_level=None`). While another process
+    writes, the transaction's start is tried every POLL seconds, for at most `wait` seconds: SQLite's own
+    busy handler sleeps 1, 2, 5, 10... ms, longer than a commit takes here, and two processes then take
+    turns far slower than their disk allows."""
 
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection, wait: float = 5.0):
+        self.conn, self.wait = conn, wait
         self._changed = threading.Condition()
         self._pending: list[_Ticket] = []
         self._leading = False
@@ -59,7 +64,7 @@ class GroupCommit:
 
     def _commit(self, batch: list[_Ticket]) -> None:
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin()
             for ticket in batch:
                 self.conn.execute("SAVEPOINT unit")
                 try:
@@ -78,6 +83,17 @@ class GroupCommit:
         finally:
             for ticket in batch:
                 ticket.done = True
+
+    def _begin(self) -> None:
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(POLL)
 
     def close(self) -> None:
         self.conn.close()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from bot.delivery import claimant
 from bot.engine.reqs import Req, ReqReport
 from bot.engine.reqs.model import field_errors
 from bot.store import Store
@@ -230,7 +231,7 @@ class ReqStore:
         with self.transaction():
             cursor = self.db.execute(
                 "update alerts set status = ?, next_attempt = ?, owner = ? where id = ? and status in (?, ?) "
-                "and next_attempt <= ?", [SENDING, now + LEASE, owner(), alert_id, PENDING, SENDING, now],
+                "and next_attempt <= ?", [SENDING, now + LEASE, claimant(), alert_id, PENDING, SENDING, now],
             )
         return cursor.rowcount == 1
 
@@ -342,12 +343,6 @@ class ReqStore:
             return None
         row = self._one("select slack_user from greenhouse_users where greenhouse_id = ?", [str(greenhouse_id)])
         return row["slack_user"] if row else None
-
-
-def owner() -> str:
-    """Who claims an alert: this host and process (a dead process's claims are released). Read at each claim,
-    as `hirebot serve --workers` forks processes after this module is imported."""
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def _alive(pid: int) -> bool:

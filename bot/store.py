@@ -42,14 +42,14 @@ class Store:
         self.db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         self.settle(self._create)
         self._readers = threading.local()
-        self._group = GroupCommit(self._connect())
+        self._group = GroupCommit(self._connect(busy_ms=0), BUSY_MS / 1000)  # it waits for the lock itself
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, busy_ms: int = BUSY_MS) -> sqlite3.Connection:
         """A connection of its own to the file (autocommit), or an in-memory store's one connection."""
         if self.path == ":memory:":
             return self.db.conn
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {busy_ms}")
         return conn
 
     def read(self, sql: str, params: Iterable = ()) -> list[tuple]:

@@ -64,3 +64,16 @@ def test_a_state_saved_since_it_was_read_is_a_conflict(tmp_path):
         store.transact(lambda conn: save_if_unchanged(conn, "C1:1", {"n": 9}, version))
     assert store.load_thread("C1:1") == {"n": 2}
 
+
+
+def test_a_write_waits_for_another_process_to_finish_writing(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    other = sqlite3.connect(tmp_path / "hirebot.db", isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    threading.Timer(0.3, lambda: other.execute("COMMIT")).start()
+    assert store.transact(lambda conn: first_time_in(conn, ["event:after"])) is True
+    store._group.wait = 0.05
+    other.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):  # not for longer than the busy timeout
+        store.transact(lambda conn: first_time_in(conn, ["event:never"]))
+    other.execute("ROLLBACK")

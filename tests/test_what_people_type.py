@@ -69,6 +69,7 @@ def test_hedges_are_noticed():
     ("it's not that we aren't a startup: what does a senior MLE cost?", "compensation",
      {"employer_tier": "series_a_b"}),
     ("nobody on our team is in europe, what's AS pay in the US", "compensation", {"region": "us"}),
+    ("what does Google pay research scientists at DeepMind?", "compensation", {"employer_tier": "frontier_lab"}),
     ("we don't need a PhD for an MLE, right?", "credentials", {"roles": ["ml_engineer"]}),  # still the topic
 ])
 def test_denied_entities_are_dropped_and_denied_topics_kept(text, intent, entities):
@@ -127,6 +128,7 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("is machine learning a good career path for me?", "out_of_scope"),
     ("what made you pick a frontier lab over big tech?", "out_of_scope"),
     ("where should I apply for ML engineer roles?", "out_of_scope"),
+    ("ai jobs: where do you even find them?", "out_of_scope"),
     ("I'm choosing between MLE and applied scientist for my career path", "compare_roles"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
@@ -215,6 +217,7 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("how long do people usually stay at senior before staff", "career_ladder", set()),
     ("difference between a senior and a principal research scientist", "career_ladder", {"research_scientist"}),
     ("what does an MLE need to know", "skills", {"ml_engineer"}),
+    ("what is a distinguished engineer, exactly?", "career_ladder", set()),
     ("how to hire a research engineer who can really build", "skills", {"research_engineer"}),
 ])
 def test_the_question_is_about_what_it_asks(text, intent, roles):

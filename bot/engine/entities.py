@@ -72,11 +72,13 @@ class Reading:
 
     def entities(self) -> Entities:
         """Every role named (in order; the denied ones only when no role is affirmed: "an MLE, not an AS") and
-        the first level, tier and region not denied."""
+        the first level, tier (a frontier lab over the big-tech company it belongs to) and region not denied."""
         named = [s for s in self.spans if s.kind == "role"]
         roles = list(dict.fromkeys(s.value for s in ([s for s in named if self.said(s)] or named)))
         first = {k: next((s.value for s in self.spans if s.kind == k and self.said(s)), None)
                  for k in ("level", "tier", "region")}
+        if first["tier"] == "general_tech" and any(s.value == "frontier_lab" for s in self.spans if self.said(s)):
+            first["tier"] = "frontier_lab"  # "Google pays people at DeepMind": the narrower employer is meant
         return Entities(roles=roles, level=first["level"], employer_tier=first["tier"], region=first["region"])
 
     def term(self) -> str | None:

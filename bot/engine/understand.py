@@ -222,6 +222,8 @@ class Understander:
         if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         cues = self._cues(reading.masked(singular=False))
+        if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
+            return "career_ladder"  # "what is a fellow?" asks what a level is
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside()):
             return "out_of_scope"
         stems = reading.stems

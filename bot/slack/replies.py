@@ -21,7 +21,7 @@ from functools import partial
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import Failure, backoff, failure, find_posted, metadata
+from bot.delivery import Failure, backoff, claimant, failure, find_posted, metadata
 from bot.store import Store
 
 log = logging.getLogger("hirebot.replies")
@@ -31,7 +31,6 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 EVENT_TYPE = "hirebot_reply"  # message metadata: {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
 LEASE = 60.0  # seconds a process owns a reply it is posting; after that another may look it up and post it
 GIVE_UP_AFTER = 3600.0  # seconds: an answer an hour late is given up (logged and counted)
-OWNER = f"{socket.gethostname()}:{os.getpid()}"
 UNDELIVERED = f"status in ('{PENDING}', '{SENDING}')"
 
 
@@ -55,7 +54,7 @@ def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | 
                          [channel, thread_ts]).fetchone()
     status, due = (PENDING, max(now, paused_until)) if waits or paused_until > now else (SENDING, now + LEASE)
     conn.execute(f"insert into {TABLE} (key, channel, thread_ts, status, attempts, next_attempt, created, owner) "
-                 "values (?, ?, ?, ?, 0, ?, ?, ?)", [key, channel, thread_ts, status, due, now, OWNER])
+                 "values (?, ?, ?, ?, 0, ?, ?, ?)", [key, channel, thread_ts, status, due, now, claimant()])
 
 
 class ReplyOutbox:
@@ -84,7 +83,7 @@ class ReplyOutbox:
     def post(self, key: str, message: dict) -> None:
         """Post the reply just queued under `key` if it is this process's to post now; else the sender will."""
         row = self._row(key)
-        if row and row["status"] == SENDING and row["owner"] == OWNER:
+        if row and row["status"] == SENDING and row["owner"] == claimant():
             self._attempt(row, message)
         else:
             self.wake()
@@ -185,7 +184,7 @@ class ReplyOutbox:
         host = socket.gethostname()
         rows = self.store.read(f"select key, owner from {TABLE} where status = ?", [SENDING])
         orphans = [key for key, owner in rows if owner and owner.rpartition(":")[0] == host
-                   and owner != OWNER and not _alive(int(owner.rpartition(":")[2]))]
+                   and owner != claimant() and not _alive(int(owner.rpartition(":")[2]))]
         for key in orphans:
             self._update(key, next_attempt=time.time())
         return len(orphans)
@@ -231,8 +230,9 @@ class ReplyOutbox:
 
 def _claim(conn: sqlite3.Connection, key: str, now: float) -> bool:
     """Take a due reply for posting (atomic: two senders never post the same one)."""
-    return conn.execute(f"update {TABLE} set status = ?, owner = ?, next_attempt = ? where key = ? and "
-                        f"{UNDELIVERED} and next_attempt <= ?", [SENDING, OWNER, now + LEASE, key, now]).rowcount == 1
+    cursor = conn.execute(f"update {TABLE} set status = ?, owner = ?, next_attempt = ? where key = ? and "
+                          f"{UNDELIVERED} and next_attempt <= ?", [SENDING, claimant(), now + LEASE, key, now])
+    return cursor.rowcount == 1
 
 
 def _alive(pid: int) -> bool:

@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -120,6 +121,33 @@ def test_socket_mode_acks_envelopes_and_answers_through_the_web_api(socket_app, 
     _, err = process.communicate(timeout=10)
     assert BOT_TOKEN not in err and APP_TOKEN not in err
     assert "will be unused" not in err  # Bolt's token-and-client warning is gone
+
+
+def test_socket_mode_serves_the_assistant_pane_and_keeps_quiet_in_colleagues_chatter(socket_app, standin):
+    """Over the socket, as over HTTP: a new assistant thread gets its prompts and a question in it its answer;
+    chatter in a channel thread gets no reply."""
+    socket = socket_app[0]
+    standin.wait("apps.connections.open", timeout=20)
+
+    def send(n: int, event: dict) -> None:
+        socket.outbox.put({"envelope_id": f"a-{n}", "type": "events_api", "accepts_response_payload": False,
+                           "retry_attempt": 0, "retry_reason": "", "payload": json.loads(sb.event_callback(event))})
+        assert socket.acks.get(timeout=10)["envelope_id"] == f"a-{n}"
+
+    send(1, sb.assistant_thread("assistant_thread_started", thread_ts="1729999400.000100"))
+    standin.wait("assistant.threads.setSuggestedPrompts")
+    send(2, sb.message("comp for senior AS?", channel="D0ALICE", channel_type="im", thread_ts="1729999400.000100"))
+    answer = standin.wait("chat.postMessage", 2)[-1]
+    assert answer.params["thread_ts"] == "1729999400.000100" and "480,000" in answer.params["text"]
+    root = sb.mention("ttf MLE?")
+    send(3, root)
+    standin.wait("chat.postMessage", 3)
+    send(4, sb.message("thanks!", thread_ts=root["ts"]))
+    send(5, sb.message("ttf for senior AS?", channel="D0ALICE", channel_type="im"))  # a barrier: answered
+    standin.wait("chat.postMessage", 4)
+    time.sleep(0.3)  # a reply to the chatter, handled before the barrier, would show by now
+    posted = standin.of("chat.postMessage")
+    assert len(posted) == 4 and posted[-1].params["channel"] == "D0ALICE" and "thread_ts" not in posted[-1].params
 
 
 HTTP_PORT = free_port()
