@@ -121,3 +121,12 @@ def test_retry_after_pauses_every_reply_and_order_is_kept_in_a_conversation(outb
     time.sleep(1.05)
     assert outbox.deliver_due() == 2
     assert [c.params["text"] for c in replies_in(standin, "D0ORDER")] == ["answer k5", "answer k6"]
+
+
+def test_replies_delivered_or_failed_a_week_ago_are_forgotten(outbox):
+    queued(outbox, "old-sent", "D0OLD", status="sent")
+    queued(outbox, "old-wait", "D0OLD2")
+    outbox.store.transact(lambda conn: conn.execute(f"update {TABLE} set created = created - 8 * 24 * 3600"))
+    outbox.store.transact(lambda conn: outbox.queue_in(conn, "new", "D0NEW", None))
+    kept = {key for (key,) in outbox.store.read(f"select key from {TABLE}")}
+    assert kept == {"old-wait", "new"}  # one still waiting is never dropped unsent

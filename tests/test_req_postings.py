@@ -5,6 +5,8 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from shared_dir import shared_cases
 
 from bot.engine.reqs import analyse, analyse_text, parse_req, plain_text, read_posting, req_from_text
@@ -346,3 +348,19 @@ def test_pasted_text_takes_an_employer_tier_only_from_names():
     assert req_from_text(KB, "Research Engineer at OpenAI\nBuild the training infrastructure.").employer_tier == \
         "frontier_lab"
     assert req_from_text(KB, "Research Scientist\nWe are a Series A startup.").employer_tier == "series_a_b"
+
+
+PIECES = st.sampled_from(["<p>", "</p>", "<li>", "&lt;ul&gt;", "&mdash", "&#x2019;", "Ph.D.", "B.S., M.S., or ",
+                          "Responsibilities\n", "Nice to have: ", "deploy models to production", "publish at NeurIPS",
+                          "partner with applied scientists", "ResponsibilitiesBuild", "\u2019", " ", "\n", "- "])
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(st.one_of(PIECES, st.text(max_size=30)), max_size=40))
+def test_any_posting_text_gets_a_report_with_clean_quotes(parts):
+    text = "".join(parts).strip() or "x"
+    report = check(title="Senior Applied Scientist", description=text[:5000])
+    assert report.assessed or (report.why_not and not report.findings)
+    for finding in report.findings:
+        assert len(finding.evidence) <= 3 and len(set(finding.evidence)) == len(finding.evidence)
+        assert not any("<p>" in quote or "&lt;" in quote for quote in finding.evidence)

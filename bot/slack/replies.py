@@ -31,6 +31,7 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 EVENT_TYPE = "hirebot_reply"  # message metadata: {"event_type": EVENT_TYPE, "event_payload": {"key": key}}
 LEASE = 60.0  # seconds a process owns a reply it is posting; after that another may look it up and post it
 GIVE_UP_AFTER = 3600.0  # seconds: an answer an hour late is given up (logged and counted)
+KEEP_SECONDS = 7 * 24 * 3600  # delivered and failed replies are forgotten after a week
 UNDELIVERED = f"status in ('{PENDING}', '{SENDING}')"
 
 
@@ -42,6 +43,7 @@ def ensure(store: Store) -> None:
                          "sent_at real, ts text, owner text)")
         store.db.execute(f"create index if not exists idx_{TABLE}_due on {TABLE} (status, next_attempt)")
         store.db.execute(f"create index if not exists idx_{TABLE}_place on {TABLE} (channel, thread_ts, status)")
+        store.db.execute(f"create index if not exists idx_{TABLE}_created on {TABLE} (created)")
     store.settle(create)
 
 
@@ -50,6 +52,7 @@ def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | 
     posted at once, unless an earlier reply of the same conversation still waits or Slack asked us to pause
     (then the sender posts it, in order)."""
     now = time.time()
+    conn.execute(f"delete from {TABLE} where created < ? and status in ('{SENT}', '{FAILED}')", [now - KEEP_SECONDS])
     waits = conn.execute(f"select 1 from {TABLE} where channel = ? and thread_ts is ? and {UNDELIVERED} limit 1",
                          [channel, thread_ts]).fetchone()
     status, due = (PENDING, max(now, paused_until)) if waits or paused_until > now else (SENDING, now + LEASE)

@@ -51,7 +51,7 @@ class StandIn:
 
             def do_GET(self):  # slack_sdk sends some reads (conversations.history) as GET with a query
                 self.path, _, query = self.path.partition("?")
-                standin.handle(self, query, form=True)
+                standin.handle(self, query)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -75,11 +75,11 @@ class StandIn:
 
     # -- serving ----------------------------------------------------------------------------------------
 
-    def handle(self, request: BaseHTTPRequestHandler, raw: str, form: bool = False) -> None:
+    def handle(self, request: BaseHTTPRequestHandler, raw: str) -> None:
         path = request.path
         method = "response_url" if path.startswith("/respond/") else path.removeprefix("/api/")
         kind = request.headers.get("Content-Type", "")
-        params = json.loads(raw or "{}") if "json" in kind and not form else dict(parse_qsl(raw))
+        params = json.loads(raw or "{}") if "json" in kind and request.command != "GET" else dict(parse_qsl(raw))
         status, retry_after, error = self.faults[method].popleft() if self.faults[method] else (200, None, None)
         call = Call(method, params, {k.lower(): v for k, v in request.headers.items()}, 599 if error else status)
         if error:
