@@ -100,3 +100,19 @@ def test_a_pay_difference_question_is_headed_by_the_difference(engine):
         "At top-50 US AI labs a senior IC applied scientist costs roughly 50 percent more")
     frontier = engine.ask("t:gap2", "MLE vs AS salary at a frontier lab").headline
     assert "reflects three things" not in frontier and "$620,000" in frontier
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    # the MLE figure was trimmed to "More" and the headline gave the AS band alone
+    ("MLE vs AS salary at a frontier lab", ["$450,000 to $650,000", "$620,000 to $1,100,000"]),
+    # each role's figure, and what the MLE one leaves out (the sources give no frontier MLE time-to-fill)
+    ("time to fill MLE and AS at a frontier lab",
+     ["150 to 200 days", "no frontier AI lab time-to-fill figure for ML engineers", "70 days"]),
+    ("research scientist vs MLE pay in Europe",
+     ["no European pay figure for ML research scientists or ML engineers", "$320,000", "$295,000",
+      "said of research scientists only"]),
+])
+def test_a_figure_question_naming_two_roles_heads_with_a_figure_for_each(engine, question, says):
+    headline = engine.ask(f"t:{question}", question).headline
+    for words in says:
+        assert words in headline, (words, headline)

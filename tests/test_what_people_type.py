@@ -213,6 +213,7 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("how much more does an applied scientist make than an MLE", "compensation",
      {"applied_scientist", "ml_engineer"}),
     ("AS vs MLE candidate pool size", "talent_pool", {"applied_scientist", "ml_engineer"}),
+    ("how long to hire an MLE vs an applied scientist?", "time_to_fill", {"applied_scientist", "ml_engineer"}),
     ("AS TTF?", "time_to_fill", {"applied_scientist"}),
     ("how long do people usually stay at senior before staff", "career_ladder", set()),
     ("difference between a senior and a principal research scientist", "career_ladder", {"research_scientist"}),

@@ -315,14 +315,24 @@ def _lookup(ask: Ask) -> Answer:
     if topic == "career_ladder" and not figures:  # a remark about titles is no ladder: say there is none
         return _role_gap(ask, pool)
     first = (figures or ranked)[0]
-    rest = [f for f in ranked if f is not first]
-    missed = nearest.gaps(first, e)
-    headline, basis = _headline(ask, first, missed)
+    heads = _each_role(ask, topic, first) if figures else [first]
+    first = heads[0]
+    rest = [f for f in ranked if all(f is not h for h in heads)]
+    missed = [nearest.gaps(h, e.model_copy(update={"roles": h.roles})) for h in heads]
+    if all(m == missed[0] for m in missed):  # what the figures leave out said once for all of them
+        headline, basis = _headline(ask, first, missed[0])
+        headline += "".join(f" {h.text}" for h in heads[1:])
+        basis += heads[1:]
+    else:  # each role's own figure, saying what it leaves out of the population asked
+        headline, basis = _headline(ask, first, missed[0], [r for r in e.roles if r in first.roles])
+        for head, gap in zip(heads[1:], missed[1:], strict=True):
+            headline += " " + _headline(ask, head, gap, head.roles)[0]
+            basis.append(head)
     if topic == "compensation" and e.region and e.region != "us":
         adjust = [f for f in ask.kb.topic("compensation") if "region_adjustment" in f.tags and f.region == e.region]
         basis += adjust[:1]
         headline += "".join(f" {f.text}" for f in adjust[:1])
-        if adjust and "research_scientist" not in e.roles:
+        if adjust and set(e.roles) != {"research_scientist"}:  # other roles asked too
             headline += " That is said of research scientists only."
     # facts compared by identity (the knowledge base holds each once), not by pydantic's ==, slow in a loop
     taken = {id(f) for f in specific}
@@ -336,6 +346,17 @@ def _lookup(ask: Ask) -> Answer:
     _footer(ask, reply, [first, *short])
     reply.more = [c for c in reply.more if c.text not in {b.text for b in reply.basis}]
     return reply
+
+
+def _each_role(ask: Ask, topic: str, first: Fact) -> list[Fact]:
+    """The headline figures for a figure question naming several roles: `first`, then the nearest figure for
+    each role it does not describe; a figure another one already states is said once."""
+    heads = [first]
+    for role in ask.entities.roles:
+        if not any(role in h.roles for h in heads) and (f := _nearest_figure(ask, topic, role)) is not None:
+            heads.append(f)
+    kept = [h for h in heads if not any(_repeats(h, o) and not _repeats(o, h) for o in heads if o is not h)]
+    return kept or heads
 
 
 def _within(ask: Ask, headline: str, facts: list[Fact], budget: int = LOOKUP_WORDS) -> list[Fact]:
@@ -361,14 +382,14 @@ def _headline_kind(topic: str, fact: Fact) -> bool:
     return True
 
 
-def _headline(ask: Ask, first: Fact, missed: list[str]) -> tuple[str, list[Fact]]:
+def _headline(ask: Ask, first: Fact, missed: list[str], roles: list[str] | None = None) -> tuple[str, list[Fact]]:
     """The headline sentence(s) for `first`, the nearest fact; when it does not describe the population
-    asked about, says first what it leaves out."""
+    asked about, says first what it leaves out (for `roles`, else every role asked)."""
     if not missed:
         return first.text, [first]
     what = nearest.missing(ask.kb, missed, ask.entities)
     noun = NOUNS.get(ask.intent, TOPICS.get(ask.intent, ask.intent).lower())
-    role = f" for {_names(ask)}" if ask.entities.roles else ""
+    role = f" for {_names(ask, roles)}" if ask.entities.roles else ""
     if nearest.is_figure(first):
         gap = f"My sources have no {what} {noun} figure{role}." if what else f"My sources have no {noun} figure{role}."
     else:

@@ -288,20 +288,23 @@ class Walk:
     def answer(self, state: dict, q: DiagnosticQuestion, choice: str) -> tuple[dict, Answer]:
         """Record `choice` for `q`, and what the same message says to questions still to come, and move on."""
         state = {**state, "answers": {**state["answers"], q.id: choice}, "asked": [*state["asked"], q.id]}
-        noted = {k: v for k, v in self.cues().items() if k not in state["answers"]} if self.said else {}
         if not self.raw.startswith(CODE) and not self.raw.strip().isdigit():  # typed: keep their words
-            self.keep_words(state, [q.id, *noted])
-        lines = []
-        if noted:
-            state["answers"] = {**state["answers"], **noted}
-            state["given"] = [*state["given"], *noted]
-            lines.append("Also from your message: " + "; ".join(
-                f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + ".")
-        return self.advance(state, lines)
+            self.keep_words(state, [q.id])
+        noted = {k: v for k, v in self.cues().items() if k not in state["answers"]} if self.said else {}
+        return self.advance(state, [self.note(state, noted, "Also from your message")] if noted else [])
 
     def keep_words(self, state: dict, ids: list[str]) -> None:
         """Remember this message's typed words as the answer to each question in `ids`, to quote back."""
         state["words"] = {**state.get("words", {}), **dict.fromkeys(ids, " ".join(self.raw.split()))}
+
+    def note(self, state: dict, noted: dict[str, str], heading: str) -> str:
+        """Record what this typed message answers to questions not being asked (and its words, to quote back);
+        the line that says so."""
+        state["answers"] = {**state["answers"], **noted}
+        state["given"] = [*state["given"], *noted]
+        self.keep_words(state, list(noted))
+        return f"{heading}: " + "; ".join(
+            f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + "."
 
     def back(self, state: dict) -> tuple[dict, Answer]:
         """Forget the last answer given here and ask its question again."""
@@ -436,19 +439,14 @@ class Walk:
         """An answer to a question not being asked: kept when that question is still to come; then a seed rule
         it completes decides, or `q` is asked again."""
         noted = {k: v for k, v in found.items() if k not in state["answers"]}
-        lines = []
-        if noted:
-            state["answers"] = {**state["answers"], **noted}
-            state["given"] = [*state["given"], *noted]
-            self.keep_words(state, list(noted))
-            lines.append("Noted for later: " + "; ".join(
-                f"{self.questions[k].short}: {self.choice(k, v).label}" for k, v in noted.items()) + ".")
-            rule = self.rule(state["answers"])
-            if rule is not None:
-                return self.finish(state, [rule.text], decided=rule.role)
-        else:
-            lines.append('That answers a question you already answered; say "back" to change it.')
-        return state, self.ask(state, q, [*lines, "This question is still open."])
+        if not noted:
+            return state, self.ask(state, q, ['That answers a question you already answered; say "back" to change it.',
+                                              "This question is still open."])
+        line = self.note(state, noted, "Noted for later")
+        rule = self.rule(state["answers"])
+        if rule is not None:
+            return self.finish(state, [rule.text], decided=rule.role)
+        return state, self.ask(state, q, [line, "This question is still open."])
 
     def aside(self, state: dict, q: DiagnosticQuestion) -> Answer:
         """A side question: the normal answer, then this question again."""
