@@ -25,7 +25,7 @@ from served import Served  # isort: skip  (found through the tests' path, set by
 LOCK_WAIT = "waiting for a lock"
 PARTS: list[tuple[str, re.Pattern]] = [  # (part, frame file pattern), from the innermost outwards
     ("SQLite (store, shelf, gap log)", re.compile(r"sqlite_utils/|sqlite3/|bot/store\.py|bot/gaps\.py|"
-                                                  r"bot/slack/shelf\.py|bot/reqs_store\.py")),
+                                                  r"bot/slack/shelf\.py|bot/reqs/store\.py")),
     ("Block Kit and text rendering", re.compile(r"bot/render/|slack_sdk/models/")),
     ("engine (understand, compose)", re.compile(r"bot/engine/|bot/knowledge/")),
     ("pydantic (answer models)", re.compile(r"pydantic")),

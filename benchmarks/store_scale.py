@@ -14,7 +14,7 @@ from benchmarks.common import Row, percentile, req_cases
 from bot.engine import Engine
 from bot.engine.reqs import analyse, parse_req
 from bot.knowledge import KnowledgeBase, load
-from bot.reqs_store import ReqStore
+from bot.reqs.store import ReqStore
 from bot.slack import shelf
 from bot.store import Store
 

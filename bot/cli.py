@@ -9,12 +9,12 @@ import uuid
 from functools import partial
 from pathlib import Path
 
-from bot import reqs_cli
 from bot.engine import Engine
 from bot.engine.reqs import check_case
 from bot.eval import answer_json, evaluate, read_cases, report
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
 from bot.render.text import render, render_more
+from bot.reqs import cli as reqs_cli
 from bot.settings import Settings
 from bot.store import Store
 

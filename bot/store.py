@@ -1,7 +1,7 @@
 """The SQLite store (sqlite-utils): conversation state and processed Slack event ids.
 
 Other tables are created (IF NOT EXISTS) by the modules that own them, on this store's `db`: reqs, alerts and
-Greenhouse mappings (bot/reqs_store.py), the knowledge-gap log (bot/gaps.py) and kept answers (bot/slack/shelf.py).
+Greenhouse mappings (bot/reqs/store.py), the knowledge-gap log (bot/gaps.py) and kept answers (bot/slack/shelf.py).
 
 The reply path reads through `read()` (a connection per thread, no lock) and writes everything a message leaves
 behind in one unit through `transact()` (bot/group_commit.py); the functions below taking a connection are

@@ -1,4 +1,4 @@
-"""Alerts Slack will never take stop and say so (bot/alerts.py): a refused lead falls back to
+"""Alerts Slack will never take stop and say so (bot/reqs/alerts.py): a refused lead falls back to
 HIREBOT_ALERT_CHANNEL, a refused message or channel is marked failed with Slack's error name (log, /hire reqs),
 tracker links are checked at intake, and an alert posted just before its sender died is not posted again."""
 
@@ -12,9 +12,9 @@ from served import StandIn
 from slack_sdk import WebClient
 from test_reqs_delivery import REQ, queue_alert
 
-from bot.alerts import EVENT_TYPE, AlertSender
 from bot.delivery import metadata
 from bot.engine.reqs import ReqError, parse_req
+from bot.reqs.alerts import EVENT_TYPE, AlertSender
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_an_alert_refused_everywhere_is_marked_failed_with_the_error_name_and_ne
     standin.fail("chat.postMessage", 200, error="channel_not_found")
     standin.fail("chat.postMessage", 200, error="is_archived")
     sender = AlertSender(reqs, client(standin), alert_channel="C0ALERTS")
-    with caplog.at_level(logging.ERROR, logger="bot.alerts"):
+    with caplog.at_level(logging.ERROR, logger="bot.reqs.alerts"):
         sender.deliver_due()
         sender.deliver_due()
     alert = reqs.alerts()[0]

@@ -16,10 +16,10 @@ from served import WEBHOOK_SECRET, Served, StandIn, sb
 from bot.engine.reqs import Req, ReqError, analyse, parse_req
 from bot.engine.reqs.pasted import req_from_text
 from bot.knowledge import load
-from bot.reqs_cli import import_file
-from bot.reqs_store import ReqStore
+from bot.reqs.cli import import_file
+from bot.reqs.store import ReqStore
+from bot.reqs.webhooks import ReqWebhooks
 from bot.slack.listeners.commands import question
-from bot.slack.req_webhooks import ReqWebhooks
 from bot.store import Store
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))  # raise it for a longer hunt

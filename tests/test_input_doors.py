@@ -10,8 +10,8 @@ from test_reqs import KB
 from test_reqs_delivery import GH_SECRET, JOB, POST, SECRET
 
 from bot import cli, gaps
-from bot.reqs_store import ReqStore
-from bot.slack.req_webhooks import ReqWebhooks
+from bot.reqs.store import ReqStore
+from bot.reqs.webhooks import ReqWebhooks
 from bot.store import Store
 
 REQ = {"id": "D-1", "title": "Senior ML Engineer", "description": "Ship and maintain our ranking model in production."}

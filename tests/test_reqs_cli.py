@@ -8,8 +8,8 @@ import pytest
 from test_reqs import KB
 
 from bot.engine.reqs import analyse, parse_req
-from bot.reqs_cli import Progress, cmd_check, cmd_map_users, import_file
-from bot.reqs_store import ReqStore
+from bot.reqs.cli import Progress, cmd_check, cmd_map_users, import_file
+from bot.reqs.store import ReqStore
 from bot.settings import Settings
 from bot.store import Store
 

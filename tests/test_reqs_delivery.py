@@ -15,10 +15,11 @@ from slack_sdk import WebClient
 from test_reqs import KB
 from waitress.server import create_server
 
-from bot.alerts import AlertSender, alert_message
 from bot.engine.reqs import analyse, parse_req, plain_text
-from bot.reqs_store import ReqStore
-from bot.slack.req_webhooks import MAX_BODY, ReqWebhooks, read_request
+from bot.render.alerts import alert_message
+from bot.reqs.alerts import AlertSender
+from bot.reqs.store import ReqStore
+from bot.reqs.webhooks import MAX_BODY, ReqWebhooks, read_request
 from bot.store import Store
 
 SECRET, GH_SECRET = "hook-secret", "greenhouse-secret"

@@ -18,7 +18,7 @@ from standin import wait_for
 
 from bot.engine import Engine
 from bot.engine.reqs import analyse, parse_req
-from bot.reqs_store import ReqStore
+from bot.reqs.store import ReqStore
 from bot.settings import Settings
 from bot.slack.app import build_app
 from bot.slack.listeners.reqs import CHECK_REQ, INTENDED_VIEW, REASON_BLOCK, REQ_VIEW, close_desk, routes

@@ -12,7 +12,7 @@ from pathlib import Path
 import slackbodies as sb
 from standin import button, wait_for
 
-from bot.reqs_store import ReqStore
+from bot.reqs.store import ReqStore
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,50 +18,42 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import (
-    CheckboxesElement,
     ContextBlock,
     DividerBlock,
     HeaderBlock,
     InputBlock,
-    InputInteractiveElement,
     MarkdownTextObject,
-    NumberInputElement,
-    Option,
     PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
-    StaticSelectElement,
-    UserSelectElement,
 )
 
-from bot.alerts import (
+from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
+from bot.knowledge import KnowledgeBase
+from bot.render import blocks
+from bot.render.alerts import (
     ACTION_ACK,
     ACTION_DETAILS,
     ACTION_DIAGNOSTIC,
     ACTION_INTENDED,
     ACTION_TRACKER,
-    AlertSender,
     alert_message,
 )
-from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
-from bot.knowledge import KnowledgeBase
-from bot.knowledge.ids import LEVELS, REGIONS, TIERS
-from bot.render import blocks
-from bot.reqs_store import OPEN, ReqStore, Saved
+from bot.render.req_form import REQ_VIEW, TIER_LABELS, form_values, req_modal
+from bot.reqs.alerts import AlertSender
+from bot.reqs.store import OPEN, ReqStore, Saved
+from bot.reqs.webhooks import ReqWebhooks, read_request, respond
 from bot.settings import Settings
 from bot.slack import etiquette
 from bot.slack.converse import START_DIAGNOSTIC, Hirebot, answer_in, is_dm
 from bot.slack.listeners import commands
-from bot.slack.req_webhooks import ReqWebhooks, read_request, respond
 
 log = logging.getLogger("hirebot.reqs")
 
-REQ_VIEW, INTENDED_VIEW = "hb_req", "hb_req_intended"
+INTENDED_VIEW = "hb_req_intended"
 REASON_BLOCK = "reason"
 CHECK_REQ = "check_req"  # the message shortcut's callback id (app manifest)
 MENTION = re.compile(r"^\s*(<@[A-Z0-9]+>\s*)+")
-TIER_LABELS = {"frontier_lab": "Frontier AI lab", "top50": "Top-50 tech / AI lab", "series_c_plus": "Series C+",
-               "series_a_b": "Series A-B startup", "general_tech": "General tech", "non_tech": "Non-tech employer"}
 SETTLE = 2.0  # seconds a new alert waits for others to the same lead, to go together as one digest
 PAGE = 20  # reqs per /hire reqs page
 HOME_ALERTS = 10  # open alerts shown on App Home
@@ -263,57 +255,6 @@ def _req_line(item: dict, user: str | None = None, undelivered: str | None = Non
 # ---------------------------------------------------------------------------------------------- the form
 
 
-def _options(values: Iterable[str], labels: dict[str, str] | None = None) -> list[Option]:
-    return [Option(value=v, text=(labels or {}).get(v, v.replace("_", " ").capitalize())) for v in values]
-
-
-def req_modal(channel: str | None, draft: dict[str, str] | None = None) -> dict:
-    """The `/hire req` form: the req's fields, each in a block named after the field (errors land on it);
-    `draft` fills in title, level, employer tier and description (a walk-through's "Open a req")."""
-    draft = draft or {}
-
-    def field_block(name: str, label: str, element: InputInteractiveElement, optional: bool = True) -> InputBlock:
-        return InputBlock(block_id=name, label=PlainTextObject(text=label), element=element, optional=optional)
-
-    def text(name: str, limit: int, multiline: bool = False) -> PlainTextInputElement:
-        given = (draft.get(name) or "")[:limit] or None
-        return PlainTextInputElement(action_id=name, multiline=multiline, max_length=limit, initial_value=given)
-
-    def select(name: str, options: list[Option]) -> StaticSelectElement:
-        given = next((o for o in options if o.value == draft.get(name)), None)
-        return StaticSelectElement(action_id=name, options=options, initial_option=given)
-
-    form = [
-        field_block("title", "Title", text("title", 150), optional=False),
-        field_block("level", "Level", select("level", _options(LEVELS))),
-        field_block("employer_tier", "Employer tier", select("employer_tier", _options(TIERS, TIER_LABELS))),
-        field_block("region", "Region", select("region", _options(
-            REGIONS, {"us": "US", "europe": "Europe", "apac": "APAC"}))),
-        field_block("description", "Description: the work, the team, the deliverables",
-                    text("description", 3000, multiline=True), optional=False),
-        field_block("requirements", "Requirements (one a line)", text("requirements", 3000, multiline=True)),
-        field_block("comp_min", "Comp band, low (USD / year)",
-                    NumberInputElement(action_id="comp_min", is_decimal_allowed=False, min_value="0")),
-        field_block("comp_max", "Comp band, high (USD / year)",
-                    NumberInputElement(action_id="comp_max", is_decimal_allowed=False, min_value="0")),
-        field_block("comp_basis", "The band covers", select("comp_basis", _options(
-            ("base", "total"), {"base": "Base salary", "total": "Total comp (base, bonus, equity)"}))),
-        field_block("target_fill_days", "Target days to fill",
-                    NumberInputElement(action_id="target_fill_days", is_decimal_allowed=False, min_value="1")),
-        field_block("requires_phd", "PhD", CheckboxesElement(action_id="requires_phd", options=[
-            Option(value="yes", text="A PhD is a hard requirement")])),
-        field_block("hiring_manager", "Hiring manager", UserSelectElement(action_id="hiring_manager")),
-        field_block("team_lead", "Team lead (gets the alert)", UserSelectElement(action_id="team_lead")),
-    ]
-    return {
-        "type": "modal", "callback_id": REQ_VIEW, "private_metadata": json.dumps({"channel": channel}),
-        "title": {"type": "plain_text", "text": "Check a req"},
-        "submit": {"type": "plain_text", "text": "Check"},
-        "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [b.to_dict() for b in form],
-    }
-
-
 def on_open_req_form(ack: Ack, body: dict, action: dict, client: WebClient) -> None:
     """A walk-through's "Open a req with this scoping": the req form, filled in from the walk-through."""
     ack()
@@ -325,25 +266,6 @@ def on_open_req_form(ack: Ack, body: dict, action: dict, client: WebClient) -> N
         else {}
     channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
     client.views_open(trigger_id=body["trigger_id"], view=req_modal(channel, draft))
-
-
-def form_values(view: dict) -> dict:
-    """The req fields a submitted form holds (empty ones left out)."""
-    out: dict = {}
-    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
-        for state in actions.values():
-            kind = state.get("type")
-            if kind == "static_select":
-                value = (state.get("selected_option") or {}).get("value")
-            elif kind == "users_select":
-                value = state.get("selected_user")
-            elif kind == "checkboxes":
-                value = True if state.get("selected_options") else None
-            else:
-                value = state.get("value")
-            if value not in (None, ""):
-                out[block_id] = value
-    return out
 
 
 def on_req_submitted(ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient) -> None:

@@ -13,7 +13,7 @@ from typing import TextIO
 from bot.engine.reqs import Req, ReqError, ReqReport, analyse, parse_req
 from bot.engine.reqs.model import SLACK_USER
 from bot.knowledge import KnowledgeBase
-from bot.reqs_store import ReqStore
+from bot.reqs.store import ReqStore
 from bot.settings import Settings
 from bot.store import Store
 

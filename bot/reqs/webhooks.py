@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.engine.reqs import Req, ReqError, analyse, parse_req, plain_text
 from bot.knowledge import KnowledgeBase
-from bot.reqs_store import ReqStore, Saved
+from bot.reqs.store import ReqStore, Saved
 
 JOB_ACTIONS = {"job_created", "job_updated"}
 POST_ACTIONS = {"job_post_created", "job_post_updated"}
