@@ -652,3 +652,14 @@ def test_a_stage_given_mid_walk_completes_the_series_a_b_rule_at_once(engine):
     rule = next(r for r in DIAG.rules if r.id == "mle_first_series_a_b")
     assert rule.text in reply.lines
     assert '"we are a series B fintech"' in render(reply)  # their words quoted back, not the button label
+
+
+def test_one_typed_answer_to_two_questions_is_quoted_once_for_what_points_to_the_role(engine):
+    """Research-infrastructure work also answers 'research side'; the reason quotes it once, as research
+    engineering, not a second time as 'producing new architectures'."""
+    engine.ask("c", "we are a frontier lab, which role should we hire?")
+    engine.ask("c", "build the training infrastructure and eval harness our researchers use")
+    reply = engine.ask("c", "not really, nobody needs to publish")
+    assert reply.title == hire("research_engineer"), render(reply)
+    [why] = [line for line in reply.lines if line.startswith("Why: ")]
+    assert why.count("build the training infrastructure") == 1 and "research engineering" in why, why

@@ -530,7 +530,7 @@ class Walk:
         close = totals[role] - totals[runner] <= CLOSE_MARGIN and {role, runner} == CLOSE_AT_FRONTIER
         headline = f"Hire {_article(name)}. {self.how_sure(confidence, agree, close, runner, tier)}"
         lines = [*lines, rec.reason]
-        why = [q for q in settled if role in self.choice(q.id, answers[q.id]).scores][:MAX_REASONS]
+        why = self.reasons(state, role, [q for q in settled if role in self.choice(q.id, answers[q.id]).scores])
         if why:
             lines.append("Why: " + "; ".join(self.in_their_words(state, q) for q in why) + ".")
         else:
@@ -566,6 +566,20 @@ class Walk:
         """The roles an answer points to most."""
         scores = self.choice(question, choice).scores
         return [r for r in scores if scores[r] == max(scores.values())] if scores else []
+
+    def reasons(self, state: dict, role: str, questions: list[DiagnosticQuestion]) -> list[DiagnosticQuestion]:
+        """At most MAX_REASONS of `questions` to give as reasons: one per thing the person said (a message
+        that answered two questions is quoted once, for the answer that points most to `role`)."""
+        def weight(q: DiagnosticQuestion) -> float:
+            return self.choice(q.id, state["answers"][q.id]).scores[role]
+
+        best: dict[str, DiagnosticQuestion] = {}
+        for q in questions:
+            said = state.get("words", {}).get(q.id) or q.id
+            if said not in best or weight(q) > weight(best[said]):
+                best[said] = q
+        kept = {q.id for q in best.values()}
+        return [q for q in questions if q.id in kept][:MAX_REASONS]
 
     def in_their_words(self, state: dict, q: DiagnosticQuestion) -> str:
         """One reason: what the person said (typed words, else the choice they picked) and what it means."""
