@@ -654,6 +654,18 @@ def test_a_stage_given_mid_walk_completes_the_series_a_b_rule_at_once(engine):
     assert '"we are a series B fintech"' in render(reply)  # their words quoted back, not the button label
 
 
+def test_a_stage_beside_a_sector_word_answers_the_employer_question(engine):
+    """"Series B" is a cue (it answers by itself); "fintech" is only a synonym of the outside-tech choice. Asked
+    the employer question, "series B fintech" is the early-stage choice, not a "which one is closer?"."""
+    engine.ask("c", "MLE or applied scientist?")
+    engine.ask("c", "we need someone to keep our fraud models healthy in prod, retrain weekly")
+    reply = engine.ask("c", "they won't publish anything")
+    assert question(reply) == "tier", render(reply)
+    reply = engine.ask("c", "series B fintech")
+    assert "closer" not in render(reply)
+    assert reply.kind == "answer" and reply.title == hire("ml_engineer"), render(reply)
+
+
 def test_one_typed_answer_to_two_questions_is_quoted_once_for_what_points_to_the_role(engine):
     """Research-infrastructure work also answers 'research side'; the reason quotes it once, as research
     engineering, not a second time as 'producing new architectures'."""

@@ -364,9 +364,9 @@ class Walk:
 
     def match(self, q: DiagnosticQuestion, cued: str | None = None) -> tuple[str | None, str | None]:
         """The choice (or "not_sure") a typed answer means, and a rival when two fit equally well. In order: the
-        longest phrase it says (a denied one counts for its choice's opposite), `cued` (what the message's cue
-        phrases say or imply), the employer_tier entity, the most meaning words, then a typo-tolerant match of a
-        short answer that denies nothing."""
+        longest phrase it says (a denied one counts for its choice's opposite; of two that fit equally well, the
+        one `cued` names wins), `cued` (what the message's cue phrases say or imply), the employer_tier entity,
+        the most meaning words, then a typo-tolerant match of a short answer that denies nothing."""
         strong: dict[str, float] = {}
         for c in q.choices:
             said, denied = _said(self.said, [c.label, *c.synonyms])
@@ -378,7 +378,11 @@ class Walk:
         ranked = sorted(strong.items(), key=lambda kv: -kv[1])
         if ranked and ranked[0][1] > unsure:
             (best, top), rival = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0)
-            return best, rival[0] if top - rival[1] < 3 else None
+            if top - rival[1] >= 3:
+                return best, None
+            if cued in (best, rival[0]):  # a cue phrase answers by itself: "series B fintech" is the stage
+                return cued, None
+            return best, rival[0]
         if unsure:
             return NOT_SURE, None
         if cued:
