@@ -380,7 +380,7 @@ class Walk:
             (best, top), rival = ranked[0], ranked[1] if len(ranked) > 1 else (None, 0)
             if top - rival[1] >= 3:
                 return best, None
-            if cued in (best, rival[0]):  # a cue phrase answers by itself: "series B fintech" is the stage
+            if cued and cued in (best, rival[0]):  # a cue phrase answers by itself: "series B fintech" is the stage
                 return cued, None
             return best, rival[0]
         if unsure:
