@@ -137,31 +137,6 @@ def test_a_candidates_career_question_gets_what_the_sources_support(engine, text
     assert "your own career decision is not something my sources cover" in reply.headline
 
 
-@pytest.mark.parametrize("text", [
-    "how long does it take to get hired as an ML engineer these days?",  # "hired" inside "get hired"
-    "tips for getting hired at an AI startup",
-    "which track fits my profile better?",
-    "why do professors leave universities for industry labs?",
-    "what should data science job applicants avoid doing?",
-])
-def test_a_hirers_word_inside_a_candidates_phrase_does_not_make_the_asker_a_hirer(text):
-    understood = HEAR.understand(text)
-    assert understood.asker == "candidate" and understood.intent == "out_of_scope", understood
-
-
-def test_a_hirers_own_phrase_still_wins_over_a_candidates():
-    assert HEAR.understand("how long does it take to get hired? we are hiring an MLE").asker == "hiring"
-
-
-@pytest.mark.parametrize("text", [
-    "will the market for ML jobs keep growing, in your view?",
-    "would a tenured professor ever walk away from their post?",
-    "how do companies rank their software engineering titles?",
-])
-def test_questions_near_ours_that_the_sources_cannot_answer_are_declined(text):
-    assert HEAR.understand(text).intent == "out_of_scope"
-
-
 # -- general ML questions --------------------------------------------------------------------------------------
 
 

@@ -203,13 +203,9 @@ class Understander:
         )
 
     def _asker(self, stems: list[str]) -> str | None:
-        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's. A hirer's
-        word inside a longer candidate phrase ("hired" in "get hired") is the candidate's."""
-        hits = [(who, i, i + len(p)) for i, stem in enumerate(stems) for who, p in self.askers.get(stem, ())
-                if tuple(stems[i:i + len(p)]) == p]
-        mine = [(a, b) for who, a, b in hits if who == "candidate"]
-        found = {who for who, a, b in hits
-                 if who == "candidate" or not any(c <= a and b <= d and d - c > b - a for c, d in mine)}
+        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's."""
+        found = {who for i, stem in enumerate(stems) for who, p in self.askers.get(stem, ())
+                 if tuple(stems[i:i + len(p)]) == p}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
