@@ -59,6 +59,17 @@ def claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def claimant_alive(owner: str) -> bool:
+    """Whether the process a claim names (`claimant()`, on this host) is still running."""
+    try:
+        os.kill(int(owner.rpartition(":")[2]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def backoff(attempts: int, base: float, cap: float) -> float:
     """Seconds before attempt `attempts + 1`: doubling from `base` up to `cap`, with ±20% jitter."""
     return min(cap, base * 2 ** attempts) * random.uniform(0.8, 1.2)

@@ -7,7 +7,6 @@ version alerts at most once, and a changed req alerts again only when its findin
 
 import hashlib
 import json
-import os
 import socket
 import time
 from collections.abc import Iterable, Iterator
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from bot.delivery import claimant
+from bot.delivery import claimant, claimant_alive
 from bot.engine.reqs import Req, ReqReport
 from bot.engine.reqs.model import field_errors
 from bot.store import Store
@@ -241,7 +240,7 @@ class ReqStore:
         host = socket.gethostname()
         rows = self.db.execute("select id, owner from alerts where status = ?", [SENDING]).fetchall()
         orphans = [i for i, owner in rows if owner and owner.rpartition(":")[0] == host
-                   and not _alive(int(owner.rpartition(":")[2]))]
+                   and not claimant_alive(owner)]
         with self.transaction():
             for alert_id in orphans:
                 self.db.execute("update alerts set next_attempt = ? where id = ? and status = ?",
@@ -343,16 +342,6 @@ class ReqStore:
             return None
         row = self._one("select slack_user from greenhouse_users where greenhouse_id = ?", [str(greenhouse_id)])
         return row["slack_user"] if row else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _content_hash(data: str) -> str:

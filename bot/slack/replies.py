@@ -10,7 +10,6 @@ died while posting it is looked up in the conversation before it is posted again
 """
 
 import logging
-import os
 import socket
 import sqlite3
 import threading
@@ -21,7 +20,7 @@ from functools import partial
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import Failure, backoff, claimant, failure, find_posted, metadata
+from bot.delivery import Failure, backoff, claimant, claimant_alive, failure, find_posted, metadata
 from bot.store import Store
 
 log = logging.getLogger("hirebot.replies")
@@ -187,7 +186,7 @@ class ReplyOutbox:
         host = socket.gethostname()
         rows = self.store.read(f"select key, owner from {TABLE} where status = ?", [SENDING])
         orphans = [key for key, owner in rows if owner and owner.rpartition(":")[0] == host
-                   and owner != claimant() and not _alive(int(owner.rpartition(":")[2]))]
+                   and owner != claimant() and not claimant_alive(owner)]
         for key in orphans:
             self._update(key, next_attempt=time.time())
         return len(orphans)
@@ -236,13 +235,3 @@ def _claim(conn: sqlite3.Connection, key: str, now: float) -> bool:
     cursor = conn.execute(f"update {TABLE} set status = ?, owner = ?, next_attempt = ? where key = ? and "
                           f"{UNDELIVERED} and next_attempt <= ?", [SENDING, claimant(), now + LEASE, key, now])
     return cursor.rowcount == 1
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
