@@ -229,7 +229,7 @@ class Understander:
         stems = reading.stems
         anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
         if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
-            return "out_of_scope"  # "why does it take so long to hire people?" is not about ML roles
+            return "out_of_scope"  # "how come hiring anyone takes us months?" is not about ML roles
         if not DOMAIN_WORDS & set(stems) and any(
                 tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ())):
             return "out_of_scope"  # another field's research scientist or PhD
