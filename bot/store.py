@@ -9,6 +9,7 @@ the store's parts of such a unit.
 """
 
 import contextlib
+import fcntl
 import json
 import os
 import random
@@ -75,18 +76,26 @@ class Store:
         return bool(keys) and bool(self.read(f"select 1 from events where id in ({marks}) limit 1", keys))
 
     def settle(self, setup: Callable[[], None]) -> None:
-        """Run start-up schema work (CREATE ... IF NOT EXISTS). Two processes setting up a fresh file at once can
-        deadlock before WAL is on, and SQLite then refuses one at once instead of waiting: it is tried again."""
-        for _ in range(SETUP_TRIES - 1):
-            try:
-                return setup()
-            except sqlite3.OperationalError as err:
-                if "locked" not in str(err):
-                    raise
-                if self.db.conn.in_transaction:
-                    self.db.conn.rollback()
-                time.sleep(random.uniform(0.05, 0.2))
-        return setup()
+        """Run start-up schema work (CREATE ... IF NOT EXISTS) one process at a time: two processes setting up a
+        fresh file at once can deadlock before WAL is on, and SQLite then refuses one at once instead of waiting.
+        A lock file beside the database orders them; a "locked" that still comes is tried again."""
+        with self._setup_lock():
+            for _ in range(SETUP_TRIES - 1):
+                try:
+                    return setup()
+                except sqlite3.OperationalError as err:
+                    if "locked" not in str(err):
+                        raise
+                    if self.db.conn.in_transaction:
+                        self.db.conn.rollback()
+                    time.sleep(random.uniform(0.05, 0.2))
+            return setup()
+
+    def _setup_lock(self) -> contextlib.AbstractContextManager:
+        """An exclusive lock on `<db>-setup.lock` (0600), held while schema work runs; none in memory."""
+        if self.path == ":memory:":
+            return contextlib.nullcontext()
+        return _flocked(f"{self.path}-setup.lock")
 
     def _create(self) -> None:
         if self.path != ":memory:":
@@ -112,6 +121,16 @@ class Store:
         )
         self.db.conn.commit()
         return cursor.rowcount == 1
+
+
+@contextlib.contextmanager
+def _flocked(path: str):
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _create_private(path: str) -> None:

@@ -73,7 +73,7 @@ class ReqStore:
     def __init__(self, store: Store):
         self.store = store
         self.db = store.db
-        self._create()
+        store.settle(self._create)
 
     def _create(self) -> None:
         """The tables, made once under a write lock (two processes may start on one new database)."""

@@ -21,9 +21,13 @@ GROUP_DM_NAME = "mpdm-"  # Slack names group DMs mpdm-alice--bob--carol-1
 
 def ensure(store: Store) -> None:
     """Create the table (at start-up); IF NOT EXISTS, as another process may be creating it at the same moment."""
-    if TABLE not in store.db.table_names():
-        store.db[TABLE].create({"conversation": str, "user": str, "at": float}, pk=("conversation", "user"),
-                               if_not_exists=True)
+
+    def create() -> None:
+        if TABLE not in store.db.table_names():
+            store.db[TABLE].create({"conversation": str, "user": str, "at": float}, pk=("conversation", "user"),
+                                   if_not_exists=True)
+
+    store.settle(create)
 
 
 def join_in(conn: sqlite3.Connection, conversation: str, user: str) -> None:

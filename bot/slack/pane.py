@@ -16,8 +16,12 @@ KEEP_SECONDS = 90 * 24 * 3600
 
 def ensure(store: Store) -> None:
     """Create the table (at start-up); IF NOT EXISTS, as another process may be creating it at the same moment."""
-    if TABLE not in store.db.table_names():
-        store.db[TABLE].create({"id": str, "context": str, "titled": int, "at": float}, pk="id", if_not_exists=True)
+
+    def create() -> None:
+        if TABLE not in store.db.table_names():
+            store.db[TABLE].create({"id": str, "context": str, "titled": int, "at": float}, pk="id", if_not_exists=True)
+
+    store.settle(create)
 
 
 def opened(store: Store, conversation: str, context: dict) -> None:
