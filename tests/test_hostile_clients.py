@@ -172,7 +172,7 @@ def test_only_commands_read_by_a_person_die_quietly_on_a_closed_pipe(argv, quiet
         signal.signal(signal.SIGPIPE, before)
 
 
-def test_the_database_and_its_wal_and_shm_are_created_readable_by_their_owner_only(tmp_path):
+def test_the_database_its_wal_shm_and_setup_lock_are_created_readable_by_their_owner_only(tmp_path):
     old = os.umask(0o022)  # the usual umask, under which files are made world-readable
     try:
         store = Store(tmp_path / "hirebot.db")
@@ -180,4 +180,5 @@ def test_the_database_and_its_wal_and_shm_are_created_readable_by_their_owner_on
         modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
     finally:
         os.umask(old)
-    assert modes == {"hirebot.db": 0o600, "hirebot.db-wal": 0o600, "hirebot.db-shm": 0o600}
+    assert modes == {"hirebot.db": 0o600, "hirebot.db-wal": 0o600, "hirebot.db-shm": 0o600,
+                     "hirebot.db-setup.lock": 0o600}  # the start-up lock file (bot/store.py) holds nothing
