@@ -7,6 +7,7 @@ import logging
 import os
 import random
 import socket
+import threading
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -101,3 +102,51 @@ def find_posted(client: WebClient, channel: str, thread_ts: str | None, since: f
         if meta.get("event_type") == event_type and (meta.get("event_payload") or {}).get("key") == key:
             return message.get("ts")
     return None
+
+
+class Sender:
+    """An outbox's background thread: each round `deliver_due()`, then a sleep of `_next_wait()` seconds that
+    `wake()` cuts short; `_released()` runs first (claims of a process that died). Subclasses name `what`."""
+
+    what = "message"
+
+    def __init__(self) -> None:
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def deliver_due(self) -> int:
+        raise NotImplementedError
+
+    def _next_wait(self) -> float:
+        raise NotImplementedError
+
+    def _released(self) -> None:
+        """Before the first round: make what a dead process had claimed due again (and say so)."""
+
+    def wake(self) -> None:
+        """Look for due deliveries now (one was just queued)."""
+        self._wake.set()
+
+    def start(self) -> "Sender":
+        """Run in a daemon thread until `stop()`; what earlier runs left undelivered goes first."""
+        self._released()
+        self._thread = threading.Thread(target=self._run, name=f"hirebot-{self.what}-sender", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the thread (waits for the current delivery)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.deliver_due()
+            except Exception:  # the sender must outlive a bad row or a locked database
+                log.exception("%s delivery failed", self.what)
+            self._wake.wait(self._next_wait())
+            self._wake.clear()

@@ -18,7 +18,7 @@ from collections import defaultdict
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import CHANNEL_ERRORS, Failure, backoff, failure, find_posted, metadata
+from bot.delivery import CHANNEL_ERRORS, Failure, Sender, backoff, failure, find_posted, metadata
 from bot.render.alerts import DIGEST_MAX, alert_message, digest_message
 from bot.reqs.store import SENDING, ReqStore
 
@@ -30,8 +30,10 @@ MAX_HOLD = 10.0  # a burst that keeps growing is sent after this long anyway
 BATCH = 500  # due alerts read per round
 
 
-class AlertSender:
+class AlertSender(Sender):
     """Delivers the alerts outbox to Slack, retrying with backoff; one background thread."""
+
+    what = "alert"
 
     def __init__(self, reqs: ReqStore, client: WebClient, alert_channel: str | None = None,
                  base_delay: float = 2.0, max_delay: float = 300.0, poll: float = 5.0,
@@ -43,9 +45,7 @@ class AlertSender:
         self.base_delay, self.max_delay, self.poll = base_delay, max_delay, poll
         self.settle, self.pace = settle, pace
         self.db_lock = db_lock or threading.Lock()
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
         self._lock = threading.Lock()
         self._posted: dict[str, float] = {}  # channel -> when the last message went there (time.monotonic)
         self._soonest: float | None = None  # when an alert held back this round may go (time.time)
@@ -153,35 +153,11 @@ class AlertSender:
                   alert["req_key"], channel, error)
         return False
 
-    def wake(self) -> None:
-        """Deliver now (a new alert was queued)."""
-        self._wake.set()
-
-    def start(self) -> "AlertSender":
-        """Run in a daemon thread until `stop()`; undelivered alerts of earlier runs go first."""
+    def _released(self) -> None:
         with self.db_lock:
             released = self.reqs.release_orphans()
         if released:
             log.info("%s alert(s) claimed by a process that died will be sent again", released)
-        self._thread = threading.Thread(target=self._run, name="hirebot-alerts", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop the thread (waits for the current delivery)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.deliver_due()
-            except Exception:  # the sender must outlive a bad row or a locked database
-                log.exception("alert delivery failed")
-            self._wake.wait(self._next_wait())
-            self._wake.clear()
 
     def _next_wait(self) -> float:
         if self._soonest is not None:  # alerts held back (a burst settling, a channel's pace): wake for them

@@ -12,7 +12,6 @@ died while posting it is looked up in the conversation before it is posted again
 import logging
 import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from functools import partial
@@ -20,7 +19,7 @@ from functools import partial
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.delivery import Failure, backoff, claimant, claimant_alive, failure, find_posted, metadata
+from bot.delivery import Failure, Sender, backoff, claimant, claimant_alive, failure, find_posted, metadata
 from bot.store import Store
 
 log = logging.getLogger("hirebot.replies")
@@ -59,8 +58,10 @@ def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | 
                  "values (?, ?, ?, ?, 0, ?, ?, ?)", [key, channel, thread_ts, status, due, now, claimant()])
 
 
-class ReplyOutbox:
+class ReplyOutbox(Sender):
     """Posts queued replies: `post()` for one just queued, a background thread for those that wait."""
+
+    what = "reply"
 
     def __init__(self, store: Store, client: WebClient, render: Callable[[str], dict | None],
                  base_delay: float = 1.0, max_delay: float = 30.0, poll: float = 5.0,
@@ -72,9 +73,7 @@ class ReplyOutbox:
         self.give_up_after = give_up_after
         self.paused_until = 0.0  # Slack's Retry-After, for every reply of this process
         self.given_up = 0
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     def queue_in(self, conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | None) -> None:
         """`queue_in` with this process's pause: a unit part for Hirebot.reply."""
@@ -191,34 +190,10 @@ class ReplyOutbox:
             self._update(key, next_attempt=time.time())
         return len(orphans)
 
-    def wake(self) -> None:
-        """Look for due replies now."""
-        self._wake.set()
-
-    def start(self) -> "ReplyOutbox":
-        """Run the sender in a daemon thread until `stop()`; replies left by an earlier run go first."""
+    def _released(self) -> None:
         released = self.release_orphans()
         if released:
             log.info("%d reply(s) being posted when a process died will be looked up and sent", released)
-        self._thread = threading.Thread(target=self._run, name="hirebot-replies", daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop the sender thread (waits for the current delivery)."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.deliver_due()
-            except Exception:  # the sender must outlive a bad row or a locked database
-                log.exception("reply delivery failed")
-            self._wake.wait(self._next_wait())
-            self._wake.clear()
 
     def _next_wait(self) -> float:
         rows = self.store.read(f"select min(next_attempt) from {TABLE} where {UNDELIVERED}")
