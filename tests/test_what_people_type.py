@@ -132,6 +132,10 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("I'm choosing between MLE and applied scientist for my career path", "compare_roles"),
     ("are applied scientist jobs hard to get these days?", "out_of_scope"),
     ("would it make sense for me to retrain as a research engineer?", "out_of_scope"),
+    ("how long does it really take to get hired as a data scientist?", "out_of_scope"),  # "hired" is theirs here
+    ("which of these should I target with my background, MLE or AS?", "compare_roles"),
+    ("making the switch from backend engineering to ML engineering: how hard is it?", "out_of_scope"),
+    ("I'm a professor thinking about leaving for industry, would a lab want me?", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
@@ -184,6 +188,7 @@ def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     "why would a company even need an AI team?",
     "is applied science a good career for me, or should I stay an MLE?",
     "staffing up with engineers who ship: a field guide for ML teams",  # "who" describes, it does not ask
+    "choosing a career: research scientist or ML engineer, which is the better bet?",  # a career, not a hire
 ])
 def test_other_questions_do_not_start_the_walk_through(engine, text):
     reply = engine.ask("c", text)
@@ -234,6 +239,9 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("why is it so difficult to find staff research engineers", "talent_pool", {"research_engineer"}),
     # the sources' split of the work (research vs production) names roles without a title
     ("research vs production: what is the real difference when hiring?", "compare_roles", set()),
+    ("career path: research scientist or research engineer?", "compare_roles",
+     {"research_scientist", "research_engineer"}),  # two roles' paths, no level: a comparison
+    ("how tight is the job market for research scientists?", "talent_pool", {"research_scientist"}),
 ])
 def test_the_question_is_about_what_it_asks(text, intent, roles):
     heard = HEAR.understand(text)

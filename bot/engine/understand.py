@@ -225,9 +225,13 @@ class Understander:
 
     def _asker(self, reading: Reading) -> str | None:
         """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's. Phrases
-        are read in the words and with entity placeholders ("_role_ job": "are MLE jobs competitive")."""
-        found = {who for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
-                 for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p}
+        are read in the words and with entity placeholders ("_role_ job": "are MLE jobs competitive"); a hirer's
+        word inside a longer candidate phrase ("hired" in "get hired") is the candidate's."""
+        hits = [(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
+                for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p]
+        theirs = [(a, b) for who, a, b in hits if who == "candidate"]  # "hired" inside "get hired" is theirs
+        found = {who for who, a, b in hits
+                 if who == "candidate" or not any(c <= a and b <= d and d - c > b - a for c, d in theirs)}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
@@ -262,6 +266,8 @@ class Understander:
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
             return "choose_role"  # "MLE vs data scientist: who to hire and when" asks for a decision
+        if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
+            best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         if best == "compare_roles":
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder"
@@ -270,7 +276,8 @@ class Understander:
                 return figure[0]
         core = [r for r in entities.roles if r in self.core]
         asks_which = bool(core) or bool(words & DECISION_WORDS)  # "how do we decide when to hire" does not
-        if best == "choose_role" and (asker == "candidate" or reading.outside() or not asks_which):
+        career = asker == "candidate" or "career" in words  # a hirer chooses a hire; a person, a career
+        if best == "choose_role" and (career or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
                 else "out_of_scope"
         if asker == "candidate" and best == "career_ladder" and not levels:
