@@ -675,3 +675,16 @@ def test_one_typed_answer_to_two_questions_is_quoted_once_for_what_points_to_the
     assert reply.title == hire("research_engineer"), render(reply)
     [why] = [line for line in reply.lines if line.startswith("Why: ")]
     assert why.count("build the training infrastructure") == 1 and "research engineering" in why, why
+
+
+def test_a_reason_quotes_the_clause_that_answered_not_the_start_of_the_message(engine):
+    """A long typed answer is quoted from where it makes the point: the team's size and customers come first,
+    the work that decided the question comes after a comma."""
+    engine.ask("c", "help me decide which ML role to hire")
+    engine.ask("c", "We're six people selling to insurers, and mostly the pricing model has to stay healthy "
+                    "in prod with a weekly retrain")
+    reply = engine.ask("c", "no, nobody here cares about publishing")
+    assert reply.title == hire("ml_engineer"), render(reply)
+    [why] = [line for line in reply.lines if line.startswith("Why: ")]
+    assert "six people" not in why and "healthy" in why, why
+    assert '"nobody here cares about publishing"' in why, why  # the denial's clause, without the "no,"

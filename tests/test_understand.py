@@ -123,6 +123,13 @@ def test_real_words_are_not_typos(u, text, tier):
     assert "apple" not in heard.text and "bands" not in heard.text
 
 
+def test_a_word_derived_from_a_known_one_is_no_typo(u):
+    """"negotiable" is "negotiate" made an adjective, not a misspelling of it: a PhD question is not declined
+    as offer negotiation."""
+    heard = u.understand("is a PhD non-negotiable for research scientists")
+    assert "negotiate" not in heard.text and heard.intent == "credentials"
+
+
 @pytest.mark.parametrize(
     ("text", "not_roles"),
     [

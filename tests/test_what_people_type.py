@@ -130,6 +130,12 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("where should I apply for ML engineer roles?", "out_of_scope"),
     ("ai jobs: where do you even find them?", "out_of_scope"),
     ("I'm choosing between MLE and applied scientist for my career path", "compare_roles"),
+    ("are applied scientist jobs hard to get these days?", "out_of_scope"),
+    ("would it make sense for me to retrain as a research engineer?", "out_of_scope"),
+    ("how long does it really take to get hired as a data scientist?", "out_of_scope"),  # "hired" is theirs here
+    ("which of these should I target with my background, MLE or AS?", "compare_roles"),
+    ("making the switch from backend engineering to ML engineering: how hard is it?", "out_of_scope"),
+    ("I'm a professor thinking about leaving for industry, would a lab want me?", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
@@ -181,6 +187,8 @@ def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     "how do we decide when to hire?",
     "why would a company even need an AI team?",
     "is applied science a good career for me, or should I stay an MLE?",
+    "staffing up with engineers who ship: a field guide for ML teams",  # "who" describes, it does not ask
+    "choosing a career: research scientist or ML engineer, which is the better bet?",  # a career, not a hire
 ])
 def test_other_questions_do_not_start_the_walk_through(engine, text):
     reply = engine.ask("c", text)
@@ -220,7 +228,31 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("what does an MLE need to know", "skills", {"ml_engineer"}),
     ("what is a distinguished engineer, exactly?", "career_ladder", set()),
     ("how to hire a research engineer who can really build", "skills", {"research_engineer"}),
+    # a pay question says a pay word or an amount; "what is it like" asks about the work
+    ("what's it like to work as an applied scientist at Amazon?", "day_to_day", {"applied_scientist"}),
+    ("are there more openings for data scientists than for MLEs?", "talent_pool", {"data_scientist", "ml_engineer"}),
+    ("would 320k land a senior MLE?", "compensation", {"ml_engineer"}),
+    ("is $240,000 enough for a senior research scientist", "compensation", {"research_scientist"}),
+    ("senior MLE at a frontier lab?", "compensation", {"ml_engineer"}),  # nothing but who: pay, as before
+    # the hierarchy of titles is the ladder; scarcity is the pool
+    ("how are research scientist titles ranked, what's the hierarchy", "career_ladder", {"research_scientist"}),
+    ("why is it so difficult to find staff research engineers", "talent_pool", {"research_engineer"}),
+    # the sources' split of the work (research vs production) names roles without a title
+    ("research vs production: what is the real difference when hiring?", "compare_roles", set()),
+    ("career path: research scientist or research engineer?", "compare_roles",
+     {"research_scientist", "research_engineer"}),  # two roles' paths, no level: a comparison
+    ("how tight is the job market for research scientists?", "talent_pool", {"research_scientist"}),
 ])
 def test_the_question_is_about_what_it_asks(text, intent, roles):
     heard = HEAR.understand(text)
     assert heard.intent == intent and set(heard.entities.roles) == roles, (heard.ranked, heard.entities)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what should I look for when hiring an applied scientist", "skills"),  # "when" joins, it does not ask
+    ("when will our applied scientist req be filled?", "time_to_fill"),
+    ("where do people post research engineer jobs", "sourcing_channels"),  # posting a job is the hirer's
+])
+def test_joining_words_are_not_questions_and_posting_a_job_is_hiring(text, intent):
+    heard = HEAR.understand(text)
+    assert heard.intent == intent, heard.ranked

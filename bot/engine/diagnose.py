@@ -54,6 +54,9 @@ SURE = 0.8  # the confidence from which the recommendation is said without hedgi
 CLOSE_AT_FRONTIER = {"applied_scientist", "research_scientist"}
 CLOSE_MARGIN = 2  # points between the top two roles that make a close call
 _PUNCTUATION = re.compile(r"[^\w'+\-/ ]+")
+_JOINS = r"(?:and|but|so|because|though)"
+_CLAUSES = re.compile(rf"[.;,!?()]+\s*(?:{_JOINS}\s+)?|\s+{_JOINS}\s+|\s+-+\s+")  # where a clause ends
+STEM = 5  # letters two words share to count as the same word when finding the clause to quote
 
 
 def wants(state: dict | None, heard: Understanding) -> bool:
@@ -172,6 +175,23 @@ def _is_question(raw: str, text: str) -> bool:
 def _clip_words(text: str, limit: int) -> str:
     words = text.split()
     return " ".join(words[:limit]) + ("..." if len(words) > limit else "")
+
+
+def _quote(text: str, evidence: set[str], limit: int) -> str:
+    """At most `limit` words of `text`, from the clause that says most of the `evidence` stems (a clause: a
+    piece between punctuation or "and"/"but"...), starting just before its first such word; the text's start
+    when no clause says any. A quote starts where the person made the point, not where they began typing."""
+    def said(word: str) -> bool:
+        return len(word) > 3 and word[:STEM] in evidence
+
+    pieces = [p.split() for p in _CLAUSES.split(text) if p and p.strip()]
+    hits = [sum(said(w) for w in normalise(" ".join(p)).split()) for p in pieces]
+    if not hits or not max(hits):
+        return _clip_words(text, limit)
+    words = pieces[hits.index(max(hits))]
+    first = next((i for i, w in enumerate(words) if said(normalise(w))), 0)
+    start = max(0, min(first - 2, len(words) - limit))
+    return ("..." if start else "") + _clip_words(" ".join(words[start:]), limit)
 
 
 def _article(name: str) -> str:
@@ -588,9 +608,18 @@ class Walk:
     def in_their_words(self, state: dict, q: DiagnosticQuestion) -> str:
         """One reason: what the person said (typed words, else the choice they picked) and what it means."""
         c = self.choice(q.id, state["answers"][q.id])
-        said = state.get("words", {}).get(q.id) or c.label
+        said = state.get("words", {}).get(q.id)
+        quoted = _quote(said, self.evidence(q, c), QUOTE_WORDS) if said else c.label
         meaning = c.reason.split(";")[0].split(":")[0].rstrip(".")
-        return f'"{_clip_words(said, QUOTE_WORDS)}" ({_clip_words(meaning, REASON_WORDS)})'
+        return f'"{quoted}" ({_clip_words(meaning, REASON_WORDS)})'
+
+    @staticmethod
+    def evidence(q: DiagnosticQuestion, c: DiagnosticChoice) -> set[str]:
+        """The word stems that can say choice `c`: its own phrases, and those of the choices it is the opposite of
+        (a denied one means `c`)."""
+        said = [c, *(o for o in q.choices if o.opposite == c.id)]
+        return {w[:STEM] for o in said for p in [o.label, *o.synonyms, *o.cues, *o.meaning]
+                for w in normalise(p).split() if len(w) > 3}
 
     def how_sure(self, confidence: float, agree: bool, close: bool, runner: str, tier: str | None) -> str:
         """How sure, calibrated: sure only when every answer agrees; close calls say so, and at a frontier lab

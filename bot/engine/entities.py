@@ -202,10 +202,11 @@ class Lexicon:
         return fixed
 
     def _inflected(self, word: str) -> bool:
-        """A known word with a common ending, or without one ("features", "coming" from "come", "deliver")."""
+        """A known word with a common ending, or without one ("features", "coming" from "come", "deliver",
+        "negotiable" from "negotiate")."""
         for suffix in SUFFIXES:
             base = word[: -len(suffix)]
-            if word + suffix in self.known or (word.endswith(suffix) and {base, base + "e"} & self.known):
+            if word + suffix in self.known or (word.endswith(suffix) and {base, base + "e", base + "ate"} & self.known):
                 return True
         return False
 

@@ -18,6 +18,7 @@ of one role it is the career ladder, and one that asks for a figure (pay, time t
 """
 
 import math
+import re
 from collections import Counter, defaultdict
 from itertools import pairwise
 
@@ -50,6 +51,7 @@ HIRER_ONLY = {"choose_role", "sourcing_channels", "time_to_fill", "talent_pool",
 ROLE_BOUND = {"compare_roles", "day_to_day"}  # meaningless unless a role, or a word for one, is named
 ROLE_WORDS = {"role", "title", "job", "position", "engineer", "scientist", "researcher", "people", "hire", "ic",
               "individual", "staff", "team", "engineering", "science", "_role_", "_level_"}
+WORK_SPLIT = {"research", "production"}  # the sources' split of ML work: naming both sides names roles
 DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "month", "year", "time", "timeline",
                   "when", "until", "take", "taking", "took", "speed", "slow", "realistic", "ttf", "fill",
                   "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
@@ -60,8 +62,13 @@ DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recomme
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
 GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
 ANCHOR_WORDS = {"research", "model", "phd", "llm", "data", "deep", "researcher", "engineer"}  # ...nor these
+AUXILIARIES = {"will", "can", "could", "should", "do", "does", "did", "is", "are", "would", "might", "may", "to",
+               "shall"}  # "when will it close" asks when; "when hiring" does not
+PRONOUNS = {"i", "we", "you", "they"}  # "MLE or AS: who do we hire" asks who
+PEOPLE_WORDS = ROLE_WORDS | GENERIC_PEOPLE | {"someone", "somebody", "anyone", "those", "one", "candidate", "folk"}
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
+AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000")  # "180k", "1.2m", the "000" of "180,000": cue `_amount_`
 FOLLOWUP_WORDS = 7
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -107,6 +114,19 @@ def _features(masked: list[str]) -> Counter:
     return counts
 
 
+def _asking(masked: list[str]) -> list[str]:
+    """The message's words with "-" for a "when" that joins clauses ("what to look for when hiring") and for a
+    "who" that describes people ("engineers who ship"): neither asks when or who, nor is a cue."""
+    out = []
+    for i, word in enumerate(masked):
+        after = masked[i + 1] if i + 1 < len(masked) else ""
+        before = singular(masked[i - 1]) if i else ""
+        joins = word == "when" and after and after not in AUXILIARIES
+        describes = word == "who" and before in PEOPLE_WORDS and after not in AUXILIARIES | PRONOUNS
+        out.append("-" if joins or describes else word)
+    return out
+
+
 class Understander:
     """Intent and entity understanding over one knowledge base; indexes are built once."""
 
@@ -144,6 +164,7 @@ class Understander:
                 phrase = tuple(self.lexicon.read(cue).masked(singular=False))
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
+        self.needs_cue = {spec.id for spec in specs if spec.needs_cue}
         self.nearest = kb.vocabulary.outside_roles
         self.fields: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # by first word
         for f in kb.vocabulary.other_fields:
@@ -185,7 +206,7 @@ class Understander:
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
             best = "out_of_scope"
-        asker = self._asker(reading.stems)
+        asker = self._asker(reading)
         best = self._settle(best, reading, entities, asker, [i for i, _ in ranked])
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
@@ -202,16 +223,24 @@ class Understander:
             asker=asker,
         )
 
-    def _asker(self, stems: list[str]) -> str | None:
-        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's."""
-        found = {who for i, stem in enumerate(stems) for who, p in self.askers.get(stem, ())
-                 if tuple(stems[i:i + len(p)]) == p}
+    def _asker(self, reading: Reading) -> str | None:
+        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's. Phrases
+        are read in the words and with entity placeholders ("_role_ job": "are MLE jobs competitive"); a hirer's
+        word inside a longer candidate phrase ("hired" in "get hired") is the candidate's."""
+        hits = [(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
+                for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p]
+        theirs = [(a, b) for who, a, b in hits if who == "candidate"]  # "hired" inside "get hired" is theirs
+        found = {who for who, a, b in hits
+                 if who == "candidate" or not any(c <= a and b <= d and d - c > b - a for c, d in theirs)}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
                 ranked: list[str]) -> str:
         """The intent once who is asking and what is named are taken into account (see the module docstring)."""
-        words = set(reading.masked())
+        words = set(_asking(reading.masked()))
+        cues = self._cues(_asking(reading.masked(singular=False)))
+        if best in self.needs_cue and not cues.get(best) and not words <= FILLERS:
+            best = next((i for i in ranked if i != best), "out_of_scope")  # "are there more DS jobs than ML?"
         levels = {s.value for s in reading.spans if s.kind == "level"}
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
                     for a, b in pairwise(reading.masked()))
@@ -221,10 +250,9 @@ class Understander:
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
-        cues = self._cues(reading.masked(singular=False))
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
             return "career_ladder"  # "what is a fellow?" asks what a level is
-        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside()):
+        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or words >= WORK_SPLIT):
             return "out_of_scope"
         stems = reading.stems
         anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
@@ -238,6 +266,8 @@ class Understander:
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
             return "choose_role"  # "MLE vs data scientist: who to hire and when" asks for a decision
+        if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
+            best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         if best == "compare_roles":
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder"
@@ -246,7 +276,8 @@ class Understander:
                 return figure[0]
         core = [r for r in entities.roles if r in self.core]
         asks_which = bool(core) or bool(words & DECISION_WORDS)  # "how do we decide when to hire" does not
-        if best == "choose_role" and (asker == "candidate" or reading.outside() or not asks_which):
+        career = asker == "candidate" or "career" in words  # a hirer chooses a hire; a person, a career
+        if best == "choose_role" and (career or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
                 else "out_of_scope"
         if asker == "candidate" and best == "career_ladder" and not levels:
@@ -260,7 +291,7 @@ class Understander:
         word was heard."""
         scores = self._nearest(masked)
         cued = False
-        cues = self._cues(reading.masked(singular=False))
+        cues = self._cues(_asking(reading.masked(singular=False)))
         in_scope = bool(entities.roles) or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         for intent, heard in cues.items():
             if intent in ROLE_FREE and in_scope:
@@ -314,8 +345,9 @@ class Understander:
 
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
         """The cue phrases heard and their weights, per intent. A denied cue counts whole: "don't have a PhD"
-        still asks about credentials."""
+        still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
+        said = ["_amount_" if AMOUNT.fullmatch(w) else w for w in said]
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):
                 if tuple(said[i : i + len(phrase)]) == phrase:

@@ -102,6 +102,7 @@ class IntentSpec(Strict):
     label: str = Field(description="what the user wants, in a few words (shown in help)")
     examples: list[str] = Field(min_length=1)
     cues: dict[str, float] = Field(default={}, description="normalised word or phrase -> weight")
+    needs_cue: bool = Field(default=False, description="only a message that says one of its cues asks about it")
 
 
 class Vocabulary(Strict):
