@@ -100,10 +100,10 @@ class Hirebot:
                     shared_by: str | None = None, post_to: tuple[str, str | None] | None = None) -> Keyed | None:
         """The Slack message answering `text` in `conversation` with the key it is kept under (`Keyed`); None if
         one of the ids in `once` (Slack's event id, the message's own id) shows it was answered already, or if
-        `overheard` (not addressed to hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is then talking with `user` in
-        this conversation (a thread). `post_to` (channel, thread): the reply is queued in the outbox, under the
-        message's `key`, for `post()`. When the store cannot write (disk full, read-only file): the apology,
-        so that the user hears something rather than nothing."""
+        `overheard` (not addressed to hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is
+        then talking with `user` in this conversation (a thread). `post_to` (channel, thread): the reply is
+        queued in the outbox, under the message's `key`, for `post()`. When the store cannot write (disk full,
+        read-only file): the apology, so that the user hears something rather than nothing."""
         try:
             with self._turns[hash(conversation) % len(self._turns)]:  # one message of a conversation at a time
                 for _ in range(ATTEMPTS):
