@@ -173,6 +173,7 @@ def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_abou
     "MLE vs data scientist: which do we bring on first?",
     "take the role quiz",
     "research scientist vs ML engineer, who should you hire first?",
+    "is our opening a research role or more of a production one?",  # the sources' split, no title named
 ])
 def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     reply = engine.ask("c", text)
