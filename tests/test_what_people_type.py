@@ -136,6 +136,7 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("which of these should I target with my background, MLE or AS?", "compare_roles"),
     ("making the switch from backend engineering to ML engineering: how hard is it?", "out_of_scope"),
     ("I'm a professor thinking about leaving for industry, would a lab want me?", "out_of_scope"),
+    ("if you were in my shoes, would you ever leave a tenured professor job?", "out_of_scope"),  # not help
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)

@@ -240,8 +240,9 @@ class Understander:
         """The intent once who is asking and what is named are taken into account (see the module docstring)."""
         words = set(_asking(reading.masked()))
         cues = self._cues(_asking(reading.masked(singular=False)))
-        if best in self.needs_cue and not cues.get(best) and not words <= FILLERS:
+        if best in self.needs_cue and not cues.get(best) and len(reading.words) > FOLLOWUP_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "are there more DS jobs than ML?"
+            # is no pay question, nor "if you were a professor, would you leave?" a question about hirebot
         levels = {s.value for s in reading.spans if s.kind == "level"}
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
                     for a, b in pairwise(reading.masked()))
