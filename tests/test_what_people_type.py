@@ -136,6 +136,7 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("which of these should I target with my background, MLE or AS?", "compare_roles"),
     ("making the switch from backend engineering to ML engineering: how hard is it?", "out_of_scope"),
     ("I'm a professor thinking about leaving for industry, would a lab want me?", "out_of_scope"),
+    ("if you were in my shoes, would you ever leave a tenured professor job?", "out_of_scope"),  # not help
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
@@ -173,6 +174,7 @@ def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_abou
     "MLE vs data scientist: which do we bring on first?",
     "take the role quiz",
     "research scientist vs ML engineer, who should you hire first?",
+    "is our opening a research role or more of a production one?",  # the sources' split, no title named
 ])
 def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     reply = engine.ask("c", text)

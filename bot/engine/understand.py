@@ -51,7 +51,8 @@ HIRER_ONLY = {"choose_role", "sourcing_channels", "time_to_fill", "talent_pool",
 ROLE_BOUND = {"compare_roles", "day_to_day"}  # meaningless unless a role, or a word for one, is named
 ROLE_WORDS = {"role", "title", "job", "position", "engineer", "scientist", "researcher", "people", "hire", "ic",
               "individual", "staff", "team", "engineering", "science", "_role_", "_level_"}
-WORK_SPLIT = {"research", "production"}  # the sources' split of ML work: naming both sides names roles
+WORK_KINDS = {"research", "production", "applied", "infrastructure"}  # the sources' split of ML work: two named
+# ("research vs production", "a research role or an applied one") name roles without a title
 DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "month", "year", "time", "timeline",
                   "when", "until", "take", "taking", "took", "speed", "slow", "realistic", "ttf", "fill",
                   "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
@@ -239,8 +240,9 @@ class Understander:
         """The intent once who is asking and what is named are taken into account (see the module docstring)."""
         words = set(_asking(reading.masked()))
         cues = self._cues(_asking(reading.masked(singular=False)))
-        if best in self.needs_cue and not cues.get(best) and not words <= FILLERS:
+        if best in self.needs_cue and not cues.get(best) and len(reading.words) > FOLLOWUP_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "are there more DS jobs than ML?"
+            # is no pay question, nor "if you were a professor, would you leave?" a question about hirebot
         levels = {s.value for s in reading.spans if s.kind == "level"}
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
                     for a, b in pairwise(reading.masked()))
@@ -252,7 +254,7 @@ class Understander:
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
             return "career_ladder"  # "what is a fellow?" asks what a level is
-        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or words >= WORK_SPLIT):
+        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or len(words & WORK_KINDS) > 1):
             return "out_of_scope"
         stems = reading.stems
         anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
@@ -275,7 +277,8 @@ class Understander:
             if figure:
                 return figure[0]
         core = [r for r in entities.roles if r in self.core]
-        asks_which = bool(core) or bool(words & DECISION_WORDS)  # "how do we decide when to hire" does not
+        asks_which = bool(core) or bool(words & DECISION_WORDS) or (  # "how do we decide when to hire" does not
+            len(words & WORK_KINDS) > 1 and "or" in words)  # "is this a research role or an applied one?" does
         career = asker == "candidate" or "career" in words  # a hirer chooses a hire; a person, a career
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \

@@ -102,7 +102,8 @@ class IntentSpec(Strict):
     label: str = Field(description="what the user wants, in a few words (shown in help)")
     examples: list[str] = Field(min_length=1)
     cues: dict[str, float] = Field(default={}, description="normalised word or phrase -> weight")
-    needs_cue: bool = Field(default=False, description="only a message that says one of its cues asks about it")
+    needs_cue: bool = Field(default=False, description="a message longer than a follow-up asks about it only when it "
+                            "says one of its cues ('senior MLE at a frontier lab?' may still be pay)")
 
 
 class Vocabulary(Strict):
