@@ -279,6 +279,8 @@ class Understander:
         core = [r for r in entities.roles if r in self.core]
         asks_which = bool(core) or bool(words & DECISION_WORDS) or (  # "how do we decide when to hire" does not
             len(words & WORK_KINDS) > 1 and "or" in words)  # "is this a research role or an applied one?" does
+        if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
+            return "career_ladder"  # "how do they choose who to promote" is about the ladder, not a hire
         career = asker == "candidate" or "career" in words  # a hirer chooses a hire; a person, a career
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
