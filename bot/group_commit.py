@@ -5,9 +5,11 @@ time, so a commit per message caps a process at a few hundred messages a second,
 Here a thread hands its writes in as a unit (a function of a connection); the first thread to find no commit
 under way runs every unit queued so far in one transaction, each in a savepoint of its own (a unit that raises
 rolls back alone), and commits them together. Durability is unchanged: `run()` returns only once its unit's
-writes are on disk, or raises.
+writes are on disk, or raises. `later()` hands in a unit without waiting for its commit, for a write whose
+loss in a crash is repaired elsewhere.
 """
 
+import logging
 import sqlite3
 import threading
 import time
@@ -17,12 +19,16 @@ from typing import Any
 Unit = Callable[[sqlite3.Connection], Any]
 POLL = 0.0005  # seconds between tries to start a write transaction while another process writes
 
+log = logging.getLogger("hirebot.store")
+
 
 class _Ticket:
-    """One unit on its way through a shared transaction: its result or its error once `done`."""
+    """One unit on its way through a shared transaction: its result or its error once `done`; `waited` when a
+    thread waits for it (else its error is logged)."""
 
-    def __init__(self, unit: Unit):
+    def __init__(self, unit: Unit, waited: bool = True):
         self.unit = unit
+        self.waited = waited
         self.done = False
         self.value: Any = None
         self.error: BaseException | None = None
@@ -40,41 +46,57 @@ class GroupCommit:
         self._changed = threading.Condition()
         self._pending: list[_Ticket] = []
         self._leading = False
+        self._waiting = 0  # threads waiting for a commit under way (one of them leads the next)
 
     def run(self, unit: Unit) -> Any:
         """`unit(connection)`'s result once it is committed; its exception (rolled back), or the commit's."""
         ticket = _Ticket(unit)
-        with self._changed:
-            self._pending.append(ticket)
-            while self._leading and not ticket.done:
-                self._changed.wait()
-            if not ticket.done:  # lead: commit every unit queued so far, this one included
-                self._leading = True
-                batch, self._pending = self._pending, []
-        if not ticket.done:
-            try:
-                self._commit(batch)
-            finally:
-                with self._changed:
-                    self._leading = False
-                    self._changed.notify_all()
+        self._hand_in(ticket)
         if ticket.error is not None:
             raise ticket.error
         return ticket.value
 
+    def later(self, unit: Unit) -> None:
+        """`unit(connection)` committed with the next batch, without waiting for it when a commit is under way
+        (else committed now, as `run` would); an error is logged, not raised. Only for writes that may be lost
+        in a crash because something else repairs them."""
+        self._hand_in(_Ticket(unit, waited=False))
+
+    def _hand_in(self, ticket: _Ticket) -> None:
+        with self._changed:
+            self._pending.append(ticket)
+            if self._leading and not ticket.waited:
+                return  # the thread that leads the next commit takes it along
+            self._waiting += 1
+            while self._leading and not ticket.done:
+                self._changed.wait()
+            self._waiting -= 1
+            if self._leading or not self._pending or (ticket.done and self._waiting):
+                return  # committed by another thread (which, or a thread still waiting, takes what is left)
+            self._leading = True  # lead: commit every unit queued so far (this one, unless done already)
+            batch, self._pending = self._pending, []
+        try:
+            while batch:
+                self._commit(batch)
+                with self._changed:  # units no thread waits for, and no thread left to lead them: commit them too
+                    batch = []
+                    if not self._waiting:
+                        batch, self._pending = self._pending, []
+        finally:
+            with self._changed:
+                self._leading = False
+                self._changed.notify_all()
+
     def _commit(self, batch: list[_Ticket]) -> None:
         try:
             self._begin()
-            for ticket in batch:
-                self.conn.execute("SAVEPOINT unit")
-                try:
-                    ticket.value = ticket.unit(self.conn)
-                    self.conn.execute("RELEASE unit")
-                except Exception as err:
-                    ticket.error = err
-                    self.conn.execute("ROLLBACK TO unit")
-                    self.conn.execute("RELEASE unit")
-            self.conn.execute("COMMIT")
+            if len(batch) == 1:  # alone: what it wrote is the whole transaction, no savepoint needed
+                self._run_alone(batch[0])
+            else:
+                for ticket in batch:
+                    self._run_in_savepoint(ticket)
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")
         except sqlite3.Error as err:  # could not begin or commit (locked too long, disk full, read-only)
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
@@ -83,6 +105,26 @@ class GroupCommit:
         finally:
             for ticket in batch:
                 ticket.done = True
+                if ticket.error is not None and not ticket.waited:
+                    log.warning("a write no one waited for was not committed: %s", ticket.error)
+
+    def _run_alone(self, ticket: _Ticket) -> None:
+        try:
+            ticket.value = ticket.unit(self.conn)
+        except Exception as err:
+            ticket.error = err
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    def _run_in_savepoint(self, ticket: _Ticket) -> None:
+        self.conn.execute("SAVEPOINT unit")
+        try:
+            ticket.value = ticket.unit(self.conn)
+            self.conn.execute("RELEASE unit")
+        except Exception as err:
+            ticket.error = err
+            self.conn.execute("ROLLBACK TO unit")
+            self.conn.execute("RELEASE unit")
 
     def _begin(self) -> None:
         deadline = time.monotonic() + self.wait

@@ -64,6 +64,11 @@ class Store:
         """`unit(connection)` run atomically and committed (with other threads' units: one commit for all)."""
         return self._group.run(unit)
 
+    def transact_later(self, unit: Unit) -> None:
+        """`transact` without waiting for the commit when one is under way (GroupCommit.later): for a write
+        whose loss in a crash is repaired elsewhere."""
+        self._group.later(unit)
+
     def versioned(self, conversation: str) -> tuple[dict, float | None]:
         """A conversation's saved state ({} when new) and its version, for `save_if_unchanged`."""
         rows = self.read("select state, updated from threads where id = ?", [conversation])

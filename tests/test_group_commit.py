@@ -77,3 +77,38 @@ def test_a_write_waits_for_another_process_to_finish_writing(tmp_path):
     with pytest.raises(sqlite3.OperationalError, match="locked"):  # not for longer than the busy timeout
         store.transact(lambda conn: first_time_in(conn, ["event:never"]))
     other.execute("ROLLBACK")
+
+
+def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without_waiting_for_it(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    leading, release = threading.Event(), threading.Event()
+
+    def slow(conn: sqlite3.Connection) -> bool:
+        leading.set()
+        release.wait(10)
+        return first_time_in(conn, ["event:slow"])
+
+    leader = threading.Thread(target=store.transact, args=(slow,))
+    leader.start()
+    assert leading.wait(10)
+    handed = threading.Thread(target=store.transact_later, args=(lambda conn: first_time_in(conn, ["event:later"]),))
+    handed.start()
+    handed.join(10)
+    assert not handed.is_alive() and leader.is_alive()  # it did not wait for the commit under way
+    release.set()
+    leader.join(10)
+    assert {r[0] for r in store.read("select id from events")} == {"event:slow", "event:later"}
+
+
+def test_a_unit_for_later_is_committed_at_once_when_nothing_is_under_way_and_its_error_is_logged(tmp_path, caplog):
+    store = Store(tmp_path / "hirebot.db")
+    store.transact_later(lambda conn: first_time_in(conn, ["event:now"]))
+    assert [r[0] for r in store.read("select id from events")] == ["event:now"]
+
+    def broken(conn: sqlite3.Connection) -> None:
+        first_time_in(conn, ["event:broken"])
+        raise ValueError("the unit broke")
+
+    store.transact_later(broken)  # not raised here
+    assert "the unit broke" in caplog.text
+    assert [r[0] for r in store.read("select id from events")] == ["event:now"]

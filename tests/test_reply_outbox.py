@@ -2,7 +2,9 @@
 message, posted when Slack is back (Retry-After honoured), across a restart, never doubled, given up in the end."""
 
 import logging
+import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from served import Served, StandIn, sb
@@ -38,6 +40,30 @@ def test_sixty_dms_through_429s_then_500s_get_sixty_replies_none_doubled(tmp_pat
         failed = [c.status for c in standin.of("chat.postMessage", ok_only=False) if c.status != 200]
         assert sorted(failed) == [429] * 60 + [500] * 60
         assert all(c.params["metadata"]["event_type"] == "hirebot_reply" for c in standin.of("chat.postMessage"))
+    finally:
+        server.stop()
+
+
+def test_replies_posted_at_once_are_recorded_as_sent_with_their_slack_ts(tmp_path, standin):
+    # "sent" is committed after the post without the listener waiting for it (with the next batch of writes):
+    # under 8 concurrent senders every reply must still end up recorded, with the ts Slack gave it.
+    server = Served(tmp_path / "hirebot.db", standin.url).start()
+    channels = [f"D0SENT{i:02d}" for i in range(40)]
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            acks = list(pool.map(lambda c: server.event(sb.message("ttf MLE?", channel=c, channel_type="im")),
+                                 channels))
+        assert acks == [200] * len(channels)
+        wait_for(lambda: all(replies_in(standin, c) for c in channels), timeout=30, what="40 replies")
+        posted = {c.params["metadata"]["event_payload"]["key"]: c.ts for c in standin.of("chat.postMessage")}
+
+        def all_sent() -> list | None:
+            with sqlite3.connect(tmp_path / "hirebot.db") as db:
+                rows = db.execute(f"select key, status, ts from {TABLE}").fetchall()
+            return rows if len(rows) == len(channels) and {r[1] for r in rows} == {"sent"} else None
+
+        rows = wait_for(all_sent, timeout=10, what="every reply recorded as sent")
+        assert {key: ts for key, _, ts in rows} == posted
     finally:
         server.stop()
 

@@ -1,4 +1,6 @@
-"""Answer -> Slack Block Kit, built with slack_sdk's block models so that Slack's limits are checked.
+"""Answer -> Slack Block Kit, built as plain dicts (every reply renders one: slack_sdk's block models cost more
+than the rest of the rendering together). Slack's limits are kept here by construction (texts clipped, buttons
+in rows of five, at most MAX_BLOCKS), and tests/slack/test_slack_blocks.py has slack_sdk's models check them.
 
 Every message is `{"text": ..., "blocks": [...]}`: `text` is the plain fallback that notifications and screen
 readers use. All engine text is escaped (`&`, `<`, `>`) because it may echo what a user typed, and an
@@ -8,20 +10,6 @@ unescaped `<!channel>` would ping a whole channel.
 import json
 import time
 from dataclasses import dataclass
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    InputBlock,
-    MarkdownTextObject,
-    PlainTextInputElement,
-    PlainTextObject,
-    SectionBlock,
-)
 
 from bot.engine.reqs.model import SLACK_USER
 from bot.engine.types import Answer, Cited
@@ -108,6 +96,24 @@ class Buttons:
     shared_by: str | None = None
 
 
+Block = dict  # a Block Kit block or element, as Slack's JSON
+
+
+def mrkdwn(text: str) -> Block:
+    """A mrkdwn text object (`text` already escaped and clipped)."""
+    return {"type": "mrkdwn", "text": text}
+
+
+def plain(text: str) -> Block:
+    """A plain_text object."""
+    return {"type": "plain_text", "text": text}
+
+
+def section(text: str) -> Block:
+    """A section block of mrkdwn (`text` already escaped and clipped)."""
+    return {"type": "section", "text": mrkdwn(text)}
+
+
 def _sections(texts: list[str]) -> list[Block]:
     """Mrkdwn sections holding `texts` (already escaped) one per line, split to stay under the length limit."""
     blocks: list[Block] = []
@@ -117,19 +123,20 @@ def _sections(texts: list[str]) -> list[Block]:
             continue
         text = clip(text, SECTION_CHARS)
         if chunk and len(chunk) + 1 + len(text) > SECTION_CHARS:
-            blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+            blocks.append(section(chunk))
             chunk = ""
         chunk = f"{chunk}\n{text}" if chunk else text
     if chunk:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=chunk)))
+        blocks.append(section(chunk))
     return blocks
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
-    return ButtonElement(
-        text=PlainTextObject(text=clip_words(text, BUTTON_CHARS)), action_id=action_id,
-        value=value[:VALUE_CHARS], style=style,
-    )
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button = {"type": "button", "text": plain(clip_words(text, BUTTON_CHARS)), "action_id": action_id,
+              "value": value[:VALUE_CHARS]}
+    if style:
+        button["style"] = style
+    return button
 
 
 def req_value(fields: dict[str, str]) -> str:
@@ -142,8 +149,12 @@ def req_value(fields: dict[str, str]) -> str:
     return value
 
 
-def _rows(buttons: list[ButtonElement]) -> list[Block]:
-    return [ActionsBlock(elements=buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+def _actions(elements: list[Block]) -> Block:
+    return {"type": "actions", "elements": elements}
+
+
+def _rows(buttons: list[Block]) -> list[Block]:
+    return [_actions(buttons[i:i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)]
 
 
 def _fact(fact: Cited) -> str:
@@ -173,7 +184,7 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     facts = answer.facts[:SHORT_FACTS] if cut else answer.facts
     more = [] if collapse else answer.more
     first = escape(headline(answer))
-    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(f"*{first}*", SECTION_CHARS)))]
+    out: list[Block] = [section(clip(f"*{first}*", SECTION_CHARS))]
     out += _sections([escape(line) for line in lines])
     out += _sections([_fact(f) for f in facts])
     if more:
@@ -182,8 +193,7 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     if collapse:
         hidden = len(answer.lines) - len(lines) + len(answer.facts) - len(facts) + len(answer.more)
         label = answer.more_label if answer.more else "More"
-        out.append(ActionsBlock(elements=[_button(f"{label} ({hidden} more)" if hidden else label, MORE,
-                                                  buttons.key)]))
+        out.append(_actions([_button(f"{label} ({hidden} more)" if hidden else label, MORE, buttons.key)]))
     picks = [_button(c.label, OPEN_REQ, req_value(c.req)) if c.req else _button(c.label, f"{PICK}_c{i}", c.value)
              for i, c in enumerate(answer.choices) if c.label.strip() and c.value.strip()]
     picks += [_button(s, f"{PICK}_s{i}", s) for i, s in enumerate(answer.suggestions) if s.strip()]
@@ -191,18 +201,17 @@ def answer_blocks(answer: Answer, buttons: Buttons | None = None) -> list[Block]
     shown = [*answer.basis, *facts, *more]
     context = [x for x in (sources_line(answer, shown), buttons.shared_by) if x]
     if context:
-        out.append(ContextBlock(elements=[MarkdownTextObject(text=clip(x, SECTION_CHARS)) for x in context]))
+        out.append({"type": "context", "elements": [mrkdwn(clip(x, SECTION_CHARS)) for x in context]})
     ours = []
     if buttons.key and buttons.share:
         ours.append(_button("Share in channel", SHARE, buttons.key, style="primary"))
     if buttons.key and buttons.feedback:
         ours += [_button("Helpful", HELPFUL, buttons.key), _button("Not helpful", NOT_HELPFUL, buttons.key)]
     if ours:
-        out.append(ActionsBlock(elements=ours))
+        out.append(_actions(ours))
     if len(out) > MAX_BLOCKS:  # keep the end (buttons, sources) and as much of the start as fits
         tail = out[-3:]
-        out = [*out[: MAX_BLOCKS - len(tail) - 1],
-               SectionBlock(text=MarkdownTextObject(text="_(shortened to fit in one Slack message)_")), *tail]
+        out = [*out[: MAX_BLOCKS - len(tail) - 1], section("_(shortened to fit in one Slack message)_"), *tail]
     return out
 
 
@@ -213,15 +222,14 @@ def fallback(answer: Answer) -> str:
 
 def message(answer: Answer, buttons: Buttons | None = None) -> dict:
     """`{"text", "blocks"}` for chat.postMessage / chat.postEphemeral / a response_url."""
-    blocks = answer_blocks(answer, buttons)
-    return {"text": fallback(answer), "blocks": [b.to_dict() for b in blocks]}
+    return {"text": fallback(answer), "blocks": answer_blocks(answer, buttons)}
 
 
 def notice(text: str) -> dict:
     """A one-line message of our own (already plain; escaped here, and clipped to fit a section block: it may
     quote the user, e.g. "You asked: ..." with a 3,000-character question)."""
     said = clip(escape(text), SECTION_CHARS)
-    return {"text": said, "blocks": [SectionBlock(text=MarkdownTextObject(text=said)).to_dict()]}
+    return {"text": said, "blocks": [section(said)]}
 
 
 CAN_DO = [
@@ -238,20 +246,20 @@ def home_view(examples: list[tuple[str, str]]) -> dict:
     """The App Home tab: what hirebot can do, example questions as buttons ((label, question) pairs), the
     walk-through and Ask buttons."""
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text="hirebot: scope and hire ML roles")),
+        {"type": "header", "text": plain("hirebot: scope and hire ML roles")},
         *_sections(CAN_DO),
-        ActionsBlock(elements=[
+        _actions([
             _button("Start the role walk-through", START_DIAGNOSTIC, "start", style="primary"),
             _button("Ask a question", OPEN_ASK, "ask"),
         ]),
-        DividerBlock(),
-        SectionBlock(text=MarkdownTextObject(text="*Try one of these* (I answer in our DM):")),
+        {"type": "divider"},
+        section("*Try one of these* (I answer in our DM):"),
         *_rows([_button(label, f"{PICK}_e{i}", q) for i, (label, q) in enumerate(examples)]),
-        ContextBlock(elements=[MarkdownTextObject(
-            text="`/hire comp senior AS` · `/hire ttf MLE` · `/hire channels AS` · `/hire loop AS` · "
-                 "`/hire compare RE AS` · `/hire diagnose` · `/hire help`")]),
+        {"type": "context", "elements": [mrkdwn(
+            "`/hire comp senior AS` · `/hire ttf MLE` · `/hire channels AS` · `/hire loop AS` · "
+            "`/hire compare RE AS` · `/hire diagnose` · `/hire help`")]},
     ]
-    return {"type": "home", "blocks": [b.to_dict() for b in blocks]}
+    return {"type": "home", "blocks": blocks}
 
 
 def ask_modal() -> dict:
@@ -262,8 +270,7 @@ def ask_modal() -> dict:
         "title": {"type": "plain_text", "text": "Ask hirebot"},
         "submit": {"type": "plain_text", "text": "Ask"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [InputBlock(
-            block_id=ASK_BLOCK, label=PlainTextObject(text="Your question"),
-            element=PlainTextInputElement(action_id=ASK_INPUT, multiline=True, max_length=3000),
-        ).to_dict()],
+        "blocks": [{"type": "input", "block_id": ASK_BLOCK, "label": plain("Your question"),
+                    "element": {"type": "plain_text_input", "action_id": ASK_INPUT, "multiline": True,
+                                "max_length": 3000}}],
     }

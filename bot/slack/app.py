@@ -21,7 +21,11 @@ from bot.store import Store
 
 log = logging.getLogger("hirebot.slack")
 
-SURFACES = (events, messages, commands, actions, views, home)  # reqs: the check_req shortcut, App Home
+# Bolt tries its listeners in the order they were added, each with its own matchers, until one matches: the
+# surfaces nearly every request goes to (DMs, mentions, /hire) come first. None of them matches what the reqs
+# surfaces take (its shortcut, forms, buttons, App Home), which come before the plain ones they extend.
+FIRST = (messages, events, commands)
+SURFACES = (actions, views, home)
 RETRIES = 2
 EARLY_ACK = {"block_actions", "message_action", "shortcut"}  # payload types acked before any listener runs
 
@@ -93,7 +97,9 @@ def build_app(settings: Settings, engine: Engine, store: Store, *, socket_mode: 
         context["hirebot"] = hirebot
         next()
 
-    reqs.register(app, hirebot, settings)  # first: its shortcut and App Home extend the plain ones
+    for surface in FIRST:
+        surface.register(app)
+    reqs.register(app, hirebot, settings)  # before the plain surfaces: its App Home buttons extend theirs
     assistant.register(app, hirebot)  # a middleware: it takes DM-thread messages before any listener
     for surface in SURFACES:
         surface.register(app)

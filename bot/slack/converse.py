@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import NamedTuple
 
 from slack_sdk import WebClient
 
@@ -31,6 +32,15 @@ ERROR = Answer(
     intent="help", kind="error", confidence=0.0, title="Sorry, something went wrong on my side",
     lines=["Please try again in a moment. If it keeps happening, tell whoever runs hirebot."],
 )
+
+
+class Keyed(NamedTuple):
+    """A reply and the key its answer is kept under (None for the apology, which is not kept); `post_now`: it
+    is queued in the reply outbox for this process to post at once (else the outbox's sender posts it)."""
+
+    message: dict
+    key: str | None
+    post_now: bool = False
 
 
 @dataclass
@@ -83,19 +93,17 @@ class Hirebot:
               shared_by: str | None = None) -> dict | None:
         """The Slack message answering `text` in `conversation`, or None (see `keyed_reply`)."""
         keyed = self.keyed_reply(conversation, text, user, once, overheard, joins, share, shared_by)
-        return keyed[0] if keyed else None
+        return keyed.message if keyed else None
 
     def keyed_reply(self, conversation: str, text: str, user: str | None, once: tuple[str, ...] = (),
                     overheard: bool = False, joins: bool = False, share: bool = False,
-                    shared_by: str | None = None,
-                    post_to: tuple[str, str | None] | None = None) -> tuple[dict, str | None] | None:
-        """The Slack message answering `text` in `conversation` and the key it is kept under (None for the
-        apology, which is not kept); None if one of the ids in `once` (Slack's
-        event id, the message's own id) shows it was answered already, or if `overheard` (not addressed to
-        hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is then talking with `user` in
-        this conversation (a thread). `post_to` (channel, thread): the reply is queued in the outbox, under the
-        message's `key`, for `post()`. When the store cannot write (disk full, read-only file): the apology,
-        so that the user hears something rather than nothing."""
+                    shared_by: str | None = None, post_to: tuple[str, str | None] | None = None) -> Keyed | None:
+        """The Slack message answering `text` in `conversation` with the key it is kept under (`Keyed`); None if
+        one of the ids in `once` (Slack's event id, the message's own id) shows it was answered already, or if
+        `overheard` (not addressed to hirebot) and the engine finds it is not for hirebot. `joins`: hirebot is
+        then talking with `user` in this conversation (a thread). `post_to` (channel, thread): the reply is
+        queued in the outbox, under the message's `key`, for `post()`. When the store cannot write (disk full,
+        read-only file): the apology, so that the user hears something rather than nothing."""
         try:
             with self._turns[hash(conversation) % len(self._turns)]:  # one message of a conversation at a time
                 for _ in range(ATTEMPTS):
@@ -110,17 +118,18 @@ class Hirebot:
                     queue = partial(self.outbox.queue_in, channel=post_to[0], thread_ts=post_to[1]) \
                         if post_to and self.outbox else None
                     try:
-                        key = self.store.transact(partial(self._keep, conversation, state, version, answer, text,
-                                                          user, once, joined, queue))
+                        kept = self.store.transact(partial(self._keep, conversation, state, version, answer, text,
+                                                           user, once, joined, queue))
                     except Conflict:  # another process answered in it meanwhile
                         continue
-                    if key is None:
+                    if kept is None:
                         return None
-                    return self._render(answer, key, share, shared_by), key
+                    key, post_now = kept
+                    return Keyed(self._render(answer, key, share, shared_by), key, post_now)
             log.error("%s kept changing under %d attempts to answer in it", conversation, ATTEMPTS)
         except sqlite3.Error:
             log.exception("could not keep what a message in %s leaves behind; apologising", conversation)
-        return self._render(ERROR, None, share, shared_by), None
+        return Keyed(self._render(ERROR, None, share, shared_by), None)
 
     def _answer(self, conversation: str, state: dict, text: str,
                 overheard: bool) -> tuple[Answer, dict | None] | None:
@@ -135,9 +144,10 @@ class Hirebot:
     @staticmethod
     def _keep(conversation: str, state: dict | None, version: float | None, answer: Answer, question: str,
               user: str | None, once: tuple[str, ...], joined: str | None,
-              queue: Callable[..., None] | None, conn: sqlite3.Connection) -> str | None:
-        """The writes of one answered message, as one unit: the answer's key, or None (answered already).
-        `queue(conn, key)` puts the reply in the outbox: the event ids are never recorded without it."""
+              queue: Callable[..., bool] | None, conn: sqlite3.Connection) -> tuple[str, bool] | None:
+        """The writes of one answered message, as one unit: the answer's key and whether this process posts
+        it now, or None (answered already). `queue(conn, key)` puts the reply in the outbox (True: to be posted
+        now): the event ids are never recorded without it."""
         if once and not first_time_in(conn, once):
             return None
         if state is not None:
@@ -147,9 +157,7 @@ class Hirebot:
         if answer.intent == "out_of_scope":
             gaps.record_in(conn, question, answer.intent, answer.confidence, "out_of_scope", user)
         key = shelf.park_in(conn, answer, question)
-        if queue:
-            queue(conn, key=key)
-        return key
+        return key, bool(queue and queue(conn, key=key))
 
     @staticmethod
     def _render(answer: Answer, key: str | None, share: bool, shared_by: str | None) -> dict:
@@ -171,13 +179,15 @@ class Hirebot:
         kept = self.fetch(key)
         return self._render(kept[0], key, False, None) if kept else None
 
-    def post(self, client: WebClient, channel: str, thread_ts: str | None, reply: dict, key: str | None) -> None:
-        """Post a reply from `keyed_reply(post_to=...)` through the outbox (directly when there is none, or
-        for the apology, which is not kept)."""
-        if self.outbox and key:
-            self.outbox.post(key, reply)
+    def post(self, client: WebClient, channel: str, thread_ts: str | None, keyed: Keyed) -> None:
+        """Post a reply from `keyed_reply(post_to=...)` through the outbox: now, or by its sender when it waits
+        behind another (directly when there is no outbox, or for the apology, which is not kept)."""
+        if not (self.outbox and keyed.key):
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **keyed.message)
+        elif keyed.post_now:
+            self.outbox.post(keyed.key, channel, thread_ts, keyed.message)
         else:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **reply)
+            self.outbox.wake()
 
     def fetch(self, key: str) -> tuple[Answer, str] | None:
         """The answer and question kept under `key`, or None (unknown or expired)."""
@@ -230,7 +240,7 @@ def answer_in(hb: Hirebot, client: WebClient, channel: str, thread_ts: str | Non
     keyed = hb.keyed_reply(conversation, text, user, once, overheard, joins=bool(thread_ts),
                            post_to=(channel, thread_ts))
     if keyed is not None:
-        hb.post(client, channel, thread_ts, *keyed)
+        hb.post(client, channel, thread_ts, keyed)
 
 
 def answer_in_dm(hb: Hirebot, client: WebClient, user: str, text: str, intro: str) -> None:

@@ -45,10 +45,10 @@ def ensure(store: Store) -> None:
     store.settle(create)
 
 
-def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | None, paused_until: float) -> None:
+def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | None, paused_until: float) -> bool:
     """Queue the reply kept under `key` as part of its message's unit of writes: owned by this process, to be
-    posted at once, unless an earlier reply of the same conversation still waits or Slack asked us to pause
-    (then the sender posts it, in order)."""
+    posted at once (True), unless an earlier reply of the same conversation still waits or Slack asked us to
+    pause (False: the sender posts it, in order)."""
     now = time.time()
     conn.execute(f"delete from {TABLE} where created < ? and status in ('{SENT}', '{FAILED}')", [now - KEEP_SECONDS])
     waits = conn.execute(f"select 1 from {TABLE} where channel = ? and thread_ts is ? and {UNDELIVERED} limit 1",
@@ -56,6 +56,7 @@ def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | 
     status, due = (PENDING, max(now, paused_until)) if waits or paused_until > now else (SENDING, now + LEASE)
     conn.execute(f"insert into {TABLE} (key, channel, thread_ts, status, attempts, next_attempt, created, owner) "
                  "values (?, ?, ?, ?, 0, ?, ?, ?)", [key, channel, thread_ts, status, due, now, claimant()])
+    return status == SENDING
 
 
 class ReplyOutbox(Sender):
@@ -75,27 +76,22 @@ class ReplyOutbox(Sender):
         self.given_up = 0
         super().__init__()
 
-    def queue_in(self, conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | None) -> None:
-        """`queue_in` with this process's pause: a unit part for Hirebot.reply."""
-        queue_in(conn, key, channel, thread_ts, self.paused_until)
+    def queue_in(self, conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | None) -> bool:
+        """`queue_in` with this process's pause: a unit part for Hirebot.reply (True: `post` it now)."""
+        return queue_in(conn, key, channel, thread_ts, self.paused_until)
 
     # ------------------------------------------------------------------------------------------ posting
 
-    def post(self, key: str, message: dict) -> None:
-        """Post the reply just queued under `key` if it is this process's to post now; else the sender will."""
-        row = self._row(key)
-        if row and row["status"] == SENDING and row["owner"] == claimant():
-            self._attempt(row, message)
-        else:
-            self.wake()
+    def post(self, key: str, channel: str, thread_ts: str | None, message: dict) -> None:
+        """Post the reply just queued under `key`, which `queue_in` claimed for this process to post now.
 
-    def _row(self, key: str) -> dict | None:
-        rows = self.store.read(f"select key, channel, thread_ts, status, attempts, created, owner from {TABLE} "
-                               "where key = ?", [key])
-        names = ("key", "channel", "thread_ts", "status", "attempts", "created", "owner")
-        return dict(zip(names, rows[0], strict=True)) if rows else None
+        Its "sent" is committed with the next batch without waiting for it (Store.transact_later): should the
+        process die before that, the reply's claim names a dead process, and the reply is looked up in Slack
+        before it is posted again (`release_orphans`, `_deliver`)."""
+        row = {"key": key, "channel": channel, "thread_ts": thread_ts, "attempts": 0, "created": time.time()}
+        self._attempt(row, message, sent_later=True)
 
-    def _attempt(self, row: dict, message: dict) -> bool:
+    def _attempt(self, row: dict, message: dict, sent_later: bool = False) -> bool:
         """Post one claimed reply; record what happened. True when it reached Slack."""
         now = time.time()
         if now < self.paused_until:
@@ -108,7 +104,7 @@ class ReplyOutbox(Sender):
             self._failed(row, failure(err))
             return False
         self._update(row["key"], status=SENT, sent_at=time.time(), ts=response.get("ts"),
-                     attempts=row["attempts"] + 1)
+                     attempts=row["attempts"] + 1, later=sent_later)
         return True
 
     def _failed(self, row: dict, failed: Failure) -> None:
@@ -136,10 +132,10 @@ class ReplyOutbox(Sender):
                         failed.error, delay)
         self.wake()
 
-    def _update(self, key: str, **values) -> None:
+    def _update(self, key: str, later: bool = False, **values) -> None:
         sets = ", ".join(f"{name} = ?" for name in values)
-        self.store.transact(lambda conn: conn.execute(f"update {TABLE} set {sets} where key = ?",
-                                                      [*values.values(), key]))
+        unit = partial(_set, sql=f"update {TABLE} set {sets} where key = ?", params=[*values.values(), key])
+        self.store.transact_later(unit) if later else self.store.transact(unit)
 
     # ------------------------------------------------------------------------------------------ the sender
 
@@ -203,6 +199,10 @@ class ReplyOutbox(Sender):
     def counts(self) -> dict[str, int]:
         """How many replies are in each status (waiting: pending + sending)."""
         return dict(self.store.read(f"select status, count(*) from {TABLE} group by status"))
+
+
+def _set(conn: sqlite3.Connection, sql: str, params: list) -> None:
+    conn.execute(sql, params)
 
 
 def _claim(conn: sqlite3.Connection, key: str, now: float) -> bool:

@@ -5,6 +5,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
 
 from bot.engine import Engine
 from bot.engine.types import Answer, Choice, Cited
@@ -38,12 +39,18 @@ def answers(kb, tmp_path_factory) -> list[Answer]:
     return [*said, ERROR]
 
 
+def valid(block: dict) -> None:
+    """A block as slack_sdk's models read it: the same JSON back, and within the limits they check."""
+    assert Block.parse(block).to_dict() == block
+
+
 def check(message: dict) -> None:
     """Slack's limits for one chat.postMessage / response_url body."""
     assert message["text"].strip() and len(message["text"]) <= 40_000
     assert 1 <= len(message["blocks"]) <= blocks.MAX_BLOCKS
     action_ids = []
     for block in message["blocks"]:
+        valid(block)
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
         if block["type"] == "context":
@@ -90,6 +97,8 @@ def test_sources_line_names_each_source_with_its_as_of_dates():
 def test_home_view_and_modal_are_valid(kb):
     home = blocks.home_view([(s.title, s.question) for s in kb.starters])
     assert home["type"] == "home" and len(home["blocks"]) <= 100
+    for block in [*home["blocks"], *blocks.ask_modal()["blocks"], *blocks.notice("x" * 4000)["blocks"]]:
+        valid(block)
     ids = [e["action_id"] for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert len(ids) == len(set(ids)) and blocks.START_DIAGNOSTIC in ids
     assert blocks.ask_modal()["callback_id"] == blocks.ASK_VIEW
@@ -111,7 +120,7 @@ def test_starter_questions_are_read_as_their_intent(kb):
     ("x" * 80, "x" * 74 + "…"),
 ])
 def test_button_labels_are_cut_at_a_word_boundary(label, shown):
-    button = blocks._button(label, "a", "v").to_dict()
+    button = blocks._button(label, "a", "v")
     assert button["text"]["text"] == shown and len(shown) <= blocks.BUTTON_CHARS
 
 
