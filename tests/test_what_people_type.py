@@ -244,6 +244,7 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("career path: research scientist or research engineer?", "compare_roles",
      {"research_scientist", "research_engineer"}),  # two roles' paths, no level: a comparison
     ("how tight is the job market for research scientists?", "talent_pool", {"research_scientist"}),
+    ("how do big labs choose which research scientists to promote?", "career_ladder", {"research_scientist"}),
 ])
 def test_the_question_is_about_what_it_asks(text, intent, roles):
     heard = HEAR.understand(text)
@@ -258,3 +259,10 @@ def test_the_question_is_about_what_it_asks(text, intent, roles):
 def test_joining_words_are_not_questions_and_posting_a_job_is_hiring(text, intent):
     heard = HEAR.understand(text)
     assert heard.intent == intent, heard.ranked
+
+
+def test_a_forecast_is_declined_by_name(engine):
+    """The sources are a snapshot: where the market is going is not in them, and is said so."""
+    reply = engine.ask("c", "will demand for research engineers keep growing over the next decade?")
+    assert reply.intent == "out_of_scope", render(reply)
+    assert reply.headline.startswith("My sources don't cover forecasts"), render(reply)

@@ -15,6 +15,9 @@ hiring walk-through, and is out_of_scope for hirer-only topics or when it names 
 title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
 the walk-through; "the difference" between things that are not roles is no role comparison, between two levels
 of one role it is the career ladder, and one that asks for a figure (pay, time to fill, pool size) is about it.
+A topic marked `needs_cue` (pay, help) needs one of its words or an amount in a message longer than a follow-up;
+a "when" that joins clauses and a "who" that describes people ask nothing; naming two kinds of the sources' work
+("research vs production") names their roles; a choice of career, or of whom to promote, is no hire.
 """
 
 import math
@@ -202,13 +205,14 @@ class Understander:
                 entities=entities, term=None, followup=False, ambiguous=True,
             )
         masked = reading.masked()
-        scores, cued = self._scores(masked, reading, entities)
+        cues = self._cues(_asking(reading.masked(singular=False)))
+        scores, cued = self._scores(masked, reading, entities, cues)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
             best = "out_of_scope"
         asker = self._asker(reading)
-        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked])
+        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues)
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -236,10 +240,9 @@ class Understander:
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
-                ranked: list[str]) -> str:
+                ranked: list[str], cues: dict[str, dict[tuple[str, ...], float]]) -> str:
         """The intent once who is asking and what is named are taken into account (see the module docstring)."""
         words = set(_asking(reading.masked()))
-        cues = self._cues(_asking(reading.masked(singular=False)))
         if best in self.needs_cue and not cues.get(best) and len(reading.words) > FOLLOWUP_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "are there more DS jobs than ML?"
             # is no pay question, nor "if you were a professor, would you leave?" a question about hirebot
@@ -279,6 +282,8 @@ class Understander:
         core = [r for r in entities.roles if r in self.core]
         asks_which = bool(core) or bool(words & DECISION_WORDS) or (  # "how do we decide when to hire" does not
             len(words & WORK_KINDS) > 1 and "or" in words)  # "is this a research role or an applied one?" does
+        if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
+            return "career_ladder"  # "how do they choose who to promote" is about the ladder, not a hire
         career = asker == "candidate" or "career" in words  # a hirer chooses a hire; a person, a career
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
@@ -289,12 +294,12 @@ class Understander:
             return "out_of_scope"
         return best
 
-    def _scores(self, masked: list[str], reading: Reading, entities: Entities) -> tuple[dict[str, float], bool]:
+    def _scores(self, masked: list[str], reading: Reading, entities: Entities,
+                cues: dict[str, dict[tuple[str, ...], float]]) -> tuple[dict[str, float], bool]:
         """Per-intent scores (nearest examples + cue words + the rules below), and whether any in-scope cue
         word was heard."""
         scores = self._nearest(masked)
         cued = False
-        cues = self._cues(_asking(reading.masked(singular=False)))
         in_scope = bool(entities.roles) or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         for intent, heard in cues.items():
             if intent in ROLE_FREE and in_scope:
