@@ -53,7 +53,12 @@ class StandIn:
                 self.path, _, query = self.path.partition("?")
                 standin.handle(self, query)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            # Python's default listen backlog is 5: under load (the benchmarks' 8-16 threads posting at once) a
+            # connection beyond it was dropped and its SYN retried a second later, a stall Slack never causes.
+            request_queue_size = 128
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}/api/"
