@@ -255,6 +255,11 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
 ])
 
 
+def test_the_question_is_about_what_it_asks(text, intent, roles):
+    heard = HEAR.understand(text)
+    assert heard.intent == intent and set(heard.entities.roles) == roles, (heard.ranked, heard.entities)
+
+
 @pytest.mark.parametrize("text", [
     "how hard are research scientist jobs to fill right now?",  # "<role> jobs" is a candidate's only with I/me/my
     "research engineer or research scientist: who gets hired first at a lab like ours?",
@@ -267,9 +272,6 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
 def test_a_hirers_question_in_a_candidates_words_is_still_a_hirers(engine, text):
     reply = engine.ask("c", text)
     assert reply.intent != "out_of_scope" and "career decision" not in reply.headline, render(reply)
-def test_the_question_is_about_what_it_asks(text, intent, roles):
-    heard = HEAR.understand(text)
-    assert heard.intent == intent and set(heard.entities.roles) == roles, (heard.ranked, heard.entities)
 
 
 @pytest.mark.parametrize(("text", "intent"), [
