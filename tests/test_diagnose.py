@@ -688,3 +688,12 @@ def test_a_reason_quotes_the_clause_that_answered_not_the_start_of_the_message(e
     [why] = [line for line in reply.lines if line.startswith("Why: ")]
     assert "six people" not in why and "healthy" in why, why
     assert '"nobody here cares about publishing"' in why, why  # the denial's clause, without the "no,"
+
+
+def test_a_reason_never_quotes_the_clause_that_says_the_other_choice(engine):
+    """Publishing on the side is the research choice's words; the production answer quotes the shipping."""
+    engine.ask("c", "help me decide which ML role to hire")
+    engine.ask("c", "we ship the ranking model weekly; the founders write papers about new architectures on the side")
+    reply = engine.ask("c", "not sure")
+    [why] = [line for line in reply.lines if line.startswith("Why: ")]
+    assert "ship the ranking model" in why and "founders" not in why, why

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine.clean import MAX_CHARS, clean
-from bot.engine.understand import Understander, Understanding
+from bot.engine.understand import CUELESS_WORDS, Understander, Understanding, _asking
 from bot.knowledge import load
 from bot.knowledge.ids import INTENTS, LEVELS, REGIONS, ROLES, TIERS
 
@@ -334,3 +334,14 @@ def test_fast_to_build_and_to_call(kb, u):
         u.understand(text)
     per_call = (time.perf_counter() - start) / len(texts)
     assert built < 1.0 and per_call < 0.005  # measured ~0.09 s and ~0.7 ms; generous for slow CI machines
+
+
+def test_every_long_example_of_a_topic_that_needs_its_words_says_one(kb, u):
+    """A `needs_cue` topic (pay) is dropped for a message longer than a follow-up that says none of its words;
+    its own examples must not be such messages, or the rule and the data disagree."""
+    for spec in kb.intents.values():
+        if not spec.needs_cue:
+            continue
+        for example in spec.examples:
+            said = _asking(u.lexicon.read(clean(example)).masked(singular=False))
+            assert len(example.split()) <= CUELESS_WORDS or u._cues(said).get(spec.id), example

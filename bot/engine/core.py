@@ -55,8 +55,11 @@ class Engine:
 
         def respond(said: understand.Understanding) -> Answer:
             nonlocal context
-            reply, context = answer.compose(self.kb, scope.stand_in(self.kb, said), context, self.today)
+            stood_in = scope.stand_in(self.kb, said)
+            reply, context = answer.compose(self.kb, stood_in, context, self.today)
             scope.frame(self.kb, said, reply)
+            if stood_in is not said:  # the answer is about the nearest roles; its entities are what was named
+                reply.entities = reply.entities.model_copy(update={"roles": said.entities.roles})
             answer.fit(reply)  # what frame put in front of the headline counts against the answer's length
             return reply
 

@@ -57,6 +57,8 @@ _PUNCTUATION = re.compile(r"[^\w'+\-/ ]+")
 _JOINS = r"(?:and|but|so|because|though)"
 _CLAUSES = re.compile(rf"[.;,!?()]+\s*(?:{_JOINS}\s+)?|\s+{_JOINS}\s+|\s+-+\s+")  # where a clause ends
 STEM = 5  # letters two words share to count as the same word when finding the clause to quote
+QUOTE_STOP = {"them", "they", "their", "into", "with", "work", "works", "doing", "mostly", "that", "this", "have",
+              "from", "what", "your", "will", "team", "need", "needs", "some", "just", "really"}
 
 
 def wants(state: dict | None, heard: Understanding) -> bool:
@@ -177,21 +179,31 @@ def _clip_words(text: str, limit: int) -> str:
     return " ".join(words[:limit]) + ("..." if len(words) > limit else "")
 
 
-def _quote(text: str, evidence: set[str], limit: int) -> str:
-    """At most `limit` words of `text`, from the clause that says most of the `evidence` stems (a clause: a
-    piece between punctuation or "and"/"but"...), starting just before its first such word; the text's start
-    when no clause says any. A quote starts where the person made the point, not where they began typing."""
-    def said(word: str) -> bool:
-        return len(word) > 3 and word[:STEM] in evidence
+def _quote(text: str, evidence: tuple[set[str], set[str]], limit: int) -> str:
+    """At most `limit` words of `text`, from the clause that says most of the `evidence` (stems that say the
+    choice, and stems that say it only when denied; a clause: a piece between punctuation or "and"/"but"...),
+    starting just before its first such word; the text's start when no clause says any. A quote starts where
+    the person made the point, not where they began typing."""
+    said, denied = evidence
+
+    def hits(words: list[str]) -> list[bool]:
+        negated = any(polarity.is_negator(w) for w in words)
+        return [w[:STEM] in said or (negated and w[:STEM] in denied) for w in _stems(words)]
 
     pieces = [p.split() for p in _CLAUSES.split(text) if p and p.strip()]
-    hits = [sum(said(w) for w in normalise(" ".join(p)).split()) for p in pieces]
-    if not hits or not max(hits):
+    counts = [sum(hits(normalise(" ".join(p)).split())) for p in pieces]
+    if not counts or not max(counts):
         return _clip_words(text, limit)
-    words = pieces[hits.index(max(hits))]
-    first = next((i for i, w in enumerate(words) if said(normalise(w))), 0)
+    words = pieces[counts.index(max(counts))]
+    found = hits([normalise(w) for w in words])
+    first = found.index(True) if True in found else 0
     start = max(0, min(first - 2, len(words) - limit))
     return ("..." if start else "") + _clip_words(" ".join(words[start:]), limit)
+
+
+def _stems(words: list[str]) -> list[str]:
+    """Each word's first STEM letters, or "" for a word too short or too general to point at a choice."""
+    return [w[:STEM] if len(w) > 3 and w not in QUOTE_STOP else "" for w in words]
 
 
 def _article(name: str) -> str:
@@ -614,12 +626,14 @@ class Walk:
         return f'"{quoted}" ({_clip_words(meaning, REASON_WORDS)})'
 
     @staticmethod
-    def evidence(q: DiagnosticQuestion, c: DiagnosticChoice) -> set[str]:
-        """The word stems that can say choice `c`: its own phrases, and those of the choices it is the opposite of
-        (a denied one means `c`)."""
-        said = [c, *(o for o in q.choices if o.opposite == c.id)]
-        return {w[:STEM] for o in said for p in [o.label, *o.synonyms, *o.cues, *o.meaning]
-                for w in normalise(p).split() if len(w) > 3}
+    def evidence(q: DiagnosticQuestion, c: DiagnosticChoice) -> tuple[set[str], set[str]]:
+        """The word stems that say choice `c` (its own phrases), and those that say it only when denied (the
+        phrases of the choices it is the opposite of: "nobody publishes" means no research depth)."""
+        def stems(choices: list[DiagnosticChoice]) -> set[str]:
+            return {w for o in choices for p in [o.label, *o.synonyms, *o.cues, *o.meaning]
+                    for w in _stems(normalise(p).split()) if w}
+
+        return stems([c]), stems([o for o in q.choices if o.opposite == c.id])
 
     def how_sure(self, confidence: float, agree: bool, close: bool, runner: str, tier: str | None) -> str:
         """How sure, calibrated: sure only when every answer agrees; close calls say so, and at a frontier lab

@@ -206,7 +206,8 @@ class Lexicon:
         "negotiable" from "negotiate")."""
         for suffix in SUFFIXES:
             base = word[: -len(suffix)]
-            if word + suffix in self.known or (word.endswith(suffix) and {base, base + "e", base + "ate"} & self.known):
+            bases = {base, base + "e", base + "ate"} if suffix == "able" else {base, base + "e"}
+            if word + suffix in self.known or (word.endswith(suffix) and bases & self.known):
                 return True
         return False
 

@@ -21,12 +21,16 @@ def title_name(title: str) -> str:
 
 def stand_in(kb: KnowledgeBase, heard: Understanding) -> Understanding:
     """The question asked about the nearest roles the sources describe, when it names only titles they do not
-    ("AI engineer pay" is answered with ML engineer pay, said to be so by `frame`)."""
+    ("AI engineer pay" is answered with ML engineer pay, said to be so by `frame`), or only kinds of work they
+    split roles by ("research vs production" compares the roles that do each)."""
     if heard.entities.roles or heard.intent in NO_ROLE_ANSWER or heard.intent == "choose_role" or not kb.vocabulary:
         return heard
     nearest = [r for t in heard.outside if (r := kb.vocabulary.outside_roles.get(t))]
     if not nearest:
-        return heard
+        said = set(heard.text.split())
+        nearest = [r for kind, r in kb.vocabulary.work_kinds.items() if kind in said]
+        if len(set(nearest)) < 2:
+            return heard
     roles = list(dict.fromkeys(nearest))
     return heard.model_copy(update={"entities": heard.entities.model_copy(update={"roles": roles})})
 
@@ -52,7 +56,6 @@ def frame(kb: KnowledgeBase, heard: Understanding, reply: Answer) -> None:
         return
     reply.headline = " ".join([*said, reply.headline or ""]).strip()
     missing = [r for r in dict.fromkeys(nearest_roles) if r not in reply.entities.roles]
-    reply.entities = reply.entities.model_copy(update={"roles": heard.entities.roles})  # what was named
     intent = reply.intent if reply.intent not in NO_ROLE_ANSWER and reply.intent != "choose_role" else "day_to_day"
     if missing:
         reply.choices = [*reply.choices, *(Choice(label=f"Ask about {kb.role_name(r)}s instead",

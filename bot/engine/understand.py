@@ -15,9 +15,9 @@ hiring walk-through, and is out_of_scope for hirer-only topics or when it names 
 title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
 the walk-through; "the difference" between things that are not roles is no role comparison, between two levels
 of one role it is the career ladder, and one that asks for a figure (pay, time to fill, pool size) is about it.
-A topic marked `needs_cue` (pay, help) needs one of its words or an amount in a message longer than a follow-up;
-a "when" that joins clauses and a "who" that describes people ask nothing; naming two kinds of the sources' work
-("research vs production") names their roles; a choice of career, or of whom to promote, is no hire.
+Words are read for what they do: a `needs_cue` topic (pay) needs one of its words in a message longer than a
+follow-up; a "when" that joins clauses or a "who" that describes people asks nothing; two kinds of work the
+sources split roles by ("research vs production") name those roles.
 """
 
 import math
@@ -54,8 +54,6 @@ HIRER_ONLY = {"choose_role", "sourcing_channels", "time_to_fill", "talent_pool",
 ROLE_BOUND = {"compare_roles", "day_to_day"}  # meaningless unless a role, or a word for one, is named
 ROLE_WORDS = {"role", "title", "job", "position", "engineer", "scientist", "researcher", "people", "hire", "ic",
               "individual", "staff", "team", "engineering", "science", "_role_", "_level_"}
-WORK_KINDS = {"research", "production", "applied", "infrastructure"}  # the sources' split of ML work: two named
-# ("research vs production", "a research role or an applied one") name roles without a title
 DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "month", "year", "time", "timeline",
                   "when", "until", "take", "taking", "took", "speed", "slow", "realistic", "ttf", "fill",
                   "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
@@ -67,13 +65,15 @@ DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recomme
 GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
 ANCHOR_WORDS = {"research", "model", "phd", "llm", "data", "deep", "researcher", "engineer"}  # ...nor these
 AUXILIARIES = {"will", "can", "could", "should", "do", "does", "did", "is", "are", "would", "might", "may", "to",
-               "shall"}  # "when will it close" asks when; "when hiring" does not
+               "shall"}  # "when (roughly) will it close" asks when; "when hiring" does not
 PRONOUNS = {"i", "we", "you", "they"}  # "MLE or AS: who do we hire" asks who
 PEOPLE_WORDS = ROLE_WORDS | GENERIC_PEOPLE | {"someone", "somebody", "anyone", "those", "one", "candidate", "folk"}
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
-AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000")  # "180k", "1.2m", the "000" of "180,000": cue `_amount_`
+AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 FOLLOWUP_WORDS = 7
+CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
+FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's only beside one of these
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
     ("ok",), ("okay",), ("now",), ("also",), ("then",), ("but",), ("with",), ("if",),
@@ -125,10 +125,15 @@ def _asking(masked: list[str]) -> list[str]:
     for i, word in enumerate(masked):
         after = masked[i + 1] if i + 1 < len(masked) else ""
         before = singular(masked[i - 1]) if i else ""
-        joins = word == "when" and after and after not in AUXILIARIES
+        joins = word == "when" and i > 0 and after and not set(masked[i + 1 : i + 3]) & AUXILIARIES
         describes = word == "who" and before in PEOPLE_WORDS and after not in AUXILIARIES | PRONOUNS
         out.append("-" if joins or describes else word)
     return out
+
+
+def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
+    """Whether word span `span` lies within the longer span `other`."""
+    return other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
 
 
 class Understander:
@@ -170,6 +175,7 @@ class Understander:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
         self.needs_cue = {spec.id for spec in specs if spec.needs_cue}
         self.nearest = kb.vocabulary.outside_roles
+        self.work_kinds = set(kb.vocabulary.work_kinds)
         self.fields: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # by first word
         for f in kb.vocabulary.other_fields:
             phrase = tuple(singular(w) for w in tokens(f))
@@ -205,14 +211,16 @@ class Understander:
                 entities=entities, term=None, followup=False, ambiguous=True,
             )
         masked = reading.masked()
-        cues = self._cues(_asking(reading.masked(singular=False)))
+        asked = _asking(reading.masked(singular=False))
+        cues = self._cues(asked)
         scores, cued = self._scores(masked, reading, entities, cues)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
             best = "out_of_scope"
         asker = self._asker(reading)
-        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues)
+        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
+                            {singular(w) for w in asked}, len(raw.split()))
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -229,23 +237,25 @@ class Understander:
         )
 
     def _asker(self, reading: Reading) -> str | None:
-        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's. Phrases
-        are read in the words and with entity placeholders ("_role_ job": "are MLE jobs competitive"); a hirer's
-        word inside a longer candidate phrase ("hired" in "get hired") is the candidate's."""
-        hits = [(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
-                for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p]
-        theirs = [(a, b) for who, a, b in hits if who == "candidate"]  # "hired" inside "get hired" is theirs
-        found = {who for who, a, b in hits
-                 if who == "candidate" or not any(c <= a and b <= d and d - c > b - a for c, d in theirs)}
+        """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's (a
+        "personal" one counts only when the message says I, me or my). Phrases are read in the words and with
+        entity placeholders ("_role_ jobs"); a hirer's word inside a longer candidate phrase ("hired" in "get
+        hired") is the candidate's."""
+        personal = bool(FIRST_PERSON & set(reading.words))
+        hits = {(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
+                for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p}
+        hits = {("candidate" if who == "personal" else who, a, b) for who, a, b in hits
+                if who != "personal" or personal}
+        theirs = [(a, b) for who, a, b in hits if who == "candidate"]
+        found = {who for who, a, b in hits if who == "candidate" or not any(_inside((a, b), t) for t in theirs)}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
-    def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None,
-                ranked: list[str], cues: dict[str, dict[tuple[str, ...], float]]) -> str:
-        """The intent once who is asking and what is named are taken into account (see the module docstring)."""
-        words = set(_asking(reading.masked()))
-        if best in self.needs_cue and not cues.get(best) and len(reading.words) > FOLLOWUP_WORDS:
-            best = next((i for i in ranked if i != best), "out_of_scope")  # "are there more DS jobs than ML?"
-            # is no pay question, nor "if you were a professor, would you leave?" a question about hirebot
+    def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],
+                cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> str:
+        """The intent once who is asking and what is named are taken into account (see the module docstring).
+        `words`: the message's asking words (singular, placeholders); `typed`: how many words were typed."""
+        if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
+            best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
                     for a, b in pairwise(reading.masked()))
@@ -257,7 +267,8 @@ class Understander:
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
             return "career_ladder"  # "what is a fellow?" asks what a level is
-        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or len(words & WORK_KINDS) > 1):
+        kinds = len(words & self.work_kinds) > 1  # "research vs production" names the roles that do each
+        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope"
         stems = reading.stems
         anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
@@ -281,16 +292,16 @@ class Understander:
                 return figure[0]
         core = [r for r in entities.roles if r in self.core]
         asks_which = bool(core) or bool(words & DECISION_WORDS) or (  # "how do we decide when to hire" does not
-            len(words & WORK_KINDS) > 1 and "or" in words)  # "is this a research role or an applied one?" does
+            kinds and "or" in words)  # "is this a research role or an applied one?" does
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
             return "career_ladder"  # "how do they choose who to promote" is about the ladder, not a hire
-        career = asker == "candidate" or "career" in words  # a hirer chooses a hire; a person, a career
+        career = asker == "candidate" or ("career" in words and asker != "hiring")  # a hirer chooses a hire
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
                 else "out_of_scope"
         if asker == "candidate" and best == "career_ladder" and not levels:
             return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
-        if asker == "candidate" and (best in HIRER_ONLY or not entities.roles):
+        if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles):
             return "out_of_scope"
         return best
 

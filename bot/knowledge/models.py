@@ -116,10 +116,13 @@ class Vocabulary(Strict):
     abbreviations: dict[str, str] = Field(default={}, description="slang -> expansion, applied before matching")
     outside_roles: dict[str, Role | None] = Field(
         default={}, description="a title the sources do not describe -> the nearest role they do (None: none)")
+    work_kinds: dict[str, Role] = Field(
+        default={}, description="a kind of ML work the sources split roles by -> the role that does it")
     other_fields: list[str] = Field(
         default=[], description="fields whose research roles are not ML's (\"research scientist in chemistry\")")
-    askers: dict[Literal["candidate", "hiring"], list[str]] = Field(
-        default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer")
+    askers: dict[Literal["candidate", "personal", "hiring"], list[str]] = Field(
+        default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer; "
+        "'personal' ones are a candidate's only in a message that says I, me or my")
 
 
 class DiagnosticChoice(Strict):
