@@ -56,6 +56,7 @@ class Run:
     first_reply: dict[str, float] = field(default_factory=dict)  # key -> when its (first) reply arrived
     rss_mb: float = 0.0  # peak, each process's added up
     pss_mb: float = 0.0  # at the end, shared pages split between the processes
+    overflows: int | None = None  # connections the kernel dropped for a full accept queue during the run
 
     @property
     def latencies(self) -> list[float]:
@@ -71,6 +72,21 @@ class Run:
         """(errors, duplicate replies, lost replies)."""
         dup = sum(n - 1 for n in self.replies.values() if n > 1)
         return self.errors, dup, len(self.sent.keys() - self.replies.keys())
+
+
+def listen_overflows() -> int | None:
+    """The kernel's count of connections dropped because a listening socket's accept queue was full (Linux, the
+    whole machine; None elsewhere). Each such connection waits a second for its SYN to be sent again: a run in
+    which it moves measured that second, not the servers (the stand-in's backlog was once Python's default 5)."""
+    try:
+        lines = Path("/proc/net/netstat").read_text().splitlines()
+    except OSError:
+        return None
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            found = dict(zip(names.split()[1:], values.split()[1:], strict=False))
+            return int(found["ListenOverflows"]) if "ListenOverflows" in found else None
+    return None
 
 
 def traffic(total: int, response_url: Callable[[str], str]) -> list[Request]:
@@ -159,8 +175,11 @@ def measure(name: str, command: list[str], total: int, drive) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         server = Served(Path(tmp) / "hirebot.db", standin.url, command=command).start()
         try:
+            before = listen_overflows()
             drive(server, run, traffic(total, standin.response_url))
             collect(run, standin, timeout=120)
+            after = listen_overflows()
+            run.overflows = after - before if before is not None and after is not None else None
             run.rss_mb, run.pss_mb = server.peak_rss_mb(), server.pss_mb()
         finally:
             server.stop()
@@ -184,6 +203,8 @@ def rows_of(label: str, run: Run) -> list[Row]:
          f"{percentile(run.acks or [0.0], 50):.1f} / {percentile(run.acks or [0.0], 99):.1f} ms", ""),
         (f"{label}, {run.name}: errors / duplicate replies / lost replies", f"{errors} / {dup} / {lost}",
          "0 / 0 / 0"),
+        (f"{label}, {run.name}: connections dropped for a full accept queue (machine-wide)",
+         "n/a" if run.overflows is None else str(run.overflows), "0"),
     ]
 
 

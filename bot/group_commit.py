@@ -13,7 +13,8 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 Unit = Callable[[sqlite3.Connection], Any]
@@ -26,9 +27,10 @@ class _Ticket:
     """One unit on its way through a shared transaction: its result or its error once `done`; `waited` when a
     thread waits for it (else its error is logged)."""
 
-    def __init__(self, unit: Unit, waited: bool = True):
+    def __init__(self, unit: Unit, waited: bool = True, single: bool = False):
         self.unit = unit
         self.waited = waited
+        self.single = single  # one statement: needs no savepoint (SQLite undoes a failed statement itself)
         self.done = False
         self.value: Any = None
         self.error: BaseException | None = None
@@ -56,11 +58,11 @@ class GroupCommit:
             raise ticket.error
         return ticket.value
 
-    def later(self, unit: Unit) -> None:
-        """`unit(connection)` committed with the next batch, without waiting for it when a commit is under way
+    def later(self, sql: str, params: Sequence = ()) -> None:
+        """One statement committed with the next batch, without waiting for it when a commit is under way
         (else committed now, as `run` would); an error is logged, not raised. Only for writes that may be lost
         in a crash because something else repairs them."""
-        self._hand_in(_Ticket(unit, waited=False))
+        self._hand_in(_Ticket(partial(_execute, sql=sql, params=params), waited=False, single=True))
 
     def _hand_in(self, ticket: _Ticket) -> None:
         with self._changed:
@@ -94,7 +96,7 @@ class GroupCommit:
                 self._run_alone(batch[0])
             else:
                 for ticket in batch:
-                    self._run_in_savepoint(ticket)
+                    self._run_single(ticket) if ticket.single else self._run_in_savepoint(ticket)
             if self.conn.in_transaction:
                 self.conn.execute("COMMIT")
         except sqlite3.Error as err:  # could not begin or commit (locked too long, disk full, read-only)
@@ -115,6 +117,14 @@ class GroupCommit:
             ticket.error = err
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
+
+    def _run_single(self, ticket: _Ticket) -> None:
+        try:
+            ticket.value = ticket.unit(self.conn)
+        except sqlite3.Error as err:
+            if not self.conn.in_transaction:  # SQLite gave up the whole transaction (disk full, I/O error)
+                raise
+            ticket.error = err
 
     def _run_in_savepoint(self, ticket: _Ticket) -> None:
         self.conn.execute("SAVEPOINT unit")
@@ -139,3 +149,7 @@ class GroupCommit:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: Sequence) -> None:
+    conn.execute(sql, params)

@@ -64,10 +64,10 @@ class Store:
         """`unit(connection)` run atomically and committed (with other threads' units: one commit for all)."""
         return self._group.run(unit)
 
-    def transact_later(self, unit: Unit) -> None:
-        """`transact` without waiting for the commit when one is under way (GroupCommit.later): for a write
-        whose loss in a crash is repaired elsewhere."""
-        self._group.later(unit)
+    def transact_later(self, sql: str, params: Iterable = ()) -> None:
+        """One statement, committed without waiting for the commit when one is under way (GroupCommit.later):
+        for a write whose loss in a crash is repaired elsewhere."""
+        self._group.later(sql, list(params))
 
     def versioned(self, conversation: str) -> tuple[dict, float | None]:
         """A conversation's saved state ({} when new) and its version, for `save_if_unchanged`."""
@@ -147,11 +147,15 @@ def _create_private(path: str) -> None:
 
 
 def first_time_in(conn: sqlite3.Connection, keys: Iterable[str]) -> bool:
-    """Record `keys` in order; True only if none was seen before (a seen key stops it: the ones before it stay
-    recorded, as with `Store.first_time`)."""
+    """Record those of `keys` not seen before (one statement); True only if none of them was."""
+    keys = list(keys)
+    if not keys:
+        return True
     now = time.time()
-    return all(conn.execute("insert or ignore into events (id, seen) values (?, ?)", [k, now]).rowcount == 1
-               for k in keys)
+    rows = ", ".join("(?, ?)" for _ in keys)
+    inserted = conn.execute(f"insert or ignore into events (id, seen) values {rows}",
+                            [value for key in keys for value in (key, now)]).rowcount
+    return inserted == len(keys)
 
 
 def save_if_unchanged(conn: sqlite3.Connection, conversation: str, state: dict, version: float | None) -> None:

@@ -91,7 +91,7 @@ def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without
     leader = threading.Thread(target=store.transact, args=(slow,))
     leader.start()
     assert leading.wait(10)
-    handed = threading.Thread(target=store.transact_later, args=(lambda conn: first_time_in(conn, ["event:later"]),))
+    handed = threading.Thread(target=store.transact_later, args=("insert into events values ('event:later', 0)",))
     handed.start()
     handed.join(10)
     assert not handed.is_alive() and leader.is_alive()  # it did not wait for the commit under way
@@ -100,15 +100,43 @@ def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without
     assert {r[0] for r in store.read("select id from events")} == {"event:slow", "event:later"}
 
 
-def test_a_unit_for_later_is_committed_at_once_when_nothing_is_under_way_and_its_error_is_logged(tmp_path, caplog):
+def test_a_statement_for_later_is_committed_at_once_when_nothing_is_under_way_and_its_error_is_logged(tmp_path,
+                                                                                                      caplog):
     store = Store(tmp_path / "hirebot.db")
-    store.transact_later(lambda conn: first_time_in(conn, ["event:now"]))
+    store.transact_later("insert into events values (?, 0)", ["event:now"])
+    assert [r[0] for r in store.read("select id from events")] == ["event:now"]
+    store.transact_later("insert into events values (?, 0)", ["event:now"])  # a duplicate id: not raised here
+    assert "UNIQUE constraint failed" in caplog.text
     assert [r[0] for r in store.read("select id from events")] == ["event:now"]
 
-    def broken(conn: sqlite3.Connection) -> None:
-        first_time_in(conn, ["event:broken"])
-        raise ValueError("the unit broke")
 
-    store.transact_later(broken)  # not raised here
-    assert "the unit broke" in caplog.text
-    assert [r[0] for r in store.read("select id from events")] == ["event:now"]
+def test_a_failed_statement_for_later_undoes_only_itself_in_a_shared_commit(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    store.transact(lambda conn: first_time_in(conn, ["event:taken"]))
+    leading, release = threading.Event(), threading.Event()
+
+    def slow(conn: sqlite3.Connection) -> bool:
+        leading.set()
+        release.wait(10)
+        return first_time_in(conn, ["event:slow"])
+
+    leader = threading.Thread(target=store.transact, args=(slow,))
+    leader.start()
+    assert leading.wait(10)
+    store.transact_later("insert into events values (?, 0)", ["event:taken"])  # fails: the id is there
+    store.transact_later("insert into events values (?, 0)", ["event:fine"])
+    waiter = threading.Thread(target=store.transact, args=(lambda conn: first_time_in(conn, ["event:waited"]),))
+    waiter.start()  # leads the next batch: the two statements and its own unit, one commit
+    release.set()
+    leader.join(10)
+    waiter.join(10)
+    seen = {r[0] for r in store.read("select id from events")}
+    assert seen == {"event:taken", "event:slow", "event:fine", "event:waited"}
+
+
+def test_first_time_in_records_every_new_key_and_is_true_only_when_all_were_new(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    assert store.transact(lambda conn: first_time_in(conn, ["event:a", "msg:a"])) is True
+    assert store.transact(lambda conn: first_time_in(conn, ["event:b", "msg:a"])) is False  # the same message
+    assert store.transact(lambda conn: first_time_in(conn, ["event:b"])) is False  # recorded on the way
+    assert store.transact(lambda conn: first_time_in(conn, [])) is True

@@ -133,9 +133,11 @@ class ReplyOutbox(Sender):
         self.wake()
 
     def _update(self, key: str, later: bool = False, **values) -> None:
-        sets = ", ".join(f"{name} = ?" for name in values)
-        unit = partial(_set, sql=f"update {TABLE} set {sets} where key = ?", params=[*values.values(), key])
-        self.store.transact_later(unit) if later else self.store.transact(unit)
+        sql = f"update {TABLE} set {', '.join(f'{name} = ?' for name in values)} where key = ?"
+        if later:
+            self.store.transact_later(sql, [*values.values(), key])
+        else:
+            self.store.transact(lambda conn: conn.execute(sql, [*values.values(), key]))
 
     # ------------------------------------------------------------------------------------------ the sender
 
@@ -199,10 +201,6 @@ class ReplyOutbox(Sender):
     def counts(self) -> dict[str, int]:
         """How many replies are in each status (waiting: pending + sending)."""
         return dict(self.store.read(f"select status, count(*) from {TABLE} group by status"))
-
-
-def _set(conn: sqlite3.Connection, sql: str, params: list) -> None:
-    conn.execute(sql, params)
 
 
 def _claim(conn: sqlite3.Connection, key: str, now: float) -> bool:
