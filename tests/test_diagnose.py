@@ -697,3 +697,13 @@ def test_a_reason_never_quotes_the_clause_that_says_the_other_choice(engine):
     reply = engine.ask("c", "not sure")
     [why] = [line for line in reply.lines if line.startswith("Why: ")]
     assert "ship the ranking model" in why and "founders" not in why, why
+
+
+def test_a_reason_prefers_what_was_said_to_what_was_denied(engine):
+    """The research reason quotes the clause that says research, not the one that denies shipping."""
+    engine.ask("c", "help me decide which ML role to hire")
+    reply = engine.ask("c", "we never put models in production; our job is new architectures and papers")
+    while reply.kind == "question":
+        reply = engine.ask("c", "not sure")
+    [why] = [line for line in reply.lines if line.startswith("Why: ")]
+    assert "new architectures" in why and "never put models" not in why, why

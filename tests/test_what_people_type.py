@@ -268,6 +268,9 @@ def test_the_question_is_about_what_it_asks(text, intent, roles):
     "what do professors make when they move to a frontier lab?",
     "which universities should you target to source research scientists?",
     "we want to switch from contractors to a full-time MLE, who first?",
+    "my startup has three MLE jobs open, how long until they fill?",  # I/my, but a hirer's team and jobs
+    "I manage the ML group; are applied scientist jobs hard to staff?",
+    "where do we pull in research engineer candidates from?",
 ])
 def test_a_hirers_question_in_a_candidates_words_is_still_a_hirers(engine, text):
     reply = engine.ask("c", text)
@@ -284,22 +287,26 @@ def test_joining_words_are_not_questions_and_posting_a_job_is_hiring(text, inten
     assert heard.intent == intent, heard.ranked
 
 
-@pytest.mark.parametrize(("text", "declined"), [
-    ("will demand for research engineers keep growing over the next decade?", True),
-    ("will LLMs make ML engineers obsolete?", True),
-    ("we plan to hire a research scientist in the future, how long does it usually take?", False),  # a plan
+@pytest.mark.parametrize(("text", "forecast"), [
+    ("will pay for staff research engineers keep rising?", True),
+    ("what will a senior applied scientist cost us in 2029?", True),
+    ("we plan to hire a research scientist in the future, how long does it usually take?", True),  # said, harmless
     ("what should we look for in an applied scientist who will grow into a lead?", False),
 ])
-def test_a_forecast_is_declined_by_name_and_a_plan_is_not(engine, text, declined):
-    """The sources are a snapshot: where the market is going is not in them, and is said so."""
+def test_a_question_about_the_future_is_answered_as_a_snapshot_not_declined(engine, text, forecast):
+    """The sources are a snapshot: a question about where things are going gets their figures, said to be no
+    forecast; it is never declined for it."""
     reply = engine.ask("c", text)
-    assert reply.headline.startswith("My sources don't cover forecasts") == declined, render(reply)
+    assert reply.kind == "answer", render(reply)
+    assert any("make no forecast" in note for note in reply.notes) == forecast, render(reply)
 
 
 @pytest.mark.parametrize(("text", "declined"), [
     ("how negotiable is the offer for a senior MLE?", True),
     ("is the salary negotiable for research scientists at labs?", True),
     ("is a PhD non-negotiable for research scientists?", False),  # a credentials question
+    ("can the equity in an applied scientist offer be negotiated?", True),
+    ("is the base non-negotiable for staff MLEs at big tech?", False),  # "non-" says the opposite: a pay question
 ])
 def test_negotiating_an_offer_is_declined_by_name(engine, text, declined):
     reply = engine.ask("c", text)
@@ -312,3 +319,10 @@ def test_kinds_of_work_are_answered_with_the_roles_that_do_them(engine):
     assert reply.intent == "compare_roles" and reply.kind == "answer", render(reply)
     assert "ML engineer" in reply.headline and "applied scientist" in reply.headline, reply.headline
     assert reply.entities.roles == []  # what was named
+
+
+def test_kinds_of_work_side_by_side_are_one_thing_not_two_roles():
+    """"Research infrastructure" is one kind of work (research engineers'), not research set against
+    infrastructure: no comparison of two roles."""
+    heard = HEAR.understand("what skills matter for research infrastructure work?")
+    assert heard.intent == "skills" and heard.entities.roles == [], heard.ranked

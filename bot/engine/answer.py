@@ -56,6 +56,7 @@ TOPICS = {
 }
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
+FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
 SOURCES_ASKED = re.compile(r"\b(sources?|data (come|from)|how (current|recent)|where do you get|cite)\b")
 
@@ -121,6 +122,7 @@ def compose(
     reply.entities = entities
     reply.confidence = round(heard.confidence, 3)
     add_stale_note(reply)
+    add_forecast_note(kb, heard.text, reply)
     if not uncovered:
         _differ(ask, reply)
     name_sources(kb, reply)
@@ -213,6 +215,14 @@ def add_stale_note(reply: Answer) -> None:
         reply.notes[-1:] = [f"{reply.notes[-1]} {said}"] if reply.notes else [said]
 
 
+def add_forecast_note(kb: KnowledgeBase, text: str, reply: Answer) -> None:
+    """Say first, among the notes, that the sources' figures are no forecast when a question about pay, time to
+    fill or the pool asks where the market is going ("will MLE pay keep rising?")."""
+    future = kb.vocabulary.forecast if kb.vocabulary else []
+    if reply.kind == "answer" and reply.intent in FORECAST_TOPICS and any(_whole_word(p).search(text) for p in future):
+        reply.notes.insert(0, "My sources are a snapshot and make no forecast: this is where things stood then.")
+
+
 def words(reply: Answer) -> int:
     """About how many words the answer's short form says: headline, prose, facts with labels, notes, choices,
     suggestions and the sources line."""
@@ -249,8 +259,8 @@ def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
 
 @lru_cache(maxsize=1024)
 def _whole_word(phrase: str) -> re.Pattern:
-    """`phrase` as whole words, compiled once (not per message)."""
-    return re.compile(rf"\b{re.escape(phrase)}\b")
+    """`phrase` as whole words, not right after "non", compiled once (not per message)."""
+    return re.compile(rf"(?<!\bnon )\b{re.escape(phrase)}\b")  # "non-negotiable" says the opposite
 
 
 def _not_covered(ask: Ask, item: Uncovered) -> Answer:

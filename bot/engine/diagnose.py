@@ -56,7 +56,6 @@ CLOSE_MARGIN = 2  # points between the top two roles that make a close call
 _PUNCTUATION = re.compile(r"[^\w'+\-/ ]+")
 _JOINS = r"(?:and|but|so|because|though)"
 _CLAUSES = re.compile(rf"[.;,!?()]+\s*(?:{_JOINS}\s+)?|\s+{_JOINS}\s+|\s+-+\s+")  # where a clause ends
-STEM = 5  # letters two words share to count as the same word when finding the clause to quote
 QUOTE_STOP = {"them", "they", "their", "into", "with", "work", "works", "doing", "mostly", "that", "this", "have",
               "from", "what", "your", "will", "team", "need", "needs", "some", "just", "really"}
 
@@ -180,30 +179,35 @@ def _clip_words(text: str, limit: int) -> str:
 
 
 def _quote(text: str, evidence: tuple[set[str], set[str]], limit: int) -> str:
-    """At most `limit` words of `text`, from the clause that says most of the `evidence` (stems that say the
-    choice, and stems that say it only when denied; a clause: a piece between punctuation or "and"/"but"...),
+    """At most `limit` words of `text`, from the clause that says most of the `evidence` (words that say the
+    choice, and words that say it only when denied; a clause: a piece between punctuation or "and"/"but"...),
     starting just before its first such word; the text's start when no clause says any. A quote starts where
     the person made the point, not where they began typing."""
     said, denied = evidence
 
-    def hits(words: list[str]) -> list[bool]:
+    def hits(words: list[str]) -> list[int]:  # 2 a word that says it, 1 one that says it by being denied
         negated = any(polarity.is_negator(w) for w in words)
-        return [w[:STEM] in said or (negated and w[:STEM] in denied) for w in _stems(words)]
+        return [2 * _names(w, said) or int(negated and _names(w, denied)) for w in _content(words)]
 
     pieces = [p.split() for p in _CLAUSES.split(text) if p and p.strip()]
-    counts = [sum(hits(normalise(" ".join(p)).split())) for p in pieces]
-    if not counts or not max(counts):
+    counts = [(sum(found), found.count(2)) for found in (hits(normalise(" ".join(p)).split()) for p in pieces)]
+    if not counts or not max(counts)[0]:
         return _clip_words(text, limit)
-    words = pieces[counts.index(max(counts))]
+    words = pieces[counts.index(max(counts))]  # a tie goes to the clause that says more than it denies
     found = hits([normalise(w) for w in words])
-    first = found.index(True) if True in found else 0
+    first = next((i for i, hit in enumerate(found) if hit), 0)
     start = max(0, min(first - 2, len(words) - limit))
     return ("..." if start else "") + _clip_words(" ".join(words[start:]), limit)
 
 
-def _stems(words: list[str]) -> list[str]:
-    """Each word's first STEM letters, or "" for a word too short or too general to point at a choice."""
-    return [w[:STEM] if len(w) > 3 and w not in QUOTE_STOP else "" for w in words]
+def _content(words: list[str]) -> list[str]:
+    """Each word, or "" for one too short or too general to point at a choice."""
+    return [w if len(w) > 3 and w not in QUOTE_STOP else "" for w in words]
+
+
+def _names(word: str, evidence: set[str]) -> bool:
+    """Whether `word` is one of `evidence` with another ending ("ships"/"shipping"; not "production"/"producing")."""
+    return bool(word) and any(word.startswith(e) or e.startswith(word) for e in evidence)
 
 
 def _article(name: str) -> str:
@@ -627,13 +631,16 @@ class Walk:
 
     @staticmethod
     def evidence(q: DiagnosticQuestion, c: DiagnosticChoice) -> tuple[set[str], set[str]]:
-        """The word stems that say choice `c` (its own phrases), and those that say it only when denied (the
-        phrases of the choices it is the opposite of: "nobody publishes" means no research depth)."""
-        def stems(choices: list[DiagnosticChoice]) -> set[str]:
+        """The words that say choice `c` (its own phrases, less those another choice uses too), and those that say
+        it only when denied (the phrases of the choices it is the opposite of: "nobody publishes" means no
+        research depth)."""
+        def words(choices: list[DiagnosticChoice]) -> set[str]:
             return {w for o in choices for p in [o.label, *o.synonyms, *o.cues, *o.meaning]
-                    for w in _stems(normalise(p).split()) if w}
+                    for w in _content(normalise(p).split()) if w}
 
-        return stems([c]), stems([o for o in q.choices if o.opposite == c.id])
+        denied = [o for o in q.choices if o.opposite == c.id]
+        shared = words([o for o in q.choices if o is not c])  # "model" says shipping and research alike
+        return words([c]) - shared, words(denied)
 
     def how_sure(self, confidence: float, agree: bool, close: bool, runner: str, tier: str | None) -> str:
         """How sure, calibrated: sure only when every answer agrees; close calls say so, and at a frontier lab

@@ -4,7 +4,7 @@ companies hire; it answers what the sources support and says the rest is not cov
 
 from bot.engine.answer import choice_value
 from bot.engine.types import Answer, Choice
-from bot.engine.understand import Understanding
+from bot.engine.understand import Understanding, work_kinds
 from bot.knowledge import KnowledgeBase
 
 ACRONYMS = {"ai": "AI", "ml": "ML", "llm": "LLM", "mlops": "MLOps", "genai": "GenAI", "ops": "Ops"}
@@ -27,8 +27,8 @@ def stand_in(kb: KnowledgeBase, heard: Understanding) -> Understanding:
         return heard
     nearest = [r for t in heard.outside if (r := kb.vocabulary.outside_roles.get(t))]
     if not nearest:
-        said = set(heard.text.split())
-        nearest = [r for kind, r in kb.vocabulary.work_kinds.items() if kind in said]
+        kinds = kb.vocabulary.work_kinds
+        nearest = [kinds[k] for k in work_kinds(heard.text.split(), kinds)]
         if len(set(nearest)) < 2:
             return heard
     roles = list(dict.fromkeys(nearest))

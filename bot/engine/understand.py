@@ -23,6 +23,7 @@ sources split roles by ("research vs production") name those roles.
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from itertools import pairwise
 
 from pydantic import BaseModel
@@ -129,6 +130,15 @@ def _asking(masked: list[str]) -> list[str]:
         describes = word == "who" and before in PEOPLE_WORDS and after not in AUXILIARIES | PRONOUNS
         out.append("-" if joins or describes else word)
     return out
+
+
+def work_kinds(words: list[str], kinds: Collection[str]) -> list[str]:
+    """The kinds of work (`kinds`) a message sets against each other ("research vs production"), in order; none
+    when they only sit side by side as one thing ("research infrastructure")."""
+    at = [(i, w) for i, w in enumerate(words) if w in kinds]
+    if len({w for _, w in at}) < 2 or all(b - a == 1 for (a, _), (b, _) in pairwise(at)):
+        return []
+    return list(dict.fromkeys(w for _, w in at))
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -244,10 +254,10 @@ class Understander:
         personal = bool(FIRST_PERSON & set(reading.words))
         hits = {(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
                 for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p}
-        hits = {("candidate" if who == "personal" else who, a, b) for who, a, b in hits
-                if who != "personal" or personal}
-        theirs = [(a, b) for who, a, b in hits if who == "candidate"]
-        found = {who for who, a, b in hits if who == "candidate" or not any(_inside((a, b), t) for t in theirs)}
+        theirs = [(a, b) for who, a, b in hits if who != "hiring"]  # a personal phrase shields even when idle
+        found = {"candidate" if who == "personal" else who for who, a, b in hits
+                 if (who == "candidate" or (who == "personal" and personal))
+                 or (who == "hiring" and not any(_inside((a, b), t) for t in theirs))}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],
@@ -267,7 +277,7 @@ class Understander:
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
             return "career_ladder"  # "what is a fellow?" asks what a level is
-        kinds = len(words & self.work_kinds) > 1  # "research vs production" names the roles that do each
+        kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope"
         stems = reading.stems

@@ -116,6 +116,8 @@ class Vocabulary(Strict):
     abbreviations: dict[str, str] = Field(default={}, description="slang -> expansion, applied before matching")
     outside_roles: dict[str, Role | None] = Field(
         default={}, description="a title the sources do not describe -> the nearest role they do (None: none)")
+    forecast: list[str] = Field(
+        default=[], description="phrases that ask where the market is going: the answer says it is no forecast")
     work_kinds: dict[str, Role] = Field(
         default={}, description="a kind of ML work the sources split roles by -> the role that does it")
     other_fields: list[str] = Field(
