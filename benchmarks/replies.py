@@ -29,6 +29,8 @@ from served import Served  # isort: skip
 
 CLIENTS = 8
 STEADY = 100  # requests a second
+FAR = 0.1  # seconds the far stand-in takes to answer each call: Slack's Web API across the internet
+FAR_REQUESTS = 300
 WORKERS = os.cpu_count() or 2
 PEER = [sys.executable, "-m", "benchmarks.peer"]
 HIREBOT = [sys.executable, "-m", "bot", "serve"]
@@ -168,9 +170,19 @@ def collect(run: Run, standin: Recording, timeout: float) -> None:
         run.first_reply[key] = min(run.first_reply.get(key, float("inf")), float(call.params["_at"]))
 
 
-def measure(name: str, command: list[str], total: int, drive) -> Run:
-    """One server, fresh database and stand-in, `total` requests sent by `drive`."""
-    standin = Recording()
+class FarRecording(Recording):
+    """The stand-in answering each Web API call and response_url FAR seconds late (auth.test at once)."""
+
+    def handle(self, request, raw: str) -> None:
+        if not request.path.endswith("/auth.test"):
+            time.sleep(FAR)
+        super().handle(request, raw)
+
+
+def measure(name: str, command: list[str], total: int, drive, far: bool = False) -> Run:
+    """One server, fresh database and stand-in (`far`: one that answers FAR s late), `total` requests sent by
+    `drive`."""
+    standin = FarRecording() if far else Recording()
     run = Run(name)
     with tempfile.TemporaryDirectory() as tmp:
         server = Served(Path(tmp) / "hirebot.db", standin.url, command=command).start()
@@ -229,4 +241,9 @@ def replies(quick: bool) -> list[Row]:
                   f"{run.rss_mb:.0f} / {run.pss_mb:.0f} MB", "< 150 MB")]
     for name, command in SERVERS:
         rows += rows_of("steady", measure(name, command, total, steady))
+    for name, command in SERVERS[:2]:
+        far = measure(name, command, FAR_REQUESTS, closed_loop, far=True)
+        faults = " / ".join(map(str, far.faults()))
+        rows.append((f"closed loop, {FAR_REQUESTS} requests, Web API {FAR * 1000:.0f} ms away, {name}: replies a "
+                     "second; errors / duplicate / lost", f"{far.per_second:.0f}/s; {faults}", ""))
     return rows
