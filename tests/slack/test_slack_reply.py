@@ -1,7 +1,10 @@
 """Hirebot.reply with many threads at once: what a message leaves behind is written once, and no answer's
 conversation state overwrites another's."""
 
+import contextlib
 import threading
+
+from served import Served, StandIn, sb
 
 from bot.engine import Engine
 from bot.slack.converse import Hirebot
@@ -45,3 +48,35 @@ def test_a_conversation_changed_by_another_process_meanwhile_is_worked_out_again
     assert hb.reply("C1:1", "comp for senior AS?", "U1", once=("event:1",)) is not None
     assert calls[1].get("heard") == ["elsewhere"]  # the second try started from what the other process saved
     assert store.load_thread("C1:1")["heard"] == ["elsewhere", "comp for senior AS?"]
+
+
+class HeldStandIn(StandIn):
+    """The Web API stand-in holding every reply (chat.postMessage, a response_url) until `together` of them wait
+    at once (10 s at most): Slack across the internet, where a post takes its round trip whatever the CPU does."""
+
+    def __init__(self, together: int):
+        self.held = threading.Barrier(together, timeout=10)
+        super().__init__()
+
+    def handle(self, request, raw: str) -> None:
+        if request.path.endswith("/chat.postMessage") or request.path.startswith("/respond/"):
+            with contextlib.suppress(threading.BrokenBarrierError):  # the test then fails on `broken`
+                self.held.wait()
+        super().handle(request, raw)
+
+
+def test_replies_wait_for_slack_side_by_side_not_five_at_a_time(tmp_path):
+    # Posted on Bolt's 5 listener threads, the 6th reply would wait for one of the first five to hear from Slack.
+    standin = HeldStandIn(together=12)
+    server = Served(tmp_path / "hirebot.db", standin.url).start()
+    try:
+        for i in range(8):
+            assert server.event(sb.message("ttf MLE?", channel=f"D0HELD{i:02d}", channel_type="im")) == 200
+        for i in range(4):
+            assert server.post(sb.slash("comp senior AS", standin.response_url(f"held{i}")), form=True)[0] == 200
+        standin.wait("chat.postMessage", 8, timeout=30)
+        standin.wait("response_url", 4, timeout=30)
+        assert not standin.held.broken  # all twelve were waiting for Slack at the same time
+    finally:
+        server.stop()
+        standin.close()

@@ -5,6 +5,7 @@ walk-through in a thread. The verbs only rephrase into a question for the engine
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -57,9 +58,9 @@ def on_hire(ack: Ack, command: dict, context: BoltContext, client: WebClient, re
     elif verb == "diagnose":
         diagnose(hb, client, respond, command["channel_id"], command["user_id"])
     else:
-        ask = question(text)
-        respond(response_type="ephemeral", **hb.reply(lookup_id(command["channel_id"], command["user_id"]), ask,
-                                                      command["user_id"], share=True))
+        reply = hb.reply(lookup_id(command["channel_id"], command["user_id"]), question(text), command["user_id"],
+                         share=True)
+        hb.post_soon(partial(respond, response_type="ephemeral", **reply))
 
 
 def diagnose(hb: Hirebot, client: WebClient, respond: Respond, channel: str, user: str) -> None:
