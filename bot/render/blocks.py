@@ -158,8 +158,7 @@ def _rows(buttons: list[Block]) -> list[Block]:
 
 
 def _fact(fact: Cited) -> str:
-    stale = " (older than six months)" if fact.stale else ""
-    label = f"{fact.label or ''}{stale}".strip()
+    label = ", ".join(part for part in (fact.label, "older than six months" if fact.stale else None) if part)
     return f"• {escape(fact.text)}" + (f" _({escape(label)})_" if label else "")
 
 

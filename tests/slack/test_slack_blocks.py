@@ -142,3 +142,15 @@ def test_any_answer_fits_slacks_limits(answer, combo):
     message = blocks.message(answer, combo)
     check(message)
     assert "<" not in "".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
+
+
+@pytest.mark.parametrize(("label", "stale", "shown"), [
+    ("said of ML research scientists", True, "_(said of ML research scientists, older than six months)_"),
+    (None, True, "_(older than six months)_"),
+    ("said of ML research scientists", False, "_(said of ML research scientists)_"),
+    (None, False, None),
+])
+def test_a_facts_label_and_age_share_one_pair_of_parentheses(label, stale, shown):
+    line = blocks._fact(Cited(text="A figure.", source="s.txt", label=label, stale=stale))
+    assert line.endswith(shown) if shown else line == "• A figure."
+    assert "((" not in line
