@@ -616,8 +616,7 @@ def _nothing(ask: Ask) -> Answer:
 
 def _review(ask: Ask) -> Answer:
     """A pasted req or job description, checked for mis-scoping (bot/engine/reqs/)."""
-    req = reqs.req_from_text(ask.kb, ask.heard.raw)
-    report = reqs.analyse(ask.kb, req)
+    req, report = reqs.read_pasted(ask.kb, ask.heard.raw)
     if report.title_role is None and report.work_role is None:
         return Answer(
             intent=ask.intent,

@@ -308,6 +308,21 @@ def test_pasted_req_in_a_dm_is_stored_and_alerted(app, standin):
     assert app.reqs().db["reqs"].count == 1
 
 
+def test_a_pasted_req_is_analysed_once_and_the_answer_is_the_stored_analysis(app, standin, monkeypatch):
+    """The reqs desk stores a pasted req (its lines kept) before the engine answers it: the answer reuses that
+    analysis instead of analysing a flattened copy again."""
+    import bot.engine.reqs.checks as checks
+
+    read = checks.read_posting
+    calls = []
+    monkeypatch.setattr(checks, "read_posting", lambda *args: calls.append(1) or read(*args))  # one per analysis
+    app.event(sb.message("check this req: Staff Applied Scientist\nOur Series A startup. " + MISSCOPED,
+                         channel="D0BOB", channel_type="im"))
+    assert wait_for(lambda: to(standin, "D0BOB"))
+    assert len(calls) == 1
+    assert app.reqs().db["reqs"].count == 1
+
+
 def test_hirebot_serve_takes_req_webhooks_and_a_killed_process_delivers_after_restart(tmp_path):
     """`hirebot serve` as a real process: the webhook is served; Slack is down, the process is killed with
     the alert undelivered; the next process delivers it, once."""

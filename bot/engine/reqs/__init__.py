@@ -10,11 +10,12 @@
 
 from bot.engine.reqs.checks import analyse, check_case
 from bot.engine.reqs.model import FINDING_KINDS, MAX_DESCRIPTION, Finding, Req, ReqError, ReqReport, parse_req
-from bot.engine.reqs.pasted import LEAD_IN, analyse_text, req_from_text
+from bot.engine.reqs.pasted import LEAD_IN, analyse_text, read_pasted, req_from_text
 from bot.engine.reqs.posting import plain_text, read_posting
 from bot.engine.reqs.reading import title_level, title_role
 from bot.engine.reqs.report import report_answer
 
 __all__ = ["FINDING_KINDS", "LEAD_IN", "MAX_DESCRIPTION", "Finding", "Req", "ReqError", "ReqReport", "analyse",
-           "analyse_text", "check_case", "parse_req", "plain_text", "read_posting", "report_answer", "req_from_text",
+           "analyse_text", "check_case", "parse_req", "plain_text", "read_pasted", "read_posting", "report_answer",
+           "req_from_text",
            "title_level", "title_role"]

@@ -6,7 +6,10 @@ and the checks see what they would see for the same posting sent as JSON.
 """
 
 import re
+import threading
+from collections import OrderedDict
 
+from bot.engine.clean import clean
 from bot.engine.reqs.checks import analyse
 from bot.engine.reqs.model import MAX_DESCRIPTION, Req, ReqReport
 from bot.engine.reqs.posting import BULLET, plain_text
@@ -15,6 +18,9 @@ from bot.knowledge.ids import TIER_NAMES
 from bot.knowledge.loader import KnowledgeBase
 from bot.knowledge.models import Vocabulary
 
+RECENT = 32  # pasted texts whose reading is kept (read_pasted)
+_RECENT: OrderedDict[str, tuple[KnowledgeBase, Req, ReqReport]] = OrderedDict()
+_RECENT_LOCK = threading.Lock()
 LEAD_IN = re.compile(r"^\s*(?:please\s+)?(?:check|review|look at|scope)\s+(?:this|my|our)\s+(?:req|job description|jd|"
                      r"job post(?:ing)?|posting)\s*[:,-]?\s*", re.I)
 MONEY = r"\$?\s?(\d{2,3}(?:,\d{3})+|\d{2,3}(?:\.\d+)?\s?[kK])"
@@ -48,7 +54,26 @@ def _amount(text: str) -> float:
 
 def analyse_text(kb: KnowledgeBase, text: str) -> ReqReport:
     """Analyse a pasted job description: title, level, tier, band, target and PhD are read from the text."""
-    return analyse(kb, req_from_text(kb, text))
+    return read_pasted(kb, text)[1]
+
+
+def read_pasted(kb: KnowledgeBase, text: str) -> tuple[Req, ReqReport]:
+    """The req in a pasted text and its analysis. Kept for the text as `clean` reads it: the reqs desk reads a
+    pasted message (lines kept) before the engine answers it (from the cleaned text), and the engine's answer is
+    then that same analysis, not a second one of a flattened copy."""
+    key = clean(text)
+    with _RECENT_LOCK:
+        kept = _RECENT.get(key)
+        if kept and kept[0] is kb:
+            _RECENT.move_to_end(key)
+            return kept[1], kept[2]
+    req = req_from_text(kb, text)
+    report = analyse(kb, req)
+    with _RECENT_LOCK:
+        _RECENT[key] = (kb, req, report)
+        while len(_RECENT) > RECENT:
+            _RECENT.popitem(last=False)
+    return req, report
 
 
 def req_from_text(kb: KnowledgeBase, text: str) -> Req:

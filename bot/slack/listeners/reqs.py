@@ -28,7 +28,17 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.engine.reqs import LEAD_IN, Req, ReqError, ReqReport, analyse, parse_req, report_answer, req_from_text
+from bot.engine.reqs import (
+    LEAD_IN,
+    Req,
+    ReqError,
+    ReqReport,
+    analyse,
+    parse_req,
+    read_pasted,
+    report_answer,
+    req_from_text,
+)
 from bot.knowledge import KnowledgeBase
 from bot.render import blocks
 from bot.render.alerts import (
@@ -71,9 +81,11 @@ class Desk:
     lock: threading.Lock = field(default_factory=threading.Lock)  # guards reqs's connection
     recruiters: frozenset[str] = frozenset()  # HIREBOT_RECRUITERS: they see every req that is not confidential
 
-    def intake(self, req: Req, origin: str, submitter: str | None) -> tuple[Saved, ReqReport]:
-        """Analyse and store a req (its alert queued in the same transaction) and wake the sender."""
-        report = analyse(self.kb, req)
+    def intake(self, req: Req, origin: str, submitter: str | None,
+               report: ReqReport | None = None) -> tuple[Saved, ReqReport]:
+        """Analyse (unless `report` is its analysis) and store a req (its alert queued in the same transaction)
+        and wake the sender."""
+        report = report or analyse(self.kb, req)
         with self.lock:
             saved = self.reqs.save(req, report, origin=origin, submitter=submitter)
         self.sender.wake()
@@ -179,7 +191,8 @@ def _intake_pasted(desk: Desk, hb: Hirebot, body: dict, context: BoltContext) ->
             or (thread_ts and hb.may_overhear(channel, thread_ts, event["user"], said, context.bot_user_id))):
         return
     try:
-        desk.intake(req_from_text(desk.kb, text), "slack", event["user"])
+        req, report = read_pasted(desk.kb, text)
+        desk.intake(req, "slack", event["user"], report)
     except Exception:  # the conversation must still be answered
         log.exception("a pasted req could not be stored")
 
