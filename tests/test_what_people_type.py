@@ -252,6 +252,8 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("when does an MLE req usually get filled?", "time_to_fill", {"ml_engineer"}),
     ("when realistically can we have an RS on board?", "time_to_fill", {"research_scientist"}),
     ("which articles or reports do you base your answers on", "help", set()),
+    ("what do we pay a senior MLE when the market is this tight?", "compensation", {"ml_engineer"}),
+    ("between an RS and an RE, which one costs more?", "compensation", {"research_scientist", "research_engineer"}),
 ])
 
 
