@@ -140,16 +140,26 @@ def stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("e") and not word.endswith("ee") else word
 
 
+@lru_cache(maxsize=4096)
+def _phrase(phrase: str) -> tuple[list[str], bool]:
+    """A phrase's stems, and whether it is itself a denial: read once, not once per message."""
+    said = words(phrase)
+    return [stem(w) for w in said if w[0].isalnum()], any(is_negator(w) for w in said)
+
+
 def find(said: list[Word], phrase: str) -> list[bool]:
     """Each place `phrase` (compared by stems) is said: whether it is denied there (its first word is; a phrase
     that is itself a denial, "definitely not", only by negators before it)."""
-    wanted = [stem(w) for w in words(phrase) if w[0].isalnum()]
-    stems = [stem(w.text) for w in said]
+    wanted, denial = _phrase(phrase)
     size = len(wanted)
-    denial = any(is_negator(w) for w in words(phrase))
+    if not size:
+        return []
+    stems = [stem(w.text) for w in said]
+    if wanted[0] not in stems:
+        return []
     found = []
     for i in range(len(said) - size + 1):
-        if size and stems[i:i + size] == wanted:
+        if stems[i:i + size] == wanted:
             before = [w for w in said[:i] if w.clause == said[i].clause and w.negator]
             found.append(len(before) % 2 == 1 if denial else said[i].denied)
     return found
