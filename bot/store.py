@@ -26,6 +26,9 @@ from bot.group_commit import GroupCommit, Unit
 
 BUSY_MS = 5000
 SETUP_TRIES = 50
+EVENTS_KEEP = 7 * 24 * 3600  # seconds an event id is remembered for dedupe (Slack retries within minutes)
+PRUNE_EVERY = 60.0  # seconds between two prunings of old event ids by one process
+_events_pruned = 0.0
 
 
 class Conflict(Exception):
@@ -107,6 +110,7 @@ class Store:
             self.db.enable_wal()
         self.db["threads"].create({"id": str, "state": str, "updated": float}, pk="id", if_not_exists=True)
         self.db["events"].create({"id": str, "seen": float}, pk="id", if_not_exists=True)
+        self.db.execute("create index if not exists idx_events_seen on events (seen)")
 
     def load_thread(self, conversation: str) -> dict:
         """The saved state of a conversation ({} when new)."""
@@ -147,11 +151,16 @@ def _create_private(path: str) -> None:
 
 
 def first_time_in(conn: sqlite3.Connection, keys: Iterable[str]) -> bool:
-    """Record those of `keys` not seen before (one statement); True only if none of them was."""
+    """Record those of `keys` not seen before (one statement); True only if none of them was. At most once a
+    minute, event ids older than EVENTS_KEEP are forgotten in the same unit (Slack retries within minutes)."""
+    global _events_pruned
     keys = list(keys)
     if not keys:
         return True
     now = time.time()
+    if now - _events_pruned > PRUNE_EVERY:
+        _events_pruned = now
+        conn.execute("delete from events where seen < ?", [now - EVENTS_KEEP])
     rows = ", ".join("(?, ?)" for _ in keys)
     inserted = conn.execute(f"insert or ignore into events (id, seen) values {rows}",
                             [value for key in keys for value in (key, now)]).rowcount

@@ -2,6 +2,7 @@
 
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -140,3 +141,17 @@ def test_first_time_in_records_every_new_key_and_is_true_only_when_all_were_new(
     assert store.transact(lambda conn: first_time_in(conn, ["event:b", "msg:a"])) is False  # the same message
     assert store.transact(lambda conn: first_time_in(conn, ["event:b"])) is False  # recorded on the way
     assert store.transact(lambda conn: first_time_in(conn, [])) is True
+
+
+def test_event_ids_older_than_a_week_are_forgotten_and_recent_ones_kept(tmp_path, monkeypatch):
+    """Dedupe needs an event id for minutes (Slack's retries); the table does not grow for ever."""
+    import bot.store as store_module
+
+    store = Store(tmp_path / "hirebot.db")
+    old = time.time() - store_module.EVENTS_KEEP - 60
+    store.transact(lambda conn: conn.execute("insert into events (id, seen) values ('event:old', ?), "
+                                             "('event:recent', ?)", [old, time.time() - 3600]))
+    monkeypatch.setattr(store_module, "_events_pruned", 0.0)  # the next unit prunes
+    assert store.transact(lambda conn: first_time_in(conn, ["event:new"])) is True
+    assert {r[0] for r in store.read("select id from events")} == {"event:recent", "event:new"}
+    assert store.transact(lambda conn: first_time_in(conn, ["event:recent"])) is False  # still a duplicate
