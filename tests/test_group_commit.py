@@ -80,19 +80,26 @@ def test_a_write_waits_for_another_process_to_finish_writing(tmp_path):
     other.execute("ROLLBACK")
 
 
-def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without_waiting_for_it(tmp_path):
-    store = Store(tmp_path / "hirebot.db")
+def _leading(store: Store, key: str) -> tuple[threading.Thread, threading.Event]:
+    """A unit that records `key` and holds its commit under way until the returned event is set."""
     leading, release = threading.Event(), threading.Event()
 
     def slow(conn: sqlite3.Connection) -> bool:
         leading.set()
         release.wait(10)
-        return first_time_in(conn, ["event:slow"])
+        return first_time_in(conn, [key])
 
     leader = threading.Thread(target=store.transact, args=(slow,))
     leader.start()
     assert leading.wait(10)
-    handed = threading.Thread(target=store.transact_later, args=("insert into events values ('event:later', 0)",))
+    return leader, release
+
+
+def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without_waiting_for_it(tmp_path):
+    store = Store(tmp_path / "hirebot.db")
+    leader, release = _leading(store, "event:slow")
+    handed = threading.Thread(target=store.transact_later,
+                              args=("insert into events values ('event:later', unixepoch())",))
     handed.start()
     handed.join(10)
     assert not handed.is_alive() and leader.is_alive()  # it did not wait for the commit under way
@@ -104,9 +111,9 @@ def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without
 def test_a_statement_for_later_is_committed_at_once_when_nothing_is_under_way_and_its_error_is_logged(tmp_path,
                                                                                                       caplog):
     store = Store(tmp_path / "hirebot.db")
-    store.transact_later("insert into events values (?, 0)", ["event:now"])
+    store.transact_later("insert into events values (?, unixepoch())", ["event:now"])
     assert [r[0] for r in store.read("select id from events")] == ["event:now"]
-    store.transact_later("insert into events values (?, 0)", ["event:now"])  # a duplicate id: not raised here
+    store.transact_later("insert into events values (?, unixepoch())", ["event:now"])  # a duplicate id: not raised here
     assert "UNIQUE constraint failed" in caplog.text
     assert [r[0] for r in store.read("select id from events")] == ["event:now"]
 
@@ -114,18 +121,9 @@ def test_a_statement_for_later_is_committed_at_once_when_nothing_is_under_way_an
 def test_a_failed_statement_for_later_undoes_only_itself_in_a_shared_commit(tmp_path):
     store = Store(tmp_path / "hirebot.db")
     store.transact(lambda conn: first_time_in(conn, ["event:taken"]))
-    leading, release = threading.Event(), threading.Event()
-
-    def slow(conn: sqlite3.Connection) -> bool:
-        leading.set()
-        release.wait(10)
-        return first_time_in(conn, ["event:slow"])
-
-    leader = threading.Thread(target=store.transact, args=(slow,))
-    leader.start()
-    assert leading.wait(10)
-    store.transact_later("insert into events values (?, 0)", ["event:taken"])  # fails: the id is there
-    store.transact_later("insert into events values (?, 0)", ["event:fine"])
+    leader, release = _leading(store, "event:slow")
+    store.transact_later("insert into events values (?, unixepoch())", ["event:taken"])  # fails: the id is there
+    store.transact_later("insert into events values (?, unixepoch())", ["event:fine"])
     waiter = threading.Thread(target=store.transact, args=(lambda conn: first_time_in(conn, ["event:waited"]),))
     waiter.start()  # leads the next batch: the two statements and its own unit, one commit
     release.set()
