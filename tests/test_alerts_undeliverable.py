@@ -17,13 +17,6 @@ from bot.engine.reqs import ReqError, parse_req
 from bot.reqs.alerts import EVENT_TYPE, AlertSender
 
 
-@pytest.fixture
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
-
-
 def client(standin: StandIn) -> WebClient:
     return WebClient(token="xoxb-test", base_url=standin.url, retry_handlers=[])
 

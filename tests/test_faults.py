@@ -14,13 +14,6 @@ from bot.store import Store
 
 
 @pytest.fixture
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
-
-
-@pytest.fixture
 def serve(tmp_path, standin):
     """`serve(n)` starts n `hirebot serve` processes side by side on tmp_path/hirebot.db (all stopped at
     the end) and returns the first, or all of them when n > 1."""

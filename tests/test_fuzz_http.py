@@ -11,7 +11,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from served import WEBHOOK_SECRET, Served, StandIn, sb
+from served import WEBHOOK_SECRET, Served, sb
 
 from bot.engine.reqs import Req, ReqError, analyse, parse_req
 from bot.engine.reqs.pasted import req_from_text
@@ -49,15 +49,8 @@ def kb():
 
 
 @pytest.fixture(scope="module")
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, standin):
-    served = Served(tmp_path_factory.mktemp("fuzz") / "hirebot.db", standin.url).start()
+def server(tmp_path_factory, module_standin):
+    served = Served(tmp_path_factory.mktemp("fuzz") / "hirebot.db", module_standin.url).start()
     yield served
     served.stop()
 
@@ -117,8 +110,8 @@ def requests(draw, response_url: str):
 
 @FUZZ
 @given(st.data())
-def test_http_endpoints_never_answer_5xx(server, standin, data):
-    path, kind, body, signed = data.draw(requests(standin.response_url("fuzz")))
+def test_http_endpoints_never_answer_5xx(server, module_standin, data):
+    path, kind, body, signed = data.draw(requests(module_standin.response_url("fuzz")))
     headers = {"Content-Type": kind}
     if path.startswith("/webhooks/") and signed:
         digest = hmac.new(WEBHOOK_SECRET.encode(), body.encode("utf-8", "surrogatepass"), hashlib.sha256)

@@ -22,15 +22,8 @@ from bot.store import Store
 
 
 @pytest.fixture(scope="module")
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, standin):
-    served = Served(tmp_path_factory.mktemp("hostile") / "hirebot.db", standin.url).start()
+def server(tmp_path_factory, module_standin):
+    served = Served(tmp_path_factory.mktemp("hostile") / "hirebot.db", module_standin.url).start()
     yield served
     served.stop()
 
@@ -56,7 +49,7 @@ def still_serving(server: Served, standin: StandIn, channel: str) -> None:
 
 
 @pytest.mark.parametrize("hang_up", [socket.socket.close, reset], ids=["close", "reset"])
-def test_clients_that_hang_up_early_do_not_stop_the_server(server, standin, hang_up):
+def test_clients_that_hang_up_early_do_not_stop_the_server(server, module_standin, hang_up):
     body = sb.event_callback(sb.message("comp for senior AS?", channel="D0GONE", channel_type="im")).encode()
     signed = "".join(f"{k}: {v}\r\n" for k, v in sb.sign("", "").items())  # headers only; never verified
     for _ in range(10):
@@ -68,7 +61,7 @@ def test_clients_that_hang_up_early_do_not_stop_the_server(server, standin, hang
                      .encode() + body[: len(body) // 2])
         hang_up(conn)
     time.sleep(0.3)
-    still_serving(server, standin, f"D0AFTER{hang_up.__name__.upper()}")
+    still_serving(server, module_standin, f"D0AFTER{hang_up.__name__.upper()}")
     assert "Traceback" not in server.log()
 
 
@@ -115,14 +108,14 @@ def test_a_timestamp_that_is_not_a_number_gets_401_not_500(server, timestamp):
     assert "Traceback" not in server.log()
 
 
-def test_idle_half_sent_connections_do_not_starve_the_server(server, standin):
+def test_idle_half_sent_connections_do_not_starve_the_server(server, module_standin):
     idle = []
     try:
         for _ in range(250):  # more than waitress's default limit of 100 (and hirebot's former 200)
             conn = connect(server)
             conn.sendall(b"POST /slack/events HTTP/1.1\r\nHost: hirebot\r\nContent-Le")
             idle.append(conn)
-        still_serving(server, standin, "D0IDLE")
+        still_serving(server, module_standin, "D0IDLE")
     finally:
         for conn in idle:
             conn.close()

@@ -15,13 +15,6 @@ from bot.slack.replies import SENDING, TABLE, ReplyOutbox, ensure
 from bot.store import Store
 
 
-@pytest.fixture
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
-
-
 def replies_in(standin: StandIn, channel: str) -> list:
     return [c for c in standin.of("chat.postMessage") if c.params.get("channel") == channel]
 

@@ -9,15 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from served import Served, StandIn, sb
+from served import Served, sb
 from standin import wait_for
-
-
-@pytest.fixture
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
 
 
 @pytest.fixture

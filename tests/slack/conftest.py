@@ -26,13 +26,6 @@ def kb():
     return load(None)
 
 
-@pytest.fixture
-def standin():
-    server = StandIn()
-    yield server
-    server.close()
-
-
 def settings_for(standin: StandIn, db) -> Settings:
     return Settings(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_APP_TOKEN=APP_TOKEN,
                     SLACK_API_URL=standin.url, HIREBOT_DB=str(db))
