@@ -134,21 +134,20 @@ class Served:
     def peak_rss_mb(self) -> float:
         """Peak resident memory (VmHWM) in MB, added up over the process and its workers (pages they share
         are counted in each: an upper bound)."""
-        total = 0
-        for pid in self.pids():
-            status = Path(f"/proc/{pid}/status")
-            lines = status.read_text().splitlines() if status.exists() else []
-            total += sum(int(line.split()[1]) for line in lines if line.startswith("VmHWM:"))
-        return total / 1024
+        return self._summed("status", "VmHWM:")
 
     def pss_mb(self) -> float:
         """Memory now in MB, added up over the process and its workers with shared pages split between the
         processes sharing them (Pss): what they take together."""
+        return self._summed("smaps_rollup", "Pss:")
+
+    def _summed(self, name: str, field: str) -> float:
+        """`field` (kB) of /proc/<pid>/<name>, added up over the process and its workers, in MB."""
         total = 0
         for pid in self.pids():
-            rollup = Path(f"/proc/{pid}/smaps_rollup")
-            lines = rollup.read_text().splitlines() if rollup.exists() else []
-            total += sum(int(line.split()[1]) for line in lines if line.startswith("Pss:"))
+            path = Path(f"/proc/{pid}/{name}")
+            lines = path.read_text().splitlines() if path.exists() else []
+            total += sum(int(line.split()[1]) for line in lines if line.startswith(field))
         return total / 1024
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
