@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.engine.clean import MAX_CHARS, clean
-from bot.engine.understand import CUELESS_WORDS, Understander, Understanding, _asking
+from bot.engine.understand import CUELESS_WORDS, NEAREST, Understander, Understanding, _asking, _features
 from bot.knowledge import load
 from bot.knowledge.ids import INTENTS, LEVELS, REGIONS, ROLES, TIERS
 
@@ -310,6 +310,26 @@ def test_held_out_paraphrases_at_least_90_percent(u):
     assert {c["intent"] if isinstance(c["intent"], str) else c["intent"][0] for c in cases} == set(INTENTS)
     accuracy, failures = _accuracy(u, cases)
     assert accuracy >= 0.90, "\n".join(failures)
+
+
+def test_nearest_scores_are_the_plain_sparse_dot_product(kb, u):
+    """`_nearest` (numpy over flat posting lists) gives exactly what the sparse dot product of the message's
+    TF-IDF vector with each example's, added up feature by feature, and the mean of each intent's closest gives."""
+    examples = [(spec.id, u._vector(_features(u.lexicon.read(clean(text)).masked())))
+                for spec in (kb.intents[i] for i in INTENTS if i in kb.intents) for text in spec.examples]
+    cases = [json.loads(line)["text"] for line in PARAPHRASES.read_text().splitlines() if line.strip()]
+    for text in [*cases, "comp for senior AS?", "zzqx", "hygienist", "the"]:
+        masked = u.lexicon.read(clean(text)).masked()
+        query = u._vector(_features(masked))
+        sims: dict[str, list[float]] = {intent: [] for intent in INTENTS}
+        for intent, vector in examples:
+            sim = 0.0
+            for feature, weight in query.items():
+                if feature in vector:
+                    sim += weight * vector[feature]
+            sims[intent].append(sim)
+        want = {i: sum(sorted(s, reverse=True)[:NEAREST]) / NEAREST for i, s in sims.items()}
+        assert u._nearest(masked) == want, text
 
 
 def test_intents_yaml_is_rich_and_its_cues_name_words(kb, u):
