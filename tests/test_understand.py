@@ -123,6 +123,22 @@ def test_real_words_are_not_typos(u, text, tier):
     assert "apple" not in heard.text and "bands" not in heard.text
 
 
+@pytest.mark.parametrize(
+    ("text", "stays", "level"),
+    [
+        ("in principle, do frontier labs pay research scientists more?", "principle", None),
+        ("do employee referrals work for finding ML engineers?", "employee", None),  # not "employer"
+        ("how will inflation change what a senior MLE costs?", "inflation", "senior"),  # not "isolation"
+        ("principle ML engineer pay", "principal", "principal"),  # before a role: the level misspelt
+        ("what does a principle reserch scientist earn", "principal", "principal"),
+    ],
+)
+def test_common_english_words_are_not_typos(u, text, stays, level):
+    """A real word the knowledge base does not use is left alone, not read as the nearest one it does."""
+    heard = u.understand(text)
+    assert stays in heard.text.split() and heard.entities.level == level, heard.text
+
+
 def test_a_word_derived_from_a_known_one_is_no_typo(u):
     """"negotiable" is "negotiate" made an adjective, not a misspelling of it: a PhD question is not declined
     as offer negotiation."""

@@ -136,6 +136,11 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("I'm making the switch from backend work to ML engineering, how hard will it be?", "out_of_scope"),
     ("I'm a professor thinking about leaving for industry, would a lab want me?", "out_of_scope"),
     ("if you were in my shoes, would you ever leave a tenured professor job?", "out_of_scope"),  # not help
+    # no I/me/my, but a job seeker's view: "hard to get", "new grads", "if you were", "your chances", "get hired"
+    ("are research engineer jobs hard to get for new grads?", "out_of_scope"),
+    ("how long does it usually take to get hired as an ML engineer?", "out_of_scope"),
+    ("what can you do to improve your chances with a frontier lab?", "out_of_scope"),
+    ("if you were a professor, would you jump to industry?", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
@@ -273,6 +278,9 @@ def test_the_question_is_about_what_it_asks(text, intent, roles):
     "my startup has three MLE jobs open, how long until they fill?",  # I/my, but a hirer's team and jobs
     "I manage the ML group; are applied scientist jobs hard to staff?",
     "where do we pull in research engineer candidates from?",
+    "are senior research scientists hard to get right now?",  # a seeker's words alone are no candidate
+    "what do new grad ML engineers get paid?",
+    "how long do research engineer jobs stay open when the hire is a new grad?",
 ])
 def test_a_hirers_question_in_a_candidates_words_is_still_a_hirers(engine, text):
     reply = engine.ask("c", text)

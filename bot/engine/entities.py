@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.engine import polarity
+from bot.engine import english, polarity
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
 
@@ -186,7 +186,8 @@ class Lexicon:
         return out
 
     def correct(self, word: str) -> str:
-        """The known word one typo away (two for long words), or the word itself."""
+        """The known word one typo away (two for long words), or the word itself; a common English word only
+        reads as a known word it extends ("behavioral" as "behavior", "principle" stays)."""
         if word in self.known or not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha() or self._inflected(word):
             return word
         fixed = self.corrections.get(word)  # read once: another thread may clear the cache meanwhile
@@ -198,7 +199,10 @@ class Lexicon:
                 word, self.dictionary, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
                 processor=None,
             )
-            fixed = self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
+            near = found[0] if found and found[0][0] == word[0] else word
+            if word in english.words() and not word.startswith(near):
+                near = word  # a real word is no typo, but one that extends a known word reads as it ("behavioral")
+            fixed = self.corrections[word] = near
         return fixed
 
     def _inflected(self, word: str) -> bool:

@@ -75,7 +75,7 @@ FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about 
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
-FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's only beside one of these
+FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
     ("ok",), ("okay",), ("now",), ("also",), ("then",), ("but",), ("with",), ("if",),
@@ -157,6 +157,7 @@ class Understander:
             texts[spec.id != "out_of_scope"] += [*spec.examples, *spec.cues]
         texts[True] += [f.text for f in kb.facts.values()] + [t.definition for t in kb.terms]
         texts[True] += [f"{r.name} {r.short} {r.one_liner}" for r in kb.roles.values()]
+        texts[False] += [p for phrases in kb.vocabulary.askers.values() for p in phrases]  # "chances" is no typo
         self.lexicon = Lexicon(kb, texts[True], texts[False])
         self.labels: list[str] = []
         rows: list[Counter] = []
@@ -256,13 +257,13 @@ class Understander:
 
     def _asker(self, reading: Reading) -> str | None:
         """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's (a
-        "personal" one counts only when the message says I, me or my). Phrases are read in the words and with
-        entity placeholders ("_role_ jobs"); a hirer's word inside a longer candidate phrase ("hired" in "get
-        hired") is the candidate's."""
-        personal = bool(FIRST_PERSON & set(reading.words))
+        "personal" one counts only when the message says I, me or my, or shows a job seeker's view: "are MLE jobs
+        hard to get for new grads?"). Phrases are read in the words and with entity placeholders ("_role_ jobs");
+        a hirer's word inside a longer candidate phrase ("hired" in "get hired") is the candidate's."""
         hits = {(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
                 for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p}
-        theirs = [(a, b) for who, a, b in hits if who != "hiring"]  # a personal phrase shields even when idle
+        personal = bool(FIRST_PERSON & set(reading.words)) or any(who == "seeking" for who, _, _ in hits)
+        theirs = [(a, b) for who, a, b in hits if who in ("candidate", "personal")]  # shields even when idle
         found = {"candidate" if who == "personal" else who for who, a, b in hits
                  if (who == "candidate" or (who == "personal" and personal))
                  or (who == "hiring" and not any(_inside((a, b), t) for t in theirs))}

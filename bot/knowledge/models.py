@@ -122,9 +122,10 @@ class Vocabulary(Strict):
         default={}, description="a kind of ML work the sources split roles by -> the role that does it")
     other_fields: list[str] = Field(
         default=[], description="fields whose research roles are not ML's (\"research scientist in chemistry\")")
-    askers: dict[Literal["candidate", "personal", "hiring"], list[str]] = Field(
+    askers: dict[Literal["candidate", "personal", "seeking", "hiring"], list[str]] = Field(
         default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer; "
-        "'personal' ones are a candidate's only in a message that says I, me or my")
+        "'personal' ones are a candidate's only in a message that says I, me or my, or a 'seeking' phrase (a job "
+        "seeker's view: \"hard to get\", \"new grads\")")
 
 
 class DiagnosticChoice(Strict):
