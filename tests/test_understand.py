@@ -10,7 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.engine import english, warm
 from bot.engine.clean import MAX_CHARS, clean
+from bot.engine.reqs import reading
 from bot.engine.understand import CUELESS_WORDS, NEAREST, Understander, Understanding, _asking, _features
 from bot.knowledge import load
 from bot.knowledge.ids import INTENTS, LEVELS, REGIONS, ROLES, TIERS
@@ -370,6 +372,15 @@ def test_fast_to_build_and_to_call(kb, u):
         u.understand(text)
     per_call = (time.perf_counter() - start) / len(texts)
     assert built < 1.0 and per_call < 0.005  # measured ~0.09 s and ~0.7 ms; generous for slow CI machines
+
+
+def test_warm_reads_at_start_what_the_first_messages_would(kb):
+    """A server calls `warm` as it starts: the common-English word list and the req patterns are read then."""
+    english.words.cache_clear()
+    reading._COMPILED.clear()
+    warm(kb)
+    assert english.words.cache_info().currsize == 1
+    assert reading._COMPILED[id(kb.signals)][0] is kb.signals
 
 
 def test_every_long_example_of_a_topic_that_needs_its_words_says_one(kb, u):
