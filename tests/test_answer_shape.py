@@ -84,6 +84,13 @@ def test_a_comparison_says_each_pay_figure_once(engine):
     assert text.count("$620,000 to $1,100,000") == 1, text
 
 
+def test_a_comparison_is_headed_by_a_contrast_of_those_two_roles(engine):
+    """The sources' contrast between applied and research scientists heads their comparison, not one that is
+    mostly about research engineers and names both in passing."""
+    headline = engine.ask("t:asrs", "what's the difference between an applied and a research scientist?").headline
+    assert headline.startswith("The applied scientist title is especially common at product companies"), headline
+
+
 def test_a_like_for_like_note_only_names_figures_the_answer_shows(engine):
     """Trimming to the budget drops the extra contrast, not a pay figure the footer compares."""
     answer = engine.ask("t:cmp2", "compare senior MLE and research scientist")

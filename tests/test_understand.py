@@ -141,6 +141,21 @@ def test_common_english_words_are_not_typos(u, text, stays, level):
     assert stays in heard.text.split() and heard.entities.level == level, heard.text
 
 
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("applied/research scientists: what's the split?", {"applied_scientist", "research_scientist"}),
+        ("applied vs research scientist, which do we need?", {"applied_scientist", "research_scientist"}),
+        ("the difference between an applied and a research scientist", {"applied_scientist", "research_scientist"}),
+        ("ML or research engineer for our eval harness?", {"ml_engineer", "research_engineer"}),
+        ("research vs production engineer", set()),  # "production engineer" is no role
+        ("do we want research or an engineer?", set()),
+    ],
+)
+def test_two_roles_may_share_one_head_noun(u, text, roles):
+    assert set(u.understand(text).entities.roles) == roles
+
+
 def test_a_word_derived_from_a_known_one_is_no_typo(u):
     """"negotiable" is "negotiate" made an adjective, not a misspelling of it: a PhD question is not declined
     as offer negotiation."""

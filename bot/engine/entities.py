@@ -19,6 +19,9 @@ KINDS = ("role", "outside", "level", "tier", "region", "term")
 PLACEHOLDER = {"role": "_role_", "outside": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
 _SHARED_HEAD = re.compile(  # "applied/research scientists" names two roles: the head noun is shared
     r"\b([a-z]{2,})((?:\s*/\s*[a-z]{2,})+)\s+(scientists?|engineers?|researchers?)\b", re.IGNORECASE)
+JOINERS = {"vs", "versus", "v", "or", "and"}  # between two roles that share a head noun
+ARTICLES = {"a", "an", "the"}
+HEADS = {"scientist", "engineer", "researcher"}  # head nouns two roles may share ("applied or research scientist")
 MAX_CACHE = 20_000  # typo corrections remembered
 MIN_WORD, MAX_WORD = 6, 30  # shorter words are too ambiguous to correct; longer ones are junk, not typos
 SUFFIXES = ("s", "es", "d", "ed", "ing", "r", "er", "able", "ly")  # a known word + one of these is no typo
@@ -232,11 +235,35 @@ class Lexicon:
         raw = _SHARED_HEAD.sub(_share_head, raw)
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
-        words = self.expand([self.correct(w) for w in self.expand(clause_tokens(raw))])
+        words = self._share_heads(self.expand([self.correct(w) for w in self.expand(clause_tokens(raw))]))
         marked = polarity.mark(self._lowered_roles(words))
         words = [w.text for w in marked]
         stems = [singular(w) for w in words]
         return Reading(words, stems, self._spans(stems), [w.denied for w in marked])
+
+    def _share_heads(self, words: list[str]) -> list[str]:
+        """ "applied vs research scientist" names two roles: a role's first word before "vs", "or" or "and" and
+        another role ending in the same head noun ("an applied and a research scientist") takes that head."""
+        out = list(words)
+        for i in range(len(words) - 2, -1, -1):
+            if words[i + 1] not in JOINERS:
+                continue
+            j = i + 2 + (i + 2 < len(words) and words[i + 2] in ARTICLES)
+            head = self._role_head(words, j)
+            if head and self._role_key((singular(words[i]), singular(head))):
+                out.insert(i + 1, head)
+        return out
+
+    def _role_head(self, words: list[str], at: int) -> str | None:
+        """The last word of the role phrase starting at `at`, when it is a head noun a role may share."""
+        stems = [singular(w) for w in words[at : at + 4]]
+        for phrase, kind, _ in self.phrases.get(stems[0] if stems else "", ()):
+            if kind == "role" and tuple(stems[: len(phrase)]) == phrase and len(phrase) > 1 and phrase[-1] in HEADS:
+                return words[at + len(phrase) - 1]
+        return None
+
+    def _role_key(self, key: tuple[str, ...]) -> bool:
+        return any(p == key and k == "role" for p, k, _ in self.phrases.get(key[0], ()))
 
     def _lowered_roles(self, words: list[str]) -> list[str]:
         """Lowercase "as"/"re"/"rs" name a role only right after a level word or beside "vs"/"or"."""
