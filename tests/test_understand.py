@@ -148,6 +148,12 @@ def test_common_english_words_are_not_typos(u, text, stays, level):
         ("ML or research engineer for our eval harness?", {"ml_engineer", "research_engineer"}),
         ("research vs production engineer", set()),  # "production engineer" is no role
         ("do we want research or an engineer?", set()),
+        ("senior applied and research scientist pay", {"applied_scientist", "research_scientist"}),
+        # "research" as the work, not the start of a role
+        ("applied research or ML engineer: what's the difference?", {"ml_engineer"}),
+        ("we need someone to do research and an ML engineer to deploy it", {"ml_engineer"}),
+        ("how much research or ML engineer time does a launch need?", {"ml_engineer"}),
+        ("ML vs applied scientist", {"ml_engineer", "applied_scientist"}),  # "ML" alone is the engineer
     ],
 )
 def test_two_roles_may_share_one_head_noun(u, text, roles):

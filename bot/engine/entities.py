@@ -22,6 +22,9 @@ _SHARED_HEAD = re.compile(  # "applied/research scientists" names two roles: the
 JOINERS = {"vs", "versus", "v", "or", "and"}  # between two roles that share a head noun
 ARTICLES = {"a", "an", "the"}
 HEADS = {"scientist", "engineer", "researcher"}  # head nouns two roles may share ("applied or research scientist")
+OPENERS = ARTICLES | {".", ",", ";", ":", "?", "!", "(", "vs", "versus", "or", "and", "between", "our", "their",
+                      "hire", "hiring", "need", "needs", "want", "wants", "compare", "comparing"}  # open a noun phrase
+FIELDS = {"ml", "ai"}  # alone, the field's engineer
 MAX_CACHE = 20_000  # typo corrections remembered
 MIN_WORD, MAX_WORD = 6, 30  # shorter words are too ambiguous to correct; longer ones are junk, not typos
 SUFFIXES = ("s", "es", "d", "ed", "ing", "r", "er", "able", "ly")  # a known word + one of these is no typo
@@ -236,13 +239,19 @@ class Lexicon:
 
     def _share_heads(self, words: list[str]) -> list[str]:
         """ "applied vs research scientist" names two roles: a role's first word before "vs", "or" or "and" and
-        another role ending in the same head noun ("an applied and a research scientist") takes that head."""
+        another role ending in a head noun ("an applied and a research scientist") takes that head. The first
+        word must open a noun phrase ("research" in "applied research or ML engineer" or "do research and ML
+        engineers ship it" is the work, not a role), and "ML" or "AI" alone is the engineer ("ML vs applied
+        scientist")."""
         out = list(words)
         for i in range(len(words) - 2, -1, -1):
-            if words[i + 1] not in JOINERS:
+            before = words[i - 1] if i else ""
+            if words[i + 1] not in JOINERS or not (not before or before in OPENERS or before in self.level_words):
                 continue
             j = i + 2 + (i + 2 < len(words) and words[i + 2] in ARTICLES)
             head = self._role_head(words, j)
+            if head and words[i] in FIELDS:
+                head = "engineer"
             if head and self._role_key((singular(words[i]), singular(head))):
                 out.insert(i + 1, head)
         return out
