@@ -131,6 +131,9 @@ def test_real_words_are_not_typos(u, text, tier):
         ("how will inflation change what a senior MLE costs?", "inflation", "senior"),  # not "isolation"
         ("principle ML engineer pay", "principal", "principal"),  # before a role: the level misspelt
         ("what does a principle reserch scientist earn", "principal", "principal"),
+        ("what does a manger of ML engineers earn?", "manager", "manager"),
+        ("how long to fill a sensor ML engineer req?", "senior", "senior"),
+        ("in principle ML engineers cost less than research scientists, right?", "principle", None),  # an idiom
     ],
 )
 def test_common_english_words_are_not_typos(u, text, stays, level):

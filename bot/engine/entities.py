@@ -193,9 +193,14 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """The known word one typo away (two for long words), or the word itself; a common English word only
-        reads as a known word it extends ("behavioral" as "behavior", "principle" stays)."""
+        reads as a known word it extends ("behavioral" as "behavior", "principle" stays: see `_level_typos`)."""
         if word in self.known or not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha() or self._inflected(word):
             return word
+        near = self._near(word)
+        return word if word in english.words() and not word.startswith(near) else near
+
+    def _near(self, word: str) -> str:
+        """The known word one typo away (two for long words) that starts like `word`, else `word`."""
         fixed = self.corrections.get(word)  # read once: another thread may clear the cache meanwhile
         if fixed is None:
             if len(self.corrections) > MAX_CACHE:
@@ -205,11 +210,28 @@ class Lexicon:
                 word, self.dictionary, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
                 processor=None,
             )
-            near = found[0] if found and found[0][0] == word[0] else word
-            if word in english.words() and not word.startswith(near):
-                near = word  # a real word is no typo, but one that extends a known word reads as it ("behavioral")
-            fixed = self.corrections[word] = near
+            fixed = self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
         return fixed
+
+    def _level_typos(self, words: list[str]) -> list[str]:
+        """A common English word one typo from a level word, where a level stands: right before a role ("a
+        principle ML engineer", "a sensor research scientist") or "of" and a role ("a manger of ML engineers"),
+        and not in an idiom ("in principle ML engineers cost less")."""
+        out = list(words)
+        for i, word in enumerate(words):
+            if word in self.known or word not in english.words() or (i and words[i - 1] == "in"):
+                continue
+            near = self._near(word)
+            after = i + 1 + (i + 1 < len(words) and words[i + 1] == "of")
+            after += after < len(words) and words[after] in ARTICLES and words[after - 1] == "of"
+            if near != word and near in self.level_words and self._starts_role(words, after):
+                out[i] = near
+        return out
+
+    def _starts_role(self, words: list[str], at: int) -> bool:
+        stems = [singular(w) for w in words[at : at + 4]]
+        return bool(stems) and any(kind == "role" and tuple(stems[: len(phrase)]) == phrase
+                                   for phrase, kind, _ in self.phrases.get(stems[0], ()))
 
     def _inflected(self, word: str) -> bool:
         """A known word with a common ending, or without one ("features", "coming" from "come", "deliver",
@@ -231,7 +253,8 @@ class Lexicon:
         raw = _SHARED_HEAD.sub(_share_head, raw)
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
-        words = self._share_heads(self.expand([self.correct(w) for w in self.expand(clause_tokens(raw))]))
+        corrected = self._level_typos([self.correct(w) for w in self.expand(clause_tokens(raw))])
+        words = self._share_heads(self.expand(corrected))
         marked = polarity.mark(self._lowered_roles(words))
         words = [w.text for w in marked]
         stems = [singular(w) for w in words]
