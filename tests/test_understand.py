@@ -10,8 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.engine import english, warm
 from bot.engine.clean import MAX_CHARS, clean
-from bot.engine.understand import CUELESS_WORDS, Understander, Understanding, _asking
+from bot.engine.reqs import reading
+from bot.engine.understand import CUELESS_WORDS, NEAREST, Understander, Understanding, _asking, _features
 from bot.knowledge import load
 from bot.knowledge.ids import INTENTS, LEVELS, REGIONS, ROLES, TIERS
 
@@ -352,6 +354,26 @@ def test_held_out_paraphrases_at_least_90_percent(u):
     assert accuracy >= 0.90, "\n".join(failures)
 
 
+def test_nearest_scores_are_the_plain_sparse_dot_product(kb, u):
+    """`_nearest` (numpy over flat posting lists) gives exactly what the sparse dot product of the message's
+    TF-IDF vector with each example's, added up feature by feature, and the mean of each intent's closest gives."""
+    examples = [(spec.id, u._vector(_features(u.lexicon.read(clean(text)).masked())))
+                for spec in (kb.intents[i] for i in INTENTS if i in kb.intents) for text in spec.examples]
+    cases = [json.loads(line)["text"] for line in PARAPHRASES.read_text().splitlines() if line.strip()]
+    for text in [*cases, "comp for senior AS?", "zzqx", "hygienist", "the"]:
+        masked = u.lexicon.read(clean(text)).masked()
+        query = u._vector(_features(masked))
+        sims: dict[str, list[float]] = {intent: [] for intent in INTENTS}
+        for intent, vector in examples:
+            sim = 0.0
+            for feature, weight in query.items():
+                if feature in vector:
+                    sim += weight * vector[feature]
+            sims[intent].append(sim)
+        want = {i: sum(sorted(s, reverse=True)[:NEAREST]) / NEAREST for i, s in sims.items()}
+        assert u._nearest(masked) == want, text
+
+
 def test_intents_yaml_is_rich_and_its_cues_name_words(kb, u):
     examples: dict[str, str] = {}
     for spec in kb.intents.values():
@@ -374,6 +396,15 @@ def test_fast_to_build_and_to_call(kb, u):
         u.understand(text)
     per_call = (time.perf_counter() - start) / len(texts)
     assert built < 1.0 and per_call < 0.005  # measured ~0.09 s and ~0.7 ms; generous for slow CI machines
+
+
+def test_warm_reads_at_start_what_the_first_messages_would(kb):
+    """A server calls `warm` as it starts: the common-English word list and the req patterns are read then."""
+    english.words.cache_clear()
+    reading._COMPILED.clear()
+    warm(kb)
+    assert english.words.cache_info().currsize == 1
+    assert reading._COMPILED[id(kb.signals)][0] is kb.signals
 
 
 def test_every_long_example_of_a_topic_that_needs_its_words_says_one(kb, u):

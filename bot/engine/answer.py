@@ -219,7 +219,7 @@ def add_forecast_note(kb: KnowledgeBase, text: str, reply: Answer) -> None:
     """Say first, among the notes, that the sources' figures are no forecast when a question about pay, time to
     fill or the pool asks where the market is going ("will MLE pay keep rising?")."""
     future = kb.vocabulary.forecast if kb.vocabulary else []
-    if reply.kind == "answer" and reply.intent in FORECAST_TOPICS and any(_whole_word(p).search(text) for p in future):
+    if reply.kind == "answer" and reply.intent in FORECAST_TOPICS and _whole_word(tuple(future)).search(text):
         reply.notes.insert(0, "My sources are a snapshot and make no forecast: this is where things stood then.")
 
 
@@ -252,15 +252,20 @@ def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
 def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
     """The sub-topic the sources don't cover that a message asks about, if any: the one whose phrase said
     (whole words) is longest ("referral bonus" is a referral program, not a signing bonus)."""
+    phrases = tuple(phrase for item in kb.uncovered for phrase in item.phrases)
+    if not _whole_word(phrases).search(text):  # most messages: one pass, not one a phrase
+        return None
     said = [(len(phrase), -i, item) for i, item in enumerate(kb.uncovered) for phrase in item.phrases
-            if _whole_word(phrase).search(text)]
+            if _whole_word((phrase,)).search(text)]
     return max(said, key=lambda t: (t[0], t[1]))[2] if said else None
 
 
 @lru_cache(maxsize=1024)
-def _whole_word(phrase: str) -> re.Pattern:
-    """`phrase` as whole words, not right after "non", compiled once (not per message)."""
-    return re.compile(rf"(?<!\bnon )\b{re.escape(phrase)}\b")  # "non-negotiable" says the opposite
+def _whole_word(phrases: tuple[str, ...]) -> re.Pattern:
+    """Any of `phrases` as whole words, not right after "non", compiled once (not per message); no phrases:
+    a pattern that never matches."""
+    either = "|".join(map(re.escape, phrases)) or "(?!)"
+    return re.compile(rf"(?<!\bnon )\b(?:{either})\b")  # "non-negotiable" says the opposite
 
 
 def _not_covered(ask: Ask, item: Uncovered) -> Answer:

@@ -3,9 +3,10 @@
 import time
 from datetime import date
 
-from bot.engine import answer, diagnose, scope, understand
+from bot.engine import answer, diagnose, english, scope, understand
 from bot.engine import overheard as _overheard
 from bot.engine.clean import MAX_CHARS
+from bot.engine.reqs import reading
 from bot.engine.types import Answer
 from bot.knowledge import KnowledgeBase
 from bot.store import Store
@@ -85,6 +86,15 @@ class Engine:
         else:
             state["diagnostic"] = walk
         return reply, state, heard, moved
+
+
+def warm(kb: KnowledgeBase) -> None:
+    """Read now what the engine otherwise reads for the first message that needs it (the common-English word
+    list, ~40 ms; the req patterns, ~20 ms): a server does it once as it starts (`serve --workers` before it
+    forks, so the workers share it), not while answering."""
+    english.words()
+    if kb.signals is not None:
+        reading.compiled(kb.signals)
 
 
 def _progress(walk: dict | None) -> dict | None:

@@ -2,7 +2,7 @@
 and glossary term a message names. Every phrase comes from `knowledge/vocabulary.yaml` and the glossary."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -71,6 +71,7 @@ class Reading:
     stems: list[str]
     spans: list[Span]
     denied: list[bool]
+    _masked: dict[bool, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def said(self, span: Span) -> bool:
         """Whether the message affirms a mention (does not deny it)."""
@@ -97,8 +98,14 @@ class Reading:
 
     def masked(self, singular: bool = True) -> list[str]:
         """The tokens (singulars, by default) with entity mentions replaced by placeholders (`_role_`...);
-        a glossary term keeps its words and is followed by `_term_`."""
-        words = self.stems if singular else self.words
+        a glossary term keeps its words and is followed by `_term_`. Worked out once a reading (a message's
+        understanding asks for it several times): the list is shared, for reading only."""
+        if singular not in self._masked:
+            self._masked[singular] = self._mask(self.stems if singular else self.words)
+        return self._masked[singular]
+
+    def _mask(self, words: list[str]) -> list[str]:
+        """`words` (the tokens or their singulars) with the mentions replaced, as `masked` says."""
         starts = {s.start: s for s in self.spans if s.kind != "term"}
         term_ends = {s.end for s in self.spans if s.kind == "term"}
         out: list[str] = []

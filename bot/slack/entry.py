@@ -10,7 +10,7 @@ from slack_bolt.error import BoltError
 from slack_sdk.errors import SlackClientError
 
 from bot import gaps as gap_log
-from bot.engine import Engine
+from bot.engine import Engine, warm
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
 from bot.settings import MissingSetting, Settings
 from bot.slack import workers
@@ -49,6 +49,7 @@ def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool, kb: Know
     if kb is None:
         return None, 1
     engine = Engine(kb, Store(settings.db))
+    warm(kb)
     configure_logging(settings)
     try:
         return build_app(settings, engine, engine.store, socket_mode=socket_mode), 0
@@ -111,6 +112,7 @@ def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> 
     kb = _knowledge(settings)
     if kb is None:
         return 1
+    warm(kb)
     configure_logging(settings)
     try:
         sock = workers.listen(host, port)
