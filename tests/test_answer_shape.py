@@ -89,6 +89,10 @@ def test_a_comparison_is_headed_by_a_contrast_of_those_two_roles(engine):
     mostly about research engineers and names both in passing."""
     headline = engine.ask("t:asrs", "what's the difference between an applied and a research scientist?").headline
     assert headline.startswith("The applied scientist title is especially common at product companies"), headline
+    # ...but the population asked about comes first, and a third role asked about is no stranger
+    for text in ("applied scientist vs research scientist at a frontier lab",
+                 "research scientist vs applied scientist vs research engineer"):
+        assert engine.ask("t:asrs2", text).headline.startswith("At large labs (OpenAI"), text
 
 
 def test_a_like_for_like_note_only_names_figures_the_answer_shows(engine):

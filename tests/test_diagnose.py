@@ -279,6 +279,10 @@ TYPED = [
     ("focus", "push the state of the art and publish", "field"),
     ("focus", "keep the models healthy in prod", "production"),
     ("tier", "we're not a startup, we're a bank", "other"),
+    # a side matter weighs less than what is said outright
+    ("deliverable", "we ship the ranking model weekly and sometimes publish a paper", "shipping"),
+    ("deliverable", "research mostly, we ship a model now and then", "research"),
+    ("deliverable", "mostly shipping, a little research on the side", "shipping"),
 ]
 
 
@@ -290,6 +294,16 @@ def test_typed_answers(at, typed, choice):
              "level": None, "tier": None, "updated": time.time()}
     new, reply = dg.step(KB, state, _heard(typed), time.time(), _no_aside, TODAY)
     assert new["answers"][at] == choice, render(reply)
+
+
+def test_the_opening_message_is_quoted_in_the_reasons_clause_by_clause(engine):
+    """What the first message said is quoted back in its own words, each answer from its own clause, not as
+    the option's label."""
+    engine.ask("c", "our CTO wants an applied scientist but we honestly don't publish anything. who should we hire?")
+    reply = engine.ask("c", "we're a series b startup, we ship a recommender")
+    [why] = [line for line in reply.lines if line.startswith("Why: ")]
+    assert '"we honestly don\'t publish anything"' in why and '"we ship a recommender"' in why, why
+    assert "proven techniques are enough" not in why, why
 
 
 def test_research_infrastructure_at_the_first_question_answers_the_week_too():
@@ -686,15 +700,21 @@ def test_a_reason_quotes_the_clause_that_answered_not_the_start_of_the_message(e
     reply = engine.ask("c", "no, nobody here cares about publishing")
     assert reply.title == hire("ml_engineer"), render(reply)
     [why] = [line for line in reply.lines if line.startswith("Why: ")]
-    assert "six people" not in why and "healthy" in why, why
+    production = next(r for r in why.split("; ") if "production models" in r)
+    assert "six people" not in production and "healthy" in production, why
     assert '"nobody here cares about publishing"' in why, why  # the denial's clause, without the "no,"
+    assert '"We\'re six people selling to insurers' in why, why  # the same message's other clause, for the tier
 
 
 def test_a_reason_never_quotes_the_clause_that_says_the_other_choice(engine):
-    """Publishing on the side is the research choice's words; the production answer quotes the shipping."""
+    """Publishing on the side is the research choice's words, and a side matter: the answer is production, and its
+    reason quotes the shipping."""
     engine.ask("c", "help me decide which ML role to hire")
-    engine.ask("c", "we ship the ranking model weekly; the founders write papers about new architectures on the side")
-    reply = engine.ask("c", "not sure")
+    reply = engine.ask("c", "we ship the ranking model weekly; the founders write papers about new architectures "
+                            "on the side")
+    assert saved(engine, "c")["answers"]["deliverable"] == "shipping", render(reply)
+    while reply.kind == "question":
+        reply = engine.ask("c", "not sure")
     [why] = [line for line in reply.lines if line.startswith("Why: ")]
     assert "ship the ranking model" in why and "founders" not in why, why
 

@@ -133,6 +133,9 @@ def test_real_words_are_not_typos(u, text, tier):
         ("how will inflation change what a senior MLE costs?", "inflation", "senior"),  # not "isolation"
         ("principle ML engineer pay", "principal", "principal"),  # before a role: the level misspelt
         ("what does a principle reserch scientist earn", "principal", "principal"),
+        ("what does a manger of ML engineers earn?", "manager", "manager"),
+        ("how long to fill a sensor ML engineer req?", "senior", "senior"),
+        ("in principle ML engineers cost less than research scientists, right?", "principle", None),  # an idiom
     ],
 )
 def test_common_english_words_are_not_typos(u, text, stays, level):
@@ -150,6 +153,12 @@ def test_common_english_words_are_not_typos(u, text, stays, level):
         ("ML or research engineer for our eval harness?", {"ml_engineer", "research_engineer"}),
         ("research vs production engineer", set()),  # "production engineer" is no role
         ("do we want research or an engineer?", set()),
+        ("senior applied and research scientist pay", {"applied_scientist", "research_scientist"}),
+        # "research" as the work, not the start of a role
+        ("applied research or ML engineer: what's the difference?", {"ml_engineer"}),
+        ("we need someone to do research and an ML engineer to deploy it", {"ml_engineer"}),
+        ("how much research or ML engineer time does a launch need?", {"ml_engineer"}),
+        ("ML vs applied scientist", {"ml_engineer", "applied_scientist"}),  # "ML" alone is the engineer
     ],
 )
 def test_two_roles_may_share_one_head_noun(u, text, roles):

@@ -136,10 +136,9 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("I'm making the switch from backend work to ML engineering, how hard will it be?", "out_of_scope"),
     ("I'm a professor thinking about leaving for industry, would a lab want me?", "out_of_scope"),
     ("if you were in my shoes, would you ever leave a tenured professor job?", "out_of_scope"),  # not help
-    # no I/me/my, but a job seeker's view: "hard to get", "new grads", "if you were", "your chances", "get hired"
+    # no I/me/my, but a job seeker's view: "hard to get", "new grads", "if you were a"
     ("are research engineer jobs hard to get for new grads?", "out_of_scope"),
-    ("how long does it usually take to get hired as an ML engineer?", "out_of_scope"),
-    ("what can you do to improve your chances with a frontier lab?", "out_of_scope"),
+    ("how long does it usually take new grads to get hired as ML engineers?", "out_of_scope"),
     ("if you were a professor, would you jump to industry?", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
@@ -281,6 +280,11 @@ def test_the_question_is_about_what_it_asks(text, intent, roles):
     "are senior research scientists hard to get right now?",  # a seeker's words alone are no candidate
     "what do new grad ML engineers get paid?",
     "how long do research engineer jobs stay open when the hire is a new grad?",
+    "how fast do senior research scientists get hired at frontier labs?",  # they get hired, by a hirer
+    "what are your chances of closing a senior RS in under 60 days?",
+    "if you were staffing research engineer jobs at a startup, where would you look?",
+    "is a specialization in RL worth paying more for in a research scientist?",
+    "how many job seekers out there are applied scientists?",
 ])
 def test_a_hirers_question_in_a_candidates_words_is_still_a_hirers(engine, text):
     reply = engine.ask("c", text)

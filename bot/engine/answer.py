@@ -477,9 +477,10 @@ def _ladder(ask: Ask, rungs: list[Fact]) -> list[Fact]:
 
 
 def _compare(ask: Ask) -> Answer:
-    """How roles differ: the headline is the sources' sharpest contrast between them, one about them alone
-    first (else each role in one line); then one more contrast and each role's nearest pay figure, said
-    unlike-for-like when the two figures describe different populations; the rest behind "More"."""
+    """How roles differ: the headline is the sources' sharpest contrast between them, of the population asked
+    about, one naming no role that was not asked before one that does (else each role in one line); then one
+    more contrast and each role's nearest pay figure, said unlike-for-like when the two figures describe
+    different populations; the rest behind "More"."""
     roles = ask.entities.roles
     kb = ask.kb
     if not roles:
@@ -498,8 +499,8 @@ def _compare(ask: Ask) -> Answer:
         roles = roles + near[:1]
         ask.entities = ask.entities.model_copy(update={"roles": roles})
     compared = [f for f in kb.topic("compare_roles") if not set(f.tags) & SIDE_TAGS]
-    both = sorted(nearest.rank([f for f in compared if set(roles[:2]) <= set(f.roles)], ask.entities),
-                  key=lambda f: len(set(f.roles) - set(roles[:2])))  # about these two alone before a third too
+    both = sorted([f for f in compared if set(roles[:2]) <= set(f.roles)],  # nearest population first, then
+                  key=lambda f: (-nearest.closeness(f, ask.entities), len(set(f.roles) - set(roles))))  # fewer others
     either = [f for f in compared if set(f.roles) & set(roles) and f not in both]
     profiles = [kb.roles[r] for r in roles[:2] if r in kb.roles]
     if both:

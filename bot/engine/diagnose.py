@@ -49,6 +49,7 @@ PLAN = (  # topic, what it is called in a gap line, the fact tags to keep (None:
 )
 REQ_TOPICS = ("compensation", "time_to_fill", "credentials")
 MAX_REASONS = 3  # reasons said with a recommendation
+SIDE_WEIGHT = 0.4  # of a phrase's weight said as a side matter ("papers on the side"): under one word said outright
 REASON_WORDS = 12  # words of what that answer means
 SURE = 0.8  # the confidence from which the recommendation is said without hedging
 CLOSE_AT_FRONTIER = {"applied_scientist", "research_scientist"}
@@ -146,15 +147,17 @@ def _fuzzy(text: str, phrases: list[str]) -> float:
     return best
 
 
-def _said(said: list[polarity.Word], phrases: list[str]) -> tuple[int, int]:
-    """The length of the longest of `phrases` said (0: none), and of the longest denied ("won't publish")."""
-    affirmed = denied = 0
+def _said(said: list[polarity.Word], phrases: list[str]) -> tuple[float, float]:
+    """The length of the longest of `phrases` said (0: none), and of the longest denied ("won't publish"); one said
+    as a side matter ("papers on the side") counts SIDE_WEIGHT of its length."""
+    affirmed = denied = 0.0
     for phrase in phrases:
-        for negated in polarity.find(said, phrase):
+        for negated, side in polarity.find(said, phrase):
+            weight = len(phrase) * (SIDE_WEIGHT if side else 1)
             if negated:
-                denied = max(denied, len(phrase))
+                denied = max(denied, weight)
             else:
-                affirmed = max(affirmed, len(phrase))
+                affirmed = max(affirmed, weight)
     return affirmed, denied
 
 
@@ -178,26 +181,31 @@ def _clip_words(text: str, limit: int) -> str:
     return " ".join(words[:limit]) + ("..." if len(words) > limit else "")
 
 
-def _quote(text: str, evidence: tuple[set[str], set[str]], limit: int) -> str:
+def _quote(text: str, evidence: tuple[set[str], set[str]], limit: int, taken: set[str] = frozenset()) -> str:
     """At most `limit` words of `text`, from the clause that says most of the `evidence` (words that say the
     choice, and words that say it only when denied; a clause: a piece between punctuation or "and"/"but"...),
     starting just before its first such word; the text's start when no clause says any. A quote starts where
-    the person made the point, not where they began typing."""
+    the person made the point, not where they began typing. A clause quoted already (`taken`) gives way to the
+    next one that says any of the evidence."""
     said, denied = evidence
 
     def hits(words: list[str]) -> list[int]:  # 2 a word that says it, 1 one that says it by being denied
         negated = any(polarity.is_negator(w) for w in words)
         return [2 * _names(w, said) or int(negated and _names(w, denied)) for w in _content(words)]
 
+    def quote(words: list[str]) -> str:
+        first = next((i for i, hit in enumerate(hits([normalise(w) for w in words])) if hit), 0)
+        start = max(0, min(first - 2, len(words) - limit))
+        return ("..." if start else "") + _clip_words(" ".join(words[start:]), limit)
+
     pieces = [p.split() for p in _CLAUSES.split(text) if p and p.strip()]
     counts = [(sum(found), found.count(2)) for found in (hits(normalise(" ".join(p)).split()) for p in pieces)]
-    if not counts or not max(counts)[0]:
+    # best first; a tie goes to the clause that says more than it denies, then to the earlier one
+    ranked = [pieces[i] for i in sorted(range(len(pieces)), key=lambda i: (-counts[i][0], -counts[i][1], i))
+              if counts[i][0]]
+    if not ranked:
         return _clip_words(text, limit)
-    words = pieces[counts.index(max(counts))]  # a tie goes to the clause that says more than it denies
-    found = hits([normalise(w) for w in words])
-    first = next((i for i, hit in enumerate(found) if hit), 0)
-    start = max(0, min(first - 2, len(words) - limit))
-    return ("..." if start else "") + _clip_words(" ".join(words[start:]), limit)
+    return next((q for q in map(quote, ranked) if q not in taken), quote(ranked[0]))
 
 
 def _content(words: list[str]) -> list[str]:
@@ -248,13 +256,15 @@ class Walk:
         """A new walk-through; with `keep_cues`, what the message already says answers its questions."""
         entities = self.heard.entities
         answers: dict[str, str] = {}
+        words: dict[str, str] = {}  # what each answer was said in, to quote back
         if keep_cues:
-            for text in self.earlier:
-                answers.update(self.cues(polarity.read(text)))
-            answers.update(self.cues())
+            for text, found in [*((t, self.cues(polarity.read(t))) for t in self.earlier), (self.raw, self.cues())]:
+                answers.update(found)
+                words.update(dict.fromkeys(found, " ".join(text.split())))
         state = {
             "status": "active", "current": None, "asked": [], "answers": answers, "given": list(answers),
             "level": entities.level if keep_cues else None, "tier": entities.employer_tier if keep_cues else None,
+            "words": words,
         }
         lines = [self.diag.intro]
         if answers:
@@ -443,22 +453,23 @@ class Walk:
         weak: dict[str, float] = {}
         for c in q.choices:
             for word in c.meaning:
-                for denied in set(polarity.find(self.said, word)):
+                for denied, side in set(polarity.find(self.said, word)):
                     target = c.opposite if denied else c.id
                     if target:
-                        weak[target] = weak.get(target, 0) + 1
+                        weak[target] = weak.get(target, 0) + (SIDE_WEIGHT if side else 1)
         return weak
 
     def cues(self, said: list[polarity.Word] | None = None) -> dict[str, str]:
-        """Questions the message (or `said`, an earlier one) answers by itself: a choice's cue phrase (a denied
-        one counts for its opposite), else the tier entity ("a Series C AI infrastructure company" is the
-        AI-infrastructure choice, not any Series C), and the earlier answers those imply."""
+        """Questions the message (or `said`, an earlier one) answers by itself: a choice's cue phrase said outright
+        (a denied one counts for its opposite; one said as a side matter does not count), else the tier entity
+        ("a Series C AI infrastructure company" is the AI-infrastructure choice, not any Series C), and the
+        earlier answers those imply."""
         found: dict[str, str] = {}
         tier = self.heard.entities.employer_tier if said is None else None
-        said = self.said if said is None else said
+        said = [w for w in (self.said if said is None else said) if not w.side]  # a side matter answers nothing
         for q in self.diag.questions:
             by_tier = [c for c in q.choices if tier and tier in c.tiers]
-            strong: dict[str, int] = {}
+            strong: dict[str, float] = {}
             for c in q.choices:
                 affirmed, denied = _said(said, c.cues)
                 if affirmed:
@@ -572,7 +583,7 @@ class Walk:
         lines = [*lines, rec.reason]
         why = self.reasons(state, role, [q for q in settled if role in self.choice(q.id, answers[q.id]).scores])
         if why:
-            lines.append("Why: " + "; ".join(self.in_their_words(state, q) for q in why) + ".")
+            lines.append("Why: " + "; ".join(why) + ".")
         else:
             lines.append(f"None of your answers settled it; the sources' default is that most companies need "
                          f"{_article(self.kb.role_name(self.diag.recommendations[0].role))} first.")
@@ -607,27 +618,26 @@ class Walk:
         scores = self.choice(question, choice).scores
         return [r for r in scores if scores[r] == max(scores.values())] if scores else []
 
-    def reasons(self, state: dict, role: str, questions: list[DiagnosticQuestion]) -> list[DiagnosticQuestion]:
-        """At most MAX_REASONS of `questions` to give as reasons: one per thing the person said (a message
-        that answered two questions is quoted once, for the answer that points most to `role`)."""
+    def reasons(self, state: dict, role: str, questions: list[DiagnosticQuestion]) -> list[str]:
+        """At most MAX_REASONS reasons, each what the person said ("the clause") and what it means. The answers
+        that point most to `role` pick their clause first; another answer from the same message quotes its own
+        next-best clause, and one with none left is not said twice."""
         def weight(q: DiagnosticQuestion) -> float:
             return self.choice(q.id, state["answers"][q.id]).scores[role]
 
-        best: dict[str, DiagnosticQuestion] = {}
-        for q in questions:
-            said = state.get("words", {}).get(q.id) or q.id
-            if said not in best or weight(q) > weight(best[said]):
-                best[said] = q
-        kept = {q.id for q in best.values()}
-        return [q for q in questions if q.id in kept][:MAX_REASONS]
+        quotes: dict[str, str] = {}
+        for q in sorted(questions, key=weight, reverse=True):
+            c = self.choice(q.id, state["answers"][q.id])
+            said = state.get("words", {}).get(q.id)
+            quote = _quote(said, self.evidence(q, c), QUOTE_WORDS, set(quotes.values())) if said else c.label
+            if quote not in quotes.values():
+                quotes[q.id] = quote
+        return [f'"{quotes[q.id]}" ({self.means(state, q)})' for q in questions if q.id in quotes][:MAX_REASONS]
 
-    def in_their_words(self, state: dict, q: DiagnosticQuestion) -> str:
-        """One reason: what the person said (typed words, else the choice they picked) and what it means."""
-        c = self.choice(q.id, state["answers"][q.id])
-        said = state.get("words", {}).get(q.id)
-        quoted = _quote(said, self.evidence(q, c), QUOTE_WORDS) if said else c.label
-        meaning = c.reason.split(";")[0].split(":")[0].rstrip(".")
-        return f'"{quoted}" ({_clip_words(meaning, REASON_WORDS)})'
+    def means(self, state: dict, q: DiagnosticQuestion) -> str:
+        """What the answer to `q` means for the roles, in a few words."""
+        return _clip_words(self.choice(q.id, state["answers"][q.id]).reason.split(";")[0].split(":")[0].rstrip("."),
+                           REASON_WORDS)
 
     @staticmethod
     def evidence(q: DiagnosticQuestion, c: DiagnosticChoice) -> tuple[set[str], set[str]]:

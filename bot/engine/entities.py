@@ -22,6 +22,9 @@ _SHARED_HEAD = re.compile(  # "applied/research scientists" names two roles: the
 JOINERS = {"vs", "versus", "v", "or", "and"}  # between two roles that share a head noun
 ARTICLES = {"a", "an", "the"}
 HEADS = {"scientist", "engineer", "researcher"}  # head nouns two roles may share ("applied or research scientist")
+OPENERS = ARTICLES | {".", ",", ";", ":", "?", "!", "(", "vs", "versus", "or", "and", "between", "our", "their",
+                      "hire", "hiring", "need", "needs", "want", "wants", "compare", "comparing"}  # open a noun phrase
+FIELDS = {"ml", "ai"}  # alone, the field's engineer
 MAX_CACHE = 20_000  # typo corrections remembered
 MIN_WORD, MAX_WORD = 6, 30  # shorter words are too ambiguous to correct; longer ones are junk, not typos
 SUFFIXES = ("s", "es", "d", "ed", "ing", "r", "er", "able", "ly")  # a known word + one of these is no typo
@@ -197,9 +200,14 @@ class Lexicon:
 
     def correct(self, word: str) -> str:
         """The known word one typo away (two for long words), or the word itself; a common English word only
-        reads as a known word it extends ("behavioral" as "behavior", "principle" stays)."""
+        reads as a known word it extends ("behavioral" as "behavior", "principle" stays: see `_level_typos`)."""
         if word in self.known or not MIN_WORD <= len(word) <= MAX_WORD or not word.isalpha() or self._inflected(word):
             return word
+        near = self._near(word)
+        return word if word in english.words() and not word.startswith(near) else near
+
+    def _near(self, word: str) -> str:
+        """The known word one typo away (two for long words) that starts like `word`, else `word`."""
         fixed = self.corrections.get(word)  # read once: another thread may clear the cache meanwhile
         if fixed is None:
             if len(self.corrections) > MAX_CACHE:
@@ -209,11 +217,28 @@ class Lexicon:
                 word, self.dictionary, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
                 processor=None,
             )
-            near = found[0] if found and found[0][0] == word[0] else word
-            if word in english.words() and not word.startswith(near):
-                near = word  # a real word is no typo, but one that extends a known word reads as it ("behavioral")
-            fixed = self.corrections[word] = near
+            fixed = self.corrections[word] = found[0] if found and found[0][0] == word[0] else word
         return fixed
+
+    def _level_typos(self, words: list[str]) -> list[str]:
+        """A common English word one typo from a level word, where a level stands: right before a role ("a
+        principle ML engineer", "a sensor research scientist") or "of" and a role ("a manger of ML engineers"),
+        and not in an idiom ("in principle ML engineers cost less")."""
+        out = list(words)
+        for i, word in enumerate(words):
+            if word in self.known or word not in english.words() or (i and words[i - 1] == "in"):
+                continue
+            near = self._near(word)
+            after = i + 1 + (i + 1 < len(words) and words[i + 1] == "of")
+            after += after < len(words) and words[after] in ARTICLES and words[after - 1] == "of"
+            if near != word and near in self.level_words and self._starts_role(words, after):
+                out[i] = near
+        return out
+
+    def _starts_role(self, words: list[str], at: int) -> bool:
+        stems = [singular(w) for w in words[at : at + 4]]
+        return bool(stems) and any(kind == "role" and tuple(stems[: len(phrase)]) == phrase
+                                   for phrase, kind, _ in self.phrases.get(stems[0], ()))
 
     def _inflected(self, word: str) -> bool:
         """A known word with a common ending, or without one ("features", "coming" from "come", "deliver",
@@ -235,7 +260,8 @@ class Lexicon:
         raw = _SHARED_HEAD.sub(_share_head, raw)
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
-        words = self._share_heads(self.expand([self.correct(w) for w in self.expand(clause_tokens(raw))]))
+        corrected = self._level_typos([self.correct(w) for w in self.expand(clause_tokens(raw))])
+        words = self._share_heads(self.expand(corrected))
         marked = polarity.mark(self._lowered_roles(words))
         words = [w.text for w in marked]
         stems = [singular(w) for w in words]
@@ -243,13 +269,19 @@ class Lexicon:
 
     def _share_heads(self, words: list[str]) -> list[str]:
         """ "applied vs research scientist" names two roles: a role's first word before "vs", "or" or "and" and
-        another role ending in the same head noun ("an applied and a research scientist") takes that head."""
+        another role ending in a head noun ("an applied and a research scientist") takes that head. The first
+        word must open a noun phrase ("research" in "applied research or ML engineer" or "do research and ML
+        engineers ship it" is the work, not a role), and "ML" or "AI" alone is the engineer ("ML vs applied
+        scientist")."""
         out = list(words)
         for i in range(len(words) - 2, -1, -1):
-            if words[i + 1] not in JOINERS:
+            before = words[i - 1] if i else ""
+            if words[i + 1] not in JOINERS or not (not before or before in OPENERS or before in self.level_words):
                 continue
             j = i + 2 + (i + 2 < len(words) and words[i + 2] in ARTICLES)
             head = self._role_head(words, j)
+            if head and words[i] in FIELDS:
+                head = "engineer"
             if head and self._role_key((singular(words[i]), singular(head))):
                 out.insert(i + 1, head)
         return out

@@ -11,12 +11,15 @@ The rules, applied per clause (clauses end at punctuation and at "but", "though"
   trailing denial ("papers: not needed", "research, no") also denies the words before it in the clause;
 - "no"/"nope"/"nah" opening a clause before a pronoun or alone is an answer ("nope, they don't publish"),
   not a negator of what follows; "not only", "not just", "nothing but", "no doubt" deny nothing;
-- hedges ("maybe", "kind of", "I guess") do not change polarity; `hedged` says whether the reply hedges.
+- hedges ("maybe", "kind of", "I guess") do not change polarity; `hedged` says whether the reply hedges;
+- a clause that says its point is a side matter ("papers on the side", "sometimes we publish", "a little
+  research") is marked `side`: what it says weighs less than what the rest of the message says.
 """
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]")
 PUNCTUATION = frozenset(".,;:!?()—–")
@@ -45,6 +48,9 @@ TRAILING = frozenset({"needed", "required", "necessary", "important", "wanted", 
                       "so", "here", "anymore"})
 HEDGES = frozenset({"maybe", "perhaps", "possibly", "probably", "kinda", "sorta", "guess", "somewhat",
                     "might", "unclear", "likely", "mostly", "partly"})
+SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rarely",), ("a", "little"),
+                ("a", "bit"), ("now", "and", "then"), ("once", "in", "a", "while"), ("from", "time", "to", "time"),
+                ("here", "and", "there"), ("nice", "to", "have"), ("every", "so", "often"), ("side", "project"))
 HEDGE_PHRASES = (("kind", "of"), ("sort", "of"), ("i", "guess"), ("i", "think"), ("not", "sure"),
                  ("more", "or", "less"), ("to", "some", "extent"))
 
@@ -57,6 +63,7 @@ class Word:
     denied: bool
     negator: bool = False  # it denies other words
     clause: int = 0  # which clause of the message it is in
+    side: bool = False  # its clause says it is a side matter ("on the side", "sometimes")
 
 
 def words(text: str) -> list[str]:
@@ -117,10 +124,21 @@ def mark(tokens: list[str]) -> list[Word]:
     for number, clause in enumerate(_clauses(tokens)):
         negators = _negators(clause)
         backward = [n for n in negators if _backward(clause, n)]
+        side = _sides(clause)
         for i, word in enumerate(clause):
             flips = sum(1 for n in negators if n < i) + sum(1 for n in backward if n > i)
-            out.append(Word(word, flips % 2 == 1, i in negators, number))
+            out.append(Word(word, flips % 2 == 1, i in negators, number, side[i]))
     return out
+
+
+def _sides(clause: list[str]) -> list[bool]:
+    """Per word of a clause, whether its part (parts end at an "and" outside the phrase: "we ship and now and then
+    publish") says it is a side matter."""
+    inside = {j for i in range(len(clause)) for p in SIDE_MATTERS if tuple(clause[i:i + len(p)]) == p
+              for j in range(i, i + len(p))}
+    parts = list(accumulate(int(w == "and" and i not in inside) for i, w in enumerate(clause)))
+    sides = {parts[i] for i in inside}
+    return [part in sides for part in parts]
 
 
 @lru_cache(maxsize=16384)
@@ -147,9 +165,10 @@ def _phrase(phrase: str) -> tuple[list[str], bool]:
     return [stem(w) for w in said if w[0].isalnum()], any(is_negator(w) for w in said)
 
 
-def find(said: list[Word], phrase: str) -> list[bool]:
+def find(said: list[Word], phrase: str) -> list[tuple[bool, bool]]:
     """Each place `phrase` (compared by stems) is said: whether it is denied there (its first word is; a phrase
-    that is itself a denial, "definitely not", only by negators before it)."""
+    that is itself a denial, "definitely not", only by negators before it), and whether it is said as a side
+    matter."""
     wanted, denial = _phrase(phrase)
     size = len(wanted)
     if not size:
@@ -161,7 +180,7 @@ def find(said: list[Word], phrase: str) -> list[bool]:
     for i in range(len(said) - size + 1):
         if stems[i:i + size] == wanted:
             before = [w for w in said[:i] if w.clause == said[i].clause and w.negator]
-            found.append(len(before) % 2 == 1 if denial else said[i].denied)
+            found.append((len(before) % 2 == 1 if denial else said[i].denied, said[i].side))
     return found
 
 
