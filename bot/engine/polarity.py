@@ -51,6 +51,7 @@ HEDGES = frozenset({"maybe", "perhaps", "possibly", "probably", "kinda", "sorta"
 SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rarely",), ("a", "little"),
                 ("a", "bit"), ("now", "and", "then"), ("once", "in", "a", "while"), ("from", "time", "to", "time"),
                 ("here", "and", "there"), ("nice", "to", "have"), ("every", "so", "often"), ("side", "project"))
+SIDE_BY_FIRST = {first: [p for p in SIDE_MATTERS if p[0] == first] for first in {p[0] for p in SIDE_MATTERS}}
 HEDGE_PHRASES = (("kind", "of"), ("sort", "of"), ("i", "guess"), ("i", "think"), ("not", "sure"),
                  ("more", "or", "less"), ("to", "some", "extent"))
 
@@ -134,8 +135,8 @@ def mark(tokens: list[str]) -> list[Word]:
 def _sides(clause: list[str]) -> list[bool]:
     """Per word of a clause, whether its part (parts end at an "and" outside the phrase: "we ship and now and then
     publish") says it is a side matter."""
-    inside = {j for i in range(len(clause)) for p in SIDE_MATTERS if tuple(clause[i:i + len(p)]) == p
-              for j in range(i, i + len(p))}
+    inside = {j for i, word in enumerate(clause) for p in SIDE_BY_FIRST.get(word, ())  # phrases said from word i
+              if tuple(clause[i:i + len(p)]) == p for j in range(i, i + len(p))}
     parts = list(accumulate(int(w == "and" and i not in inside) for i, w in enumerate(clause)))
     sides = {parts[i] for i in inside}
     return [part in sides for part in parts]
