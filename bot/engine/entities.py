@@ -143,7 +143,11 @@ class Lexicon:
                 self.caps.append((_caps(key), expansion))
             else:
                 self.abbreviations[tuple(tokens(key))] = tokens(expansion)
-        self.longest_abbreviation = max((len(k) for k in self.abbreviations), default=1)
+        lengths: dict[str, set[int]] = {}  # first word -> the lengths of the abbreviations starting with it
+        for key in self.abbreviations:
+            if key:
+                lengths.setdefault(key[0], set()).add(len(key))
+        self.abbreviation_lengths = {first: sorted(n, reverse=True) for first, n in lengths.items()}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
         groups = (("role", vocab.roles), ("level", vocab.levels), ("tier", vocab.tiers), ("region", vocab.regions))
         for kind, table in groups:
@@ -187,8 +191,8 @@ class Lexicon:
         out: list[str] = []
         i = 0
         while i < len(words):
-            for n in range(min(self.longest_abbreviation, len(words) - i), 0, -1):
-                expansion = self.abbreviations.get(tuple(words[i : i + n]))
+            for n in self.abbreviation_lengths.get(words[i], ()):  # only those starting here, longest first
+                expansion = self.abbreviations.get(tuple(words[i : i + n])) if n <= len(words) - i else None
                 if expansion is not None:
                     out += expansion
                     i += n
