@@ -261,7 +261,7 @@ class Lexicon:
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
         corrected = self._level_typos([self.correct(w) for w in self.expand(clause_tokens(raw))])
-        words = self._share_heads(self.expand(corrected))
+        words = self._field_titles(self._share_heads(self.expand(corrected)))
         marked = polarity.mark(self._lowered_roles(words))
         words = [w.text for w in marked]
         stems = [singular(w) for w in words]
@@ -284,6 +284,24 @@ class Lexicon:
                 head = "engineer"
             if head and self._role_key((singular(words[i]), singular(head))):
                 out.insert(i + 1, head)
+        return out
+
+    def _field_titles(self, words: list[str]) -> list[str]:
+        """A title on an ML team is that title's ML role: "PMs on machine learning teams" are ML product managers.
+        The title (one or two words, not a role by itself) takes "ml" when "on", "in" or "for" (an ML or AI
+        team, product or project...) follows within three words and "ml <title>" is a role."""
+        out = list(words)
+        for i in range(len(words) - 1, -1, -1):
+            for size in (2, 1):
+                title = tuple(singular(w) for w in words[i : i + size])
+                if len(title) < size or (i and words[i - 1] in FIELDS) or self._role_key(title) \
+                        or not self._role_key(("ml", *title)):
+                    continue
+                rest = words[i + size : i + size + 4]
+                at = next((k for k, w in enumerate(rest) if w in {"on", "in", "for"}), None)
+                if at is not None and any(w in FIELDS for w in words[i + size + at + 1 : i + size + at + 3]):
+                    out.insert(i, "ml")
+                    break
         return out
 
     def _role_head(self, words: list[str], at: int) -> str | None:
