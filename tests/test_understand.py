@@ -173,6 +173,7 @@ def test_two_roles_may_share_one_head_noun(u, text, roles):
         ("what does an engineer on our AI team do all day?", ["ml_engineer"]),
         ("what does a product manager in healthcare do?", []),  # not on an ML team
         ("should a PM sit with the research scientists?", ["research_scientist"]),
+        ("are there more openings for data scientists than for MLEs?", ["data_scientist", "ml_engineer"]),
     ],
 )
 def test_a_title_on_an_ml_team_is_that_titles_ml_role(u, text, roles):

@@ -290,16 +290,18 @@ class Lexicon:
         """A title on an ML team is that title's ML role: "PMs on machine learning teams" are ML product managers.
         The title (one or two words, not a role by itself) takes "ml" when "on", "in" or "for" (an ML or AI
         team, product or project...) follows within three words and "ml <title>" is a role."""
+        named = {k for s in self._match([singular(w) for w in words], term=False) if s.kind in ("role", "outside")
+                 for k in range(s.start, s.end)}  # words of a role already named ("data scientists", "ML engineers")
         out = list(words)
         for i in range(len(words) - 1, -1, -1):
             for size in (2, 1):
                 title = tuple(singular(w) for w in words[i : i + size])
-                if len(title) < size or (i and words[i - 1] in FIELDS) or self._role_key(title) \
-                        or not self._role_key(("ml", *title)):
+                if len(title) < size or named & set(range(i, i + size)) or not self._role_key(("ml", *title)):
                     continue
-                rest = words[i + size : i + size + 4]
-                at = next((k for k, w in enumerate(rest) if w in {"on", "in", "for"}), None)
-                if at is not None and any(w in FIELDS for w in words[i + size + at + 1 : i + size + at + 3]):
+                rest = range(i + size, min(len(words), i + size + 4))
+                at = next((k for k in rest if words[k] in {"on", "in", "for"}), None)
+                if at is not None and any(words[k] in FIELDS and k not in named for k in range(at + 1, at + 3)
+                                          if k < len(words)):
                     out.insert(i, "ml")
                     break
         return out
