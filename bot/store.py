@@ -27,8 +27,8 @@ from bot.group_commit import GroupCommit, Unit
 BUSY_MS = 5000
 SETUP_TRIES = 50
 EVENTS_KEEP = 7 * 24 * 3600  # seconds an event id is remembered for dedupe (Slack retries within minutes)
-PRUNE_EVERY = 60.0  # seconds between two prunings of old event ids by one process
-_events_pruned = 0.0
+PRUNE_EVERY = 60.0  # seconds between two prunings of a table's expired rows by one process
+_pruned: dict[str, float] = {}  # table -> when this process last forgot its expired rows
 
 
 class Conflict(Exception):
@@ -150,16 +150,24 @@ def _create_private(path: str) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
+def prune_due(table: str, now: float) -> bool:
+    """Whether to forget `table`'s expired rows now: at most once every PRUNE_EVERY seconds in a process, not
+    with every message (where the delete almost always finds nothing, as one more statement in the write
+    transaction). Two threads may both prune at once: harmless."""
+    if now - _pruned.get(table, 0.0) > PRUNE_EVERY:
+        _pruned[table] = now
+        return True
+    return False
+
+
 def first_time_in(conn: sqlite3.Connection, keys: Iterable[str]) -> bool:
     """Record those of `keys` not seen before (one statement); True only if none of them was. At most once a
     minute, event ids older than EVENTS_KEEP are forgotten in the same unit (Slack retries within minutes)."""
-    global _events_pruned
     keys = list(keys)
     if not keys:
         return True
     now = time.time()
-    if now - _events_pruned > PRUNE_EVERY:
-        _events_pruned = now
+    if prune_due("events", now):
         conn.execute("delete from events where seen < ?", [now - EVENTS_KEEP])
     rows = ", ".join("(?, ?)" for _ in keys)
     inserted = conn.execute(f"insert or ignore into events (id, seen) values {rows}",

@@ -141,6 +141,20 @@ def test_first_time_in_records_every_new_key_and_is_true_only_when_all_were_new(
     assert store.transact(lambda conn: first_time_in(conn, [])) is True
 
 
+def test_expired_rows_are_pruned_at_most_once_a_minute_per_table(monkeypatch):
+    """A message's unit deletes a table's expired rows only when the process has not done so for PRUNE_EVERY
+    seconds: not one more statement in every write transaction."""
+    import bot.store as store_module
+
+    monkeypatch.setattr(store_module, "_pruned", {})
+    now = time.time()
+    assert store_module.prune_due("slack_answers", now)
+    assert not store_module.prune_due("slack_answers", now + 1)
+    assert store_module.prune_due("events", now + 1)  # each table on its own clock
+    assert not store_module.prune_due("slack_answers", now + store_module.PRUNE_EVERY)
+    assert store_module.prune_due("slack_answers", now + store_module.PRUNE_EVERY + 1)
+
+
 def test_event_ids_older_than_a_week_are_forgotten_and_recent_ones_kept(tmp_path, monkeypatch):
     """Dedupe needs an event id for minutes (Slack's retries); the table does not grow for ever."""
     import bot.store as store_module
@@ -149,7 +163,7 @@ def test_event_ids_older_than_a_week_are_forgotten_and_recent_ones_kept(tmp_path
     old = time.time() - store_module.EVENTS_KEEP - 60
     store.transact(lambda conn: conn.execute("insert into events (id, seen) values ('event:old', ?), "
                                              "('event:recent', ?)", [old, time.time() - 3600]))
-    monkeypatch.setattr(store_module, "_events_pruned", 0.0)  # the next unit prunes
+    monkeypatch.setattr(store_module, "_pruned", {})  # the next unit prunes
     assert store.transact(lambda conn: first_time_in(conn, ["event:new"])) is True
     assert {r[0] for r in store.read("select id from events")} == {"event:recent", "event:new"}
     assert store.transact(lambda conn: first_time_in(conn, ["event:recent"])) is False  # still a duplicate

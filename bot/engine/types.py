@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 class Entities(BaseModel):
     """The four entity kinds of CONTRACT.md; absent ones are None ([] for roles)."""
 
-    roles: list[str] = []
+    roles: list[str] = Field(default_factory=list)
     level: str | None = None
     employer_tier: str | None = None
     region: str | None = None
@@ -42,19 +42,19 @@ class Answer(BaseModel):
 
     intent: str
     confidence: float = 1.0
-    entities: Entities = Entities()
+    entities: Entities = Field(default_factory=Entities)
     title: str = Field(description="a short label of the answer (a thread title, a fallback headline)")
     headline: str = Field(default="", description="the direct answer in one or two sentences, written from "
                           "the facts the engine selected")
-    lines: list[str] = Field(default=[], description="prose that is not a fact (no figures)")
-    basis: list[Cited] = Field(default=[], description="the facts the headline says (cited, not repeated)")
-    facts: list[Cited] = []
-    notes: list[str] = Field(default=[], description="caveats and warnings, said after the facts")
-    more: list[Cited] = Field(default=[], description="further facts, shown behind a 'More' button")
+    lines: list[str] = Field(default_factory=list, description="prose that is not a fact (no figures)")
+    basis: list[Cited] = Field(default_factory=list, description="the facts the headline says (cited, not repeated)")
+    facts: list[Cited] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="caveats and warnings, said after the facts")
+    more: list[Cited] = Field(default_factory=list, description="further facts, shown behind a 'More' button")
     more_label: str = Field(default="More", description="the label of the button that shows `more`")
-    source_names: dict[str, str] = Field(default={}, description="seed file -> publisher, title and date")
-    choices: list[Choice] = []
-    suggestions: list[str] = Field(default=[], description="follow-up questions the user may ask next")
+    source_names: dict[str, str] = Field(default_factory=dict, description="seed file -> publisher, title and date")
+    choices: list[Choice] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list, description="follow-up questions the user may ask next")
     kind: str = Field(default="answer", description="answer | question | declined | error")
 
     @property

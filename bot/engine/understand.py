@@ -24,6 +24,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection
+from functools import lru_cache
 from itertools import accumulate, pairwise
 
 import numpy as np
@@ -106,18 +107,26 @@ class Understanding(BaseModel):
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
 
 
-def _features(masked: list[str]) -> Counter:
-    counts: Counter = Counter()
+def _features(masked: list[str]) -> dict[str, int]:
+    """The TF-IDF features of masked words and how often each occurs: each word and its character 3- and
+    4-grams, then each pair of neighbouring words."""
+    counts: dict[str, int] = {}
     for word in masked:
-        counts["w:" + word] += 1
-        if not word.startswith("_"):
-            padded = f"<{word}>"
-            for n in (3, 4):
-                for i in range(len(padded) - n + 1):
-                    counts["c:" + padded[i : i + n]] += 1
+        for feature in _word_features(word):
+            counts[feature] = counts.get(feature, 0) + 1
     for a, b in pairwise(masked):
-        counts[f"b:{a} {b}"] += 1
+        feature = f"b:{a} {b}"
+        counts[feature] = counts.get(feature, 0) + 1
     return counts
+
+
+@lru_cache(maxsize=8192)
+def _word_features(word: str) -> tuple[str, ...]:
+    """One word's features, in order (a placeholder has no character n-grams); worked out once a word."""
+    if word.startswith("_"):
+        return ("w:" + word,)
+    padded = f"<{word}>"
+    return ("w:" + word, *("c:" + padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)))
 
 
 def _asking(masked: list[str]) -> list[str]:
@@ -160,7 +169,7 @@ class Understander:
         texts[False] += [p for phrases in kb.vocabulary.askers.values() for p in phrases]  # "chances" is no typo
         self.lexicon = Lexicon(kb, texts[True], texts[False])
         self.labels: list[str] = []
-        rows: list[Counter] = []
+        rows: list[dict[str, int]] = []
         for spec in specs:
             for example in spec.examples:
                 self.labels.append(spec.id)
@@ -174,7 +183,9 @@ class Understander:
                 index[feature].append((number, weight))
         # The posting lists, one after another (feature i's are postings[i]:postings[i + 1]): _nearest adds them
         # up in numpy, the same products in the same order as a loop would, so the same similarities
-        self.feature = {f: i for i, f in enumerate(index)}
+        # feature -> (its number, idf, group weight, and their product: the weight of a feature said once)
+        self.known = {f: (i, self.idf[f], GROUP_WEIGHT[f[0]], self.idf[f] * GROUP_WEIGHT[f[0]])
+                      for i, f in enumerate(index)}
         self.postings = np.array([0, *accumulate(len(hits) for hits in index.values())])
         self.numbers = np.array([n for hits in index.values() for n, _ in hits], dtype=np.intp)
         self.weights = np.array([w for hits in index.values() for _, w in hits])
@@ -211,7 +222,8 @@ class Understander:
             w for entries in self.cues.values() for intent, cue, _ in entries if intent == "define_term" for w in cue
         }
 
-    def _vector(self, counts: Counter) -> dict[str, float]:
+    def _vector(self, counts: dict[str, int]) -> dict[str, float]:
+        """An example's TF-IDF vector, normalised (features no example has weigh 0 and are left out)."""
         vec = {
             f: (1 + math.log(c)) * self.idf.get(f, 0.0) * GROUP_WEIGHT[f[0]] for f, c in counts.items()
         }
@@ -356,13 +368,19 @@ class Understander:
 
     def _nearest(self, masked: list[str]) -> dict[str, float]:
         """Per intent, the mean cosine similarity of its NEAREST closest examples."""
-        said = [(i, w) for f, w in self._vector(_features(masked)).items() if (i := self.feature.get(f)) is not None]
-        features = np.array([i for i, _ in said], dtype=np.intp)
+        numbers, said = [], []  # the message's vector as `_vector` gives it, of the features examples have
+        for feature, count in _features(masked).items():
+            known = self.known.get(feature)
+            if known is not None:
+                numbers.append(known[0])
+                said.append(known[3] if count == 1 else (1 + math.log(count)) * known[1] * known[2])
+        norm = math.sqrt(sum(w * w for w in said)) or 1.0
+        features = np.array(numbers, dtype=np.intp)
         starts = self.postings[features]
         counts = self.postings[features + 1] - starts
         # the positions of the features' postings, one list after another
         at = np.arange(counts.sum()) + np.repeat(starts - (np.cumsum(counts) - counts), counts)
-        weights = self.weights[at] * np.repeat(np.array([w for _, w in said]), counts)
+        weights = self.weights[at] * np.repeat(np.array([w / norm for w in said]), counts)
         sims = np.bincount(self.numbers[at], weights, minlength=len(self.labels) + 1)  # an example sharing no
         # feature counts as 0, as does the padding
         width = self.examples.shape[1]

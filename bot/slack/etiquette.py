@@ -11,7 +11,7 @@ import re
 import sqlite3
 import time
 
-from bot.store import Store
+from bot.store import Store, prune_due
 
 TABLE = "slack_thread_people"
 KEEP_SECONDS = 90 * 24 * 3600
@@ -32,9 +32,10 @@ def ensure(store: Store) -> None:
 
 def join_in(conn: sqlite3.Connection, conversation: str, user: str) -> None:
     """Record, in a unit of writes (bot/store.py), that hirebot is talking with `user` in `conversation`
-    (forgetting rows older than 90 days)."""
+    (and, at most once a minute, forgetting rows older than 90 days)."""
     now = time.time()
-    conn.execute(f"delete from {TABLE} where at < ?", [now - KEEP_SECONDS])
+    if prune_due(TABLE, now):
+        conn.execute(f"delete from {TABLE} where at < ?", [now - KEEP_SECONDS])
     conn.execute(f"insert or replace into {TABLE} (conversation, user, at) values (?, ?, ?)",
                  [conversation, user, now])
 

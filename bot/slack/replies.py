@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.delivery import Failure, Sender, backoff, claimant, claimant_alive, failure, find_posted, metadata
-from bot.store import Store
+from bot.store import Store, prune_due
 
 log = logging.getLogger("hirebot.replies")
 
@@ -50,7 +50,9 @@ def queue_in(conn: sqlite3.Connection, key: str, channel: str, thread_ts: str | 
     posted at once (True), unless an earlier reply of the same conversation still waits or Slack asked us to
     pause (False: the sender posts it, in order)."""
     now = time.time()
-    conn.execute(f"delete from {TABLE} where created < ? and status in ('{SENT}', '{FAILED}')", [now - KEEP_SECONDS])
+    if prune_due(TABLE, now):
+        conn.execute(f"delete from {TABLE} where created < ? and status in ('{SENT}', '{FAILED}')",
+                     [now - KEEP_SECONDS])
     waits = conn.execute(f"select 1 from {TABLE} where channel = ? and thread_ts is ? and {UNDELIVERED} limit 1",
                          [channel, thread_ts]).fetchone()
     status, due = (PENDING, max(now, paused_until)) if waits or paused_until > now else (SENDING, now + LEASE)

@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 from bot.engine.types import Answer
-from bot.store import Store
+from bot.store import Store, prune_due
 
 TABLE = "slack_answers"
 KEEP_SECONDS = 90 * 24 * 3600
@@ -36,7 +36,8 @@ def park_in(conn: sqlite3.Connection, answer: Answer, question: str) -> str:
     """`park` as part of a unit of writes (bot/store.py); the table exists (`ensure` ran at start-up)."""
     key = secrets.token_urlsafe(12)
     now = time.time()
-    conn.execute(f"delete from {TABLE} where at < ?", [now - KEEP_SECONDS])
+    if prune_due(TABLE, now):
+        conn.execute(f"delete from {TABLE} where at < ?", [now - KEEP_SECONDS])
     conn.execute(f"insert into {TABLE} (id, question, answer, at) values (?, ?, ?, ?)",
                  [key, question[:4000], answer.model_dump_json(), now])
     return key
