@@ -165,6 +165,21 @@ def test_two_roles_may_share_one_head_noun(u, text, roles):
     assert set(u.understand(text).entities.roles) == roles
 
 
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("what do PMs on machine learning teams actually do?", ["ml_product_manager"]),
+        ("how would you describe ML PMing to a new hire?", ["ml_product_manager"]),
+        ("what does an engineer on our AI team do all day?", ["ml_engineer"]),
+        ("what does a product manager in healthcare do?", []),  # not on an ML team
+        ("should a PM sit with the research scientists?", ["research_scientist"]),
+        ("are there more openings for data scientists than for MLEs?", ["data_scientist", "ml_engineer"]),
+    ],
+)
+def test_a_title_on_an_ml_team_is_that_titles_ml_role(u, text, roles):
+    assert u.understand(text).entities.roles == roles
+
+
 def test_a_word_derived_from_a_known_one_is_no_typo(u):
     """"negotiable" is "negotiate" made an adjective, not a misspelling of it: a PhD question is not declined
     as offer negotiation."""

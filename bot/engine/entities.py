@@ -265,7 +265,7 @@ class Lexicon:
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
         corrected = self._level_typos([self.correct(w) for w in self.expand(clause_tokens(raw))])
-        words = self._share_heads(self.expand(corrected))
+        words = self._field_titles(self._share_heads(self.expand(corrected)))
         marked = polarity.mark(self._lowered_roles(words))
         words = [w.text for w in marked]
         stems = [singular(w) for w in words]
@@ -288,6 +288,26 @@ class Lexicon:
                 head = "engineer"
             if head and self._role_key((singular(words[i]), singular(head))):
                 out.insert(i + 1, head)
+        return out
+
+    def _field_titles(self, words: list[str]) -> list[str]:
+        """A title on an ML team is that title's ML role: "PMs on machine learning teams" are ML product managers.
+        The title (one or two words, not a role by itself) takes "ml" when "on", "in" or "for" (an ML or AI
+        team, product or project...) follows within three words and "ml <title>" is a role."""
+        named = {k for s in self._match([singular(w) for w in words], term=False) if s.kind in ("role", "outside")
+                 for k in range(s.start, s.end)}  # words of a role already named ("data scientists", "ML engineers")
+        out = list(words)
+        for i in range(len(words) - 1, -1, -1):
+            for size in (2, 1):
+                title = tuple(singular(w) for w in words[i : i + size])
+                if len(title) < size or named & set(range(i, i + size)) or not self._role_key(("ml", *title)):
+                    continue
+                rest = range(i + size, min(len(words), i + size + 4))
+                at = next((k for k in rest if words[k] in {"on", "in", "for"}), None)
+                if at is not None and any(words[k] in FIELDS and k not in named for k in range(at + 1, at + 3)
+                                          if k < len(words)):
+                    out.insert(i, "ml")
+                    break
         return out
 
     def _role_head(self, words: list[str], at: int) -> str | None:
