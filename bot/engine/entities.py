@@ -169,6 +169,7 @@ class Lexicon:
         for entries in self.phrases.values():
             entries.sort(key=lambda e: (-len(e[0]), KINDS.index(e[1])))
         self.level_words = {p[0][-1] for entries in self.phrases.values() for p in entries if p[1] == "level"}
+        self.role_keys = {p[0] for entries in self.phrases.values() for p in entries if p[1] == "role"}
         domain = {w for text in in_scope for w in self.expand(tokens(text))}
         domain |= {w for entries in self.phrases.values() for p in entries for w in p[0]}
         domain |= {w for exp in self.abbreviations.values() for w in exp}
@@ -319,7 +320,7 @@ class Lexicon:
         return None
 
     def _role_key(self, key: tuple[str, ...]) -> bool:
-        return any(p == key and k == "role" for p, k, _ in self.phrases.get(key[0], ()))
+        return key in self.role_keys
 
     def _lowered_roles(self, words: list[str]) -> list[str]:
         """Lowercase "as"/"re"/"rs" name a role only right after a level word or beside "vs"/"or"."""
