@@ -5,8 +5,8 @@ time, so a commit per message caps a process at a few hundred messages a second,
 Here a thread hands its writes in as a unit (a function of a connection); the first thread to find no commit
 under way runs every unit queued so far in one transaction, each in a savepoint of its own (a unit that raises
 rolls back alone), and commits them together. Durability is unchanged: `run()` returns only once its unit's
-writes are on disk, or raises. `later()` hands in a unit without waiting for its commit, for a write whose
-loss in a crash is repaired elsewhere.
+writes are on disk, or raises. `later()` hands in a statement without waiting for its commit, for a write whose
+loss in a crash is repaired elsewhere: it goes with the next unit's commit, or within LATER seconds by itself.
 """
 
 import logging
@@ -19,6 +19,7 @@ from typing import Any
 
 Unit = Callable[[sqlite3.Connection], Any]
 POLL = 0.0005  # seconds between tries to start a write transaction while another process writes
+LATER = 0.05  # seconds a `later` statement waits for another unit's commit to take it along before its own
 
 log = logging.getLogger("hirebot.store")
 
@@ -48,7 +49,8 @@ class GroupCommit:
         self._changed = threading.Condition()
         self._pending: list[_Ticket] = []
         self._leading = False
-        self._waiting = 0  # threads waiting for a commit under way (one of them leads the next)
+        self._later = threading.Event()  # set: a `later` statement is queued
+        self._flusher: threading.Thread | None = None
 
     def run(self, unit: Unit) -> Any:
         """`unit(connection)`'s result once it is committed; its exception (rolled back), or the commit's."""
@@ -59,31 +61,46 @@ class GroupCommit:
         return ticket.value
 
     def later(self, sql: str, params: Sequence = ()) -> None:
-        """One statement committed with the next batch, without waiting for it when a commit is under way
-        (else committed now, as `run` would); an error is logged, not raised. Only for writes that may be lost
-        in a crash because something else repairs them."""
-        self._hand_in(_Ticket(partial(_execute, sql=sql, params=params), waited=False, single=True))
+        """One statement committed with the next batch, without waiting for it: the next unit's commit takes it
+        along, or, when none comes within LATER seconds, a commit of its own (a reply's "sent" mark committed at
+        once cost every DM a second commit, an fsync); an error is logged, not raised. Only for writes that may
+        be lost in a crash because something else repairs them."""
+        with self._changed:
+            self._pending.append(_Ticket(partial(_execute, sql=sql, params=params), waited=False, single=True))
+            if self._flusher is None:
+                self._flusher = threading.Thread(target=self._flush_later, name="hirebot-later", daemon=True)
+                self._flusher.start()
+        self._later.set()
+
+    def _flush_later(self) -> None:
+        """Commit the `later` statements that no unit's commit took along within LATER seconds."""
+        while True:
+            self._later.wait()
+            time.sleep(LATER)
+            with self._changed:
+                while self._leading:
+                    self._changed.wait()
+                self._later.clear()  # one queued from now on sets it again
+                if not any(not t.waited for t in self._pending):
+                    continue  # taken along by a unit's commit
+                self._leading = True
+                batch, self._pending = self._pending, []
+            self._lead(batch)
 
     def _hand_in(self, ticket: _Ticket) -> None:
         with self._changed:
             self._pending.append(ticket)
-            if self._leading and not ticket.waited:
-                return  # the thread that leads the next commit takes it along
-            self._waiting += 1
             while self._leading and not ticket.done:
                 self._changed.wait()
-            self._waiting -= 1
-            if self._leading or not self._pending or (ticket.done and self._waiting):
-                return  # committed by another thread (which, or a thread still waiting, takes what is left)
-            self._leading = True  # lead: commit every unit queued so far (this one, unless done already)
+            if ticket.done:
+                return  # committed by the thread that led
+            self._leading = True  # lead: commit every unit queued so far (`later` statements too)
             batch, self._pending = self._pending, []
+        self._lead(batch)
+
+    def _lead(self, batch: list[_Ticket]) -> None:
         try:
-            while batch:
-                self._commit(batch)
-                with self._changed:  # units no thread waits for, and no thread left to lead them: commit them too
-                    batch = []
-                    if not self._waiting:
-                        batch, self._pending = self._pending, []
+            self._commit(batch)
         finally:
             with self._changed:
                 self._leading = False

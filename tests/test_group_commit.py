@@ -5,7 +5,9 @@ import threading
 import time
 
 import pytest
+from standin import wait_for
 
+from bot import group_commit
 from bot.store import Conflict, Store, first_time_in, save_if_unchanged
 
 
@@ -95,7 +97,7 @@ def _leading(store: Store, key: str) -> tuple[threading.Thread, threading.Event]
     return leader, release
 
 
-def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without_waiting_for_it(tmp_path):
+def test_a_statement_for_later_handed_in_during_a_commit_does_not_wait_for_it_and_is_committed_soon(tmp_path):
     store = Store(tmp_path / "hirebot.db")
     leader, release = _leading(store, "event:slow")
     handed = threading.Thread(target=store.transact_later,
@@ -105,16 +107,30 @@ def test_a_unit_handed_in_for_later_is_committed_by_the_commit_under_way_without
     assert not handed.is_alive() and leader.is_alive()  # it did not wait for the commit under way
     release.set()
     leader.join(10)
-    assert {r[0] for r in store.read("select id from events")} == {"event:slow", "event:later"}
+    wait_for(lambda: {r[0] for r in store.read("select id from events")} == {"event:slow", "event:later"},
+             timeout=5, what="the statement committed")
 
 
-def test_a_statement_for_later_is_committed_at_once_when_nothing_is_under_way_and_its_error_is_logged(tmp_path,
-                                                                                                      caplog):
+def test_a_statement_for_later_goes_with_the_next_units_commit(tmp_path, monkeypatch):
+    """A reply's "sent" mark costs no commit of its own while messages keep coming."""
+    monkeypatch.setattr(group_commit, "LATER", 30.0)  # no commit of its own during this test
+    store = Store(tmp_path / "hirebot.db")
+    commits = []
+    store._group.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+    store.transact_later("insert into events values (?, unixepoch())", ["event:later"])
+    assert store.read("select id from events") == []  # waits for a commit to go with
+    store.transact(lambda conn: first_time_in(conn, ["event:unit"]))
+    assert {r[0] for r in store.read("select id from events")} == {"event:later", "event:unit"}
+    assert commits == ["COMMIT"]
+
+
+def test_a_statement_for_later_is_committed_by_itself_when_no_unit_comes_and_its_error_is_logged(tmp_path,
+                                                                                                 caplog):
     store = Store(tmp_path / "hirebot.db")
     store.transact_later("insert into events values (?, unixepoch())", ["event:now"])
-    assert [r[0] for r in store.read("select id from events")] == ["event:now"]
+    wait_for(lambda: store.read("select id from events") == [("event:now",)], timeout=5, what="the commit")
     store.transact_later("insert into events values (?, unixepoch())", ["event:now"])  # a duplicate id: not raised here
-    assert "UNIQUE constraint failed" in caplog.text
+    wait_for(lambda: "UNIQUE constraint failed" in caplog.text, timeout=5, what="the error logged")
     assert [r[0] for r in store.read("select id from events")] == ["event:now"]
 
 
