@@ -283,6 +283,11 @@ TYPED = [
     ("deliverable", "we ship the ranking model weekly and sometimes publish a paper", "shipping"),
     ("deliverable", "research mostly, we ship a model now and then", "research"),
     ("deliverable", "mostly shipping, a little research on the side", "shipping"),
+    ("deliverable", "the model sometimes has to be retrained hourly; that's the whole job", "shipping"),
+    ("deliverable", "it's a bit of both", "both"),
+    ("research_depth", "they rarely publish", "no"),  # the side matter is the answer itself
+    ("research_depth", "papers are only nice to have", "no"),
+    ("research_depth", "we sometimes need papers, it's critical", "yes"),
 ]
 
 

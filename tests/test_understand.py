@@ -159,6 +159,8 @@ def test_common_english_words_are_not_typos(u, text, stays, level):
         ("we need someone to do research and an ML engineer to deploy it", {"ml_engineer"}),
         ("how much research or ML engineer time does a launch need?", {"ml_engineer"}),
         ("ML vs applied scientist", {"ml_engineer", "applied_scientist"}),  # "ML" alone is the engineer
+        ("do applied or research scientists cost more?", {"applied_scientist", "research_scientist"}),
+        ("what do ML and research engineers earn?", {"ml_engineer", "research_engineer"}),
     ],
 )
 def test_two_roles_may_share_one_head_noun(u, text, roles):
@@ -174,6 +176,9 @@ def test_two_roles_may_share_one_head_noun(u, text, roles):
         ("what does a product manager in healthcare do?", []),  # not on an ML team
         ("should a PM sit with the research scientists?", ["research_scientist"]),
         ("are there more openings for data scientists than for MLEs?", ["data_scientist", "ml_engineer"]),
+        ("what does an engineer with no experience in ML cost?", []),  # denied, and not "on an ML team"
+        ("what do engineers on the MLOps team cost?", []),  # another title's team
+        ("what does a scientist on the AI team do all day?", []),  # applied or research: not one role
     ],
 )
 def test_a_title_on_an_ml_team_is_that_titles_ml_role(u, text, roles):

@@ -149,11 +149,12 @@ def _fuzzy(text: str, phrases: list[str]) -> float:
 
 def _said(said: list[polarity.Word], phrases: list[str]) -> tuple[float, float]:
     """The length of the longest of `phrases` said (0: none), and of the longest denied ("won't publish"); one said
-    as a side matter ("papers on the side") counts SIDE_WEIGHT of its length."""
+    as a side matter ("papers on the side") counts SIDE_WEIGHT of its length, unless it says the side matter
+    itself ("rarely", "nice to have")."""
     affirmed = denied = 0.0
     for phrase in phrases:
         for negated, side in polarity.find(said, phrase):
-            weight = len(phrase) * (SIDE_WEIGHT if side else 1)
+            weight = len(phrase) * (SIDE_WEIGHT if side and not polarity.is_side_matter(phrase) else 1)
             if negated:
                 denied = max(denied, weight)
             else:
@@ -185,8 +186,8 @@ def _quote(text: str, evidence: tuple[set[str], set[str]], limit: int, taken: se
     """At most `limit` words of `text`, from the clause that says most of the `evidence` (words that say the
     choice, and words that say it only when denied; a clause: a piece between punctuation or "and"/"but"...),
     starting just before its first such word; the text's start when no clause says any. A quote starts where
-    the person made the point, not where they began typing. A clause quoted already (`taken`) gives way to the
-    next one that says any of the evidence."""
+    the person made the point, not where they began typing; a side matter ("occasionally ...") counts less. A
+    clause quoted already (`taken`) gives way to the next one that says any of the evidence."""
     said, denied = evidence
 
     def hits(words: list[str]) -> list[int]:  # 2 a word that says it, 1 one that says it by being denied
@@ -199,7 +200,8 @@ def _quote(text: str, evidence: tuple[set[str], set[str]], limit: int, taken: se
         return ("..." if start else "") + _clip_words(" ".join(words[start:]), limit)
 
     pieces = [p.split() for p in _CLAUSES.split(text) if p and p.strip()]
-    counts = [(sum(found), found.count(2)) for found in (hits(normalise(" ".join(p)).split()) for p in pieces)]
+    counts = [(sum(found) * (SIDE_WEIGHT if any(w.side for w in polarity.read(" ".join(p))) else 1), found.count(2))
+              for p, found in ((p, hits(normalise(" ".join(p)).split())) for p in pieces)]
     # best first; a tie goes to the clause that says more than it denies, then to the earlier one
     ranked = [pieces[i] for i in sorted(range(len(pieces)), key=lambda i: (-counts[i][0], -counts[i][1], i))
               if counts[i][0]]
@@ -460,13 +462,13 @@ class Walk:
         return weak
 
     def cues(self, said: list[polarity.Word] | None = None) -> dict[str, str]:
-        """Questions the message (or `said`, an earlier one) answers by itself: a choice's cue phrase said outright
-        (a denied one counts for its opposite; one said as a side matter does not count), else the tier entity
-        ("a Series C AI infrastructure company" is the AI-infrastructure choice, not any Series C), and the
-        earlier answers those imply."""
+        """Questions the message (or `said`, an earlier one) answers by itself: a choice's cue phrase (a denied
+        one counts for its opposite, one said as a side matter less), else the tier entity ("a Series C AI
+        infrastructure company" is the AI-infrastructure choice, not any Series C), and the earlier answers those
+        imply."""
         found: dict[str, str] = {}
         tier = self.heard.entities.employer_tier if said is None else None
-        said = [w for w in (self.said if said is None else said) if not w.side]  # a side matter answers nothing
+        said = self.said if said is None else said
         for q in self.diag.questions:
             by_tier = [c for c in q.choices if tier and tier in c.tiers]
             strong: dict[str, float] = {}

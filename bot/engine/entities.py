@@ -24,6 +24,9 @@ ARTICLES = {"a", "an", "the"}
 HEADS = {"scientist", "engineer", "researcher"}  # head nouns two roles may share ("applied or research scientist")
 OPENERS = ARTICLES | {".", ",", ";", ":", "?", "!", "(", "vs", "versus", "or", "and", "between", "our", "their",
                       "hire", "hiring", "need", "needs", "want", "wants", "compare", "comparing"}  # open a noun phrase
+WORK_NOUNS = {"research", "data"}  # first words of roles that also name work ("do research and ML engineers ship")
+TEAM_WORDS = {"team", "teams", "product", "products", "project", "projects", "group", "groups", "org", "side", "work"}
+SHARED_TITLES = {"scientist", "researcher"}  # on an ML team, applied or research: no one role
 FIELDS = {"ml", "ai"}  # alone, the field's engineer
 MAX_CACHE = 20_000  # typo corrections remembered
 MIN_WORD, MAX_WORD = 6, 30  # shorter words are too ambiguous to correct; longer ones are junk, not typos
@@ -274,14 +277,15 @@ class Lexicon:
 
     def _share_heads(self, words: list[str]) -> list[str]:
         """ "applied vs research scientist" names two roles: a role's first word before "vs", "or" or "and" and
-        another role ending in a head noun ("an applied and a research scientist") takes that head. The first
-        word must open a noun phrase ("research" in "applied research or ML engineer" or "do research and ML
-        engineers ship it" is the work, not a role), and "ML" or "AI" alone is the engineer ("ML vs applied
-        scientist")."""
+        another role ending in a head noun ("an applied and a research scientist") takes that head. A first word
+        that also names work must open a noun phrase ("research" in "applied research or ML engineer" or "do
+        research and ML engineers ship it" is the work, not a role), and "ML" or "AI" alone is the engineer ("ML
+        vs applied scientist")."""
         out = list(words)
         for i in range(len(words) - 2, -1, -1):
             before = words[i - 1] if i else ""
-            if words[i + 1] not in JOINERS or not (not before or before in OPENERS or before in self.level_words):
+            opens = not before or before in OPENERS or before in self.level_words
+            if words[i + 1] not in JOINERS or (words[i] in WORK_NOUNS and not opens):
                 continue
             j = i + 2 + (i + 2 < len(words) and words[i + 2] in ARTICLES)
             head = self._role_head(words, j)
@@ -293,20 +297,27 @@ class Lexicon:
 
     def _field_titles(self, words: list[str]) -> list[str]:
         """A title on an ML team is that title's ML role: "PMs on machine learning teams" are ML product managers.
-        The title (one or two words, not a role by itself) takes "ml" when "on", "in" or "for" (an ML or AI
-        team, product or project...) follows within three words and "ml <title>" is a role."""
+        The title (one or two words, not a role by itself, not a scientist, who may be applied or research) takes
+        "ml" when "on", "in" or "for" follows within two words, then an ML or AI team, product or project ("in ML"
+        at the end too), and "ml <title>" is a role; "the MLOps team" is another title's, "no experience in ML"
+        none."""
         named = {k for s in self._match([singular(w) for w in words], term=False) if s.kind in ("role", "outside")
                  for k in range(s.start, s.end)}  # words of a role already named ("data scientists", "ML engineers")
         out = list(words)
         for i in range(len(words) - 1, -1, -1):
             for size in (2, 1):
                 title = tuple(singular(w) for w in words[i : i + size])
-                if len(title) < size or named & set(range(i, i + size)) or not self._role_key(("ml", *title)):
+                if len(title) < size or named & set(range(i, i + size)) or title[-1] in SHARED_TITLES \
+                        or not self._role_key(("ml", *title)):
                     continue
-                rest = range(i + size, min(len(words), i + size + 4))
-                at = next((k for k in rest if words[k] in {"on", "in", "for"}), None)
-                if at is not None and any(words[k] in FIELDS and k not in named for k in range(at + 1, at + 3)
-                                          if k < len(words)):
+                rest = words[i + size : i + size + 3]
+                at = next((k for k, w in enumerate(rest) if w in {"on", "in", "for"}), None)
+                if at is None or any(polarity.is_negator(w) for w in rest[:at]):
+                    continue
+                k = next((k for k in range(i + size + at + 1, min(len(words), i + size + at + 3))
+                          if words[k] in FIELDS), None)
+                if k is not None and k not in named and (k + 1 == len(words) or words[k + 1] in TEAM_WORDS
+                                                         or not words[k + 1].isalnum()):
                     out.insert(i, "ml")
                     break
         return out

@@ -48,9 +48,10 @@ TRAILING = frozenset({"needed", "required", "necessary", "important", "wanted", 
                       "so", "here", "anymore"})
 HEDGES = frozenset({"maybe", "perhaps", "possibly", "probably", "kinda", "sorta", "guess", "somewhat",
                     "might", "unclear", "likely", "mostly", "partly"})
-SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rarely",), ("a", "little"),
-                ("a", "bit"), ("now", "and", "then"), ("once", "in", "a", "while"), ("from", "time", "to", "time"),
-                ("here", "and", "there"), ("nice", "to", "have"), ("every", "so", "often"), ("side", "project"))
+SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rarely",), ("a", "little", "of"),
+                ("a", "bit", "of"), ("now", "and", "then"), ("once", "in", "a", "while"),
+                ("from", "time", "to", "time"), ("here", "and", "there"), ("nice", "to", "have"),
+                ("every", "so", "often"), ("side", "project"))
 SIDE_BY_FIRST = {first: [p for p in SIDE_MATTERS if p[0] == first] for first in {p[0] for p in SIDE_MATTERS}}
 HEDGE_PHRASES = (("kind", "of"), ("sort", "of"), ("i", "guess"), ("i", "think"), ("not", "sure"),
                  ("more", "or", "less"), ("to", "some", "extent"))
@@ -130,6 +131,11 @@ def mark(tokens: list[str]) -> list[Word]:
             flips = sum(1 for n in negators if n < i) + sum(1 for n in backward if n > i)
             out.append(Word(word, flips % 2 == 1, i in negators, number, side[i]))
     return out
+
+
+def is_side_matter(phrase: str) -> bool:
+    """Whether `phrase` is itself one of the side-matter phrases ("rarely", "nice to have")."""
+    return tuple(words(phrase)) in SIDE_MATTERS
 
 
 def _sides(clause: list[str]) -> list[bool]:
