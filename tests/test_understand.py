@@ -185,6 +185,19 @@ def test_a_title_on_an_ml_team_is_that_titles_ml_role(u, text, roles):
     assert u.understand(text).entities.roles == roles
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("how long does it take to staff an applied scientist role?", None),  # the verb: to hire
+        ("we need to staff up the research team", None),
+        ("how long does it take to become staff?", "staff"),
+        ("what does a staff ML engineer cost?", "staff"),
+    ],
+)
+def test_staff_the_verb_is_no_level(u, text, level):
+    assert u.understand(text).entities.level == level
+
+
 def test_a_word_derived_from_a_known_one_is_no_typo(u):
     """"negotiable" is "negotiate" made an adjective, not a misspelling of it: a PhD question is not declined
     as offer negotiation."""

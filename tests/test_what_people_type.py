@@ -141,6 +141,7 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("how long does it usually take new grads to get hired as ML engineers?", "out_of_scope"),
     ("if you were a professor, would you jump to industry?", "out_of_scope"),
     ("how do I fill the gaps in my resume for MLE roles?", "out_of_scope"),  # "fill" a gap is no hire
+    ("how competitive is it to get hired as a research scientist at DeepMind?", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
