@@ -311,6 +311,13 @@ def test_the_opening_message_is_quoted_in_the_reasons_clause_by_clause(engine):
     assert "proven techniques are enough" not in why, why
 
 
+def test_the_employer_reason_quotes_where_the_employer_was_named(engine):
+    reply = engine.ask("c", "which role should we hire? nobody here publishes. We ship a recommender weekly, "
+                            "and we are a Series D e-commerce company")
+    [why] = [line for line in reply.lines if line.startswith("Why: ")]
+    assert "Series D e-commerce company" in why and '"which role should we hire' not in why, why
+
+
 def test_research_infrastructure_at_the_first_question_answers_the_week_too():
     state = {"status": "active", "current": "deliverable", "asked": [], "answers": {}, "given": [],
              "level": None, "tier": None, "updated": time.time()}

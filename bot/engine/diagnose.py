@@ -641,18 +641,21 @@ class Walk:
         return _clip_words(self.choice(q.id, state["answers"][q.id]).reason.split(";")[0].split(":")[0].rstrip("."),
                            REASON_WORDS)
 
-    @staticmethod
-    def evidence(q: DiagnosticQuestion, c: DiagnosticChoice) -> tuple[set[str], set[str]]:
-        """The words that say choice `c` (its own phrases, less those another choice uses too), and those that say
-        it only when denied (the phrases of the choices it is the opposite of: "nobody publishes" means no
-        research depth)."""
-        def words(choices: list[DiagnosticChoice]) -> set[str]:
-            return {w for o in choices for p in [o.label, *o.synonyms, *o.cues, *o.meaning]
-                    for w in _content(normalise(p).split()) if w}
+    def evidence(self, q: DiagnosticQuestion, c: DiagnosticChoice) -> tuple[set[str], set[str]]:
+        """The words that say choice `c` (its own phrases, less those another choice uses too, plus the words of
+        the employer tiers it stands for: "at our Series D company"), and those that say it only when denied
+        (the phrases of the choices it is the opposite of: "nobody publishes" means no research depth)."""
+        def words(phrases: list[str]) -> set[str]:
+            return {w for p in phrases for w in _content(normalise(p).split()) if w}
+
+        def said(choices: list[DiagnosticChoice]) -> set[str]:
+            return words([p for o in choices for p in [o.label, *o.synonyms, *o.cues, *o.meaning]])
 
         denied = [o for o in q.choices if o.opposite == c.id]
-        shared = words([o for o in q.choices if o is not c])  # "model" says shipping and research alike
-        return words([c]) - shared, words(denied)
+        shared = said([o for o in q.choices if o is not c])  # "model" says shipping and research alike
+        vocabulary = self.kb.vocabulary
+        tiers = words([p for t in c.tiers for p in vocabulary.tiers.get(t, [])]) if vocabulary else set()
+        return said([c]) - shared | tiers, said(denied)
 
     def how_sure(self, confidence: float, agree: bool, close: bool, runner: str, tier: str | None) -> str:
         """How sure, calibrated: sure only when every answer agrees; close calls say so, and at a frontier lab
