@@ -134,8 +134,9 @@ def mark(tokens: list[str]) -> list[Word]:
 
 
 def is_side_matter(phrase: str) -> bool:
-    """Whether `phrase` is itself one of the side-matter phrases ("rarely", "nice to have")."""
-    return tuple(words(phrase)) in SIDE_MATTERS
+    """Whether `phrase` says a side matter itself ("rarely", "nice to have", "a bit of both")."""
+    said = words(phrase)
+    return any(tuple(said[i:i + len(p)]) == p for p in SIDE_MATTERS for i in range(len(said)))
 
 
 def _sides(clause: list[str]) -> list[bool]:
