@@ -286,6 +286,8 @@ TYPED = [
     ("deliverable", "the model sometimes has to be retrained hourly; that's the whole job", "shipping"),
     ("deliverable", "it's a bit of both", "both"),
     ("deliverable", "it's a bit of both: we ship a ranking model and publish papers", "both"),
+    ("deliverable", "research is a bit more important than shipping", "research"),  # the second choice weighs less
+    ("deliverable", "shipping matters more than research for us", "shipping"),
     ("research_depth", "they rarely publish", "no"),  # the side matter is the answer itself
     ("research_depth", "papers are only nice to have", "no"),
     ("research_depth", "we sometimes need papers, it's critical", "yes"),

@@ -52,6 +52,7 @@ SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rare
                 ("a", "bit", "of"), ("now", "and", "then"), ("once", "in", "a", "while"),
                 ("from", "time", "to", "time"), ("here", "and", "there"), ("nice", "to", "have"),
                 ("every", "so", "often"), ("side", "project"))
+SECOND_CHOICE = frozenset({"rather", "instead"})  # a clause they open is what is not preferred
 SIDE_BY_FIRST = {first: [p for p in SIDE_MATTERS if p[0] == first] for first in {p[0] for p in SIDE_MATTERS}}
 HEDGE_PHRASES = (("kind", "of"), ("sort", "of"), ("i", "guess"), ("i", "think"), ("not", "sure"),
                  ("more", "or", "less"), ("to", "some", "extent"))
@@ -141,12 +142,17 @@ def is_side_matter(phrase: str) -> bool:
 
 def _sides(clause: list[str]) -> list[bool]:
     """Per word of a clause, whether its part (parts end at an "and" outside the phrase: "we ship and now and then
-    publish") says it is a side matter."""
+    publish") says it is a side matter; what comes second in a preference is one too ("research matters more than
+    shipping", "we ship rather than publish", "instead of papers, ...")."""
     inside = {j for i, word in enumerate(clause) for p in SIDE_BY_FIRST.get(word, ())  # phrases said from word i
               if tuple(clause[i:i + len(p)]) == p for j in range(i, i + len(p))}
     parts = list(accumulate(int(w == "and" and i not in inside) for i, w in enumerate(clause)))
     sides = {parts[i] for i in inside}
-    return [part in sides for part in parts]
+    out = [part in sides for part in parts]
+    if clause[0] in SECOND_CHOICE:
+        return [True] * len(clause)
+    than = next((i for i, w in enumerate(clause) if w == "than" and "more" in clause[:i]), None)
+    return out if than is None else out[:than] + [True] * (len(clause) - than)
 
 
 @lru_cache(maxsize=16384)
