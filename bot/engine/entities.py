@@ -244,9 +244,8 @@ class Lexicon:
         return out
 
     def _starts_role(self, words: list[str], at: int) -> bool:
-        stems = [singular(w) for w in words[at : at + 4]]
-        return bool(stems) and any(kind == "role" and tuple(stems[: len(phrase)]) == phrase
-                                   for phrase, kind, _ in self.phrases.get(stems[0], ()))
+        stems = tuple(singular(w) for w in words[at : at + 4])
+        return any(self._role_key(stems[:n]) for n in range(1, len(stems) + 1))
 
     def _inflected(self, word: str) -> bool:
         """A known word with a common ending, or without one ("features", "coming" from "come", "deliver",
