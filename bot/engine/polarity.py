@@ -12,8 +12,9 @@ The rules, applied per clause (clauses end at punctuation and at "but", "though"
 - "no"/"nope"/"nah" opening a clause before a pronoun or alone is an answer ("nope, they don't publish"),
   not a negator of what follows; "not only", "not just", "nothing but", "no doubt" deny nothing;
 - hedges ("maybe", "kind of", "I guess") do not change polarity; `hedged` says whether the reply hedges;
-- a clause that says its point is a side matter ("papers on the side", "sometimes we publish", "a little
-  research") is marked `side`: what it says weighs less than what the rest of the message says.
+- a part of a clause that says its point is a side matter ("papers on the side", "sometimes we publish", "a
+  bit of research"), or that comes second in a preference ("research matters more than shipping", "rather than
+  publish"), is marked `side`: what it says weighs less than what the rest of the message says.
 """
 
 import re
