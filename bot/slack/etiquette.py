@@ -20,12 +20,14 @@ GROUP_DM_NAME = "mpdm-"  # Slack names group DMs mpdm-alice--bob--carol-1
 
 
 def ensure(store: Store) -> None:
-    """Create the table (at start-up); IF NOT EXISTS, as another process may be creating it at the same moment."""
+    """Create the table and its index on `at` (what the once-a-minute prune looks up), at start-up; IF NOT EXISTS,
+    as another process may be creating them at the same moment (and a database made before the index gains it)."""
 
     def create() -> None:
         if TABLE not in store.db.table_names():
             store.db[TABLE].create({"conversation": str, "user": str, "at": float}, pk=("conversation", "user"),
                                    if_not_exists=True)
+        store.db[TABLE].create_index(["at"], if_not_exists=True)
 
     store.settle(create)
 

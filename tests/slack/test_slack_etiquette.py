@@ -92,3 +92,15 @@ def test_dms_and_group_dms_answer_everything_at_the_top_level(slack_app, standin
     slack_app.event(sb.message("what about MLE?", channel="G0GROUP", channel_type="mpim", user="U0BOB"))
     follow = standin.wait("chat.postMessage", 3)[-1]
     assert follow.params["channel"] == "G0GROUP" and "320,000" in follow.params["text"]
+
+
+def test_the_thread_people_table_has_its_prune_index_even_when_made_before_it(tmp_path):
+    """The once-a-minute prune looks rows up by `at`; a database made before the index gains it at start-up."""
+    from bot.slack import etiquette
+    from bot.store import Store
+
+    store = Store(str(tmp_path / "hirebot.db"))
+    store.db[etiquette.TABLE].create({"conversation": str, "user": str, "at": float}, pk=("conversation", "user"))
+    etiquette.ensure(store)
+    etiquette.ensure(store)  # idempotent, as every worker calls it
+    assert ["at"] in [i.columns for i in store.db[etiquette.TABLE].indexes]
