@@ -19,11 +19,13 @@ class Engine:
     """Answers messages in conversations. Conversation ids are chosen by the adapter
     (Slack: `channel:thread_ts`; terminal: a session id)."""
 
-    def __init__(self, kb: KnowledgeBase, store: Store, today: date | None = None):
+    def __init__(self, kb: KnowledgeBase, store: Store, today: date | None = None,
+                 vocab: understand.Understander | None = None):
+        """`vocab`: an Understander of `kb` built already (`serve --workers` builds one before it forks)."""
         self.kb = kb
         self.store = store
         self.today = today
-        self.vocab = understand.Understander(kb)
+        self.vocab = vocab or understand.Understander(kb)
 
     def ask(self, conversation: str, text: str) -> Answer:
         """Understand `text` in the context of `conversation`, answer it, and remember the context."""

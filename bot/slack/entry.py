@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackClientError
 
 from bot import gaps as gap_log
 from bot.engine import Engine, warm
+from bot.engine.understand import Understander
 from bot.knowledge import KnowledgeBase, KnowledgeBaseError, load
 from bot.settings import MissingSetting, Settings
 from bot.slack import workers
@@ -40,15 +41,16 @@ def _required(settings: Settings, needs: tuple[str, ...]) -> bool:
         return False
 
 
-def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool, kb: KnowledgeBase | None = None):
-    """(app, exit code): the Bolt app, or None and the code to exit with after saying why. `kb`: already
-    loaded (by the parent of `serve --workers`), else loaded here."""
+def _app(settings: Settings, needs: tuple[str, ...], socket_mode: bool, kb: KnowledgeBase | None = None,
+         vocab: Understander | None = None):
+    """(app, exit code): the Bolt app, or None and the code to exit with after saying why. `kb` and its
+    Understander `vocab`: already built (by the parent of `serve --workers`), else built here."""
     if not _required(settings, needs):
         return None, 2
     kb = kb or _knowledge(settings)
     if kb is None:
         return None, 1
-    engine = Engine(kb, Store(settings.db))
+    engine = Engine(kb, Store(settings.db), vocab=vocab)
     warm(kb)
     configure_logging(settings)
     try:
@@ -106,12 +108,14 @@ def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=No
 
 
 def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> int:
-    """`serve` with `n` worker processes; the knowledge base is loaded (and checked) once, before they fork."""
+    """`serve` with `n` worker processes; the knowledge base is loaded (and checked), and read into an
+    Understander, once, before they fork."""
     if not _required(settings, HTTP_NEEDS):
         return 2
     kb = _knowledge(settings)
     if kb is None:
         return 1
+    vocab = Understander(kb)
     warm(kb)
     configure_logging(settings)
     try:
@@ -121,7 +125,7 @@ def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> 
         return 1
 
     def worker(sock, ready) -> int:
-        app, code = _app(settings, HTTP_NEEDS, socket_mode=False, kb=kb)
+        app, code = _app(settings, HTTP_NEEDS, socket_mode=False, kb=kb, vocab=vocab)
         if app is None:
             return code
         server = make_server(wsgi(app, settings.slack_signing_secret.get_secret_value(), routes), sock=sock)
