@@ -142,6 +142,12 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("if you were a professor, would you jump to industry?", "out_of_scope"),
     ("how do I fill the gaps in my resume for MLE roles?", "out_of_scope"),  # "fill" a gap is no hire
     ("how competitive is it to get hired as a research scientist at DeepMind?", "out_of_scope"),
+    # a move from one role to another, or "to become" one, is the mover's question
+    ("going from data scientist to research engineer: is it worth the effort?", "out_of_scope"),
+    ("can backend developers realistically become ML engineers?", "out_of_scope"),
+    ("what should you expect as a new applied scientist at a big lab?", "out_of_scope"),
+    ("how long before you get hired once you start applying?", "out_of_scope"),
+    ("tips that improve your chances of getting hired as a research engineer", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)

@@ -11,7 +11,8 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
   without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
 The best intent below FLOOR is out_of_scope; a low or close call is flagged `ambiguous`. Then who is asking
 and what is named settle what the scores cannot (`_settle`): a candidate's own career question never starts the
-hiring walk-through, and is out_of_scope for hirer-only topics or when it names none of the sources' roles; a
+hiring walk-through, and is out_of_scope for hirer-only topics, when it names none of the sources' roles, or when
+its topic is a guess (none of the topic's clear cue words: "make the switch from SWE to MLE" asks how, not pay); a
 title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
 the walk-through; "the difference" between things that are not roles is no role comparison, between two levels
 of one role it is the career ladder, and one that asks for a figure (pay, time to fill, pool size) is about it.
@@ -76,6 +77,7 @@ FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about 
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
+CANDIDATE_CUE = 0.3  # a candidate's question gets an answer on a topic it names with a cue this heavy (or a level)
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -332,7 +334,9 @@ class Understander:
                 else "out_of_scope"
         if asker == "candidate" and best == "career_ladder" and not levels:
             return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
-        if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles):
+        if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
+                                     or (max(cues.get(best, {}).values(), default=0.0) < CANDIDATE_CUE
+                                         and not levels)):
             return "out_of_scope"
         return best
 
