@@ -173,6 +173,33 @@ def test_general_ml_and_other_fields_questions_are_declined_with_what_hirebot_do
     assert "ML roles" in render(reply)
 
 
+@pytest.mark.parametrize("text", [
+    "a new era of lab talent",
+    "movements of people between AI labs",
+    "org charts for a young AI company",
+])
+def test_a_message_that_only_leans_toward_a_topic_is_asked_about_not_answered(engine, text):
+    heard = HEAR.understand(text)
+    assert heard.intent == "out_of_scope" and heard.guess not in (None, "out_of_scope"), heard
+    reply = engine.ask("c", text)
+    assert reply.kind == "declined" and reply.headline.startswith("I'm not sure what you're asking"), render(reply)
+    topic = KB.intents[heard.guess].label.split(":")[0].lower()
+    assert topic in reply.headline and [c.label for c in reply.choices] == [f"Yes, {topic}"]
+    answered = engine.ask("c", reply.choices[0].value)  # the button asks the topic it offered
+    assert answered.intent == heard.guess and answered.kind != "declined", render(answered)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("people moving between AI labs: how scarce is the pool?", "talent_pool"),  # a clear cue
+    ("what are our org charts missing: who should our first ML hire be?", "choose_role"),  # a hirer asks
+    ("what about research engineers", "compensation"),  # a follow-up (after a pay answer)
+])
+def test_the_same_lean_with_a_clear_word_a_hirer_or_a_role_is_answered(engine, text, intent):
+    engine.ask("c", "what do ML engineers earn?")
+    reply = engine.ask("c", text)
+    assert reply.intent == intent and reply.kind != "declined", render(reply)
+
+
 def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_about_ml(engine):
     assert HEAR.understand("what does an ML research scientist at a biotech do all day?").intent == "day_to_day"
 
@@ -348,3 +375,29 @@ def test_kinds_of_work_side_by_side_are_one_thing_not_two_roles():
     infrastructure: no comparison of two roles."""
     heard = HEAR.understand("what skills matter for research infrastructure work?")
     assert heard.intent == "skills" and heard.entities.roles == [], heard.ranked
+
+
+# -- words met in real questions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("which IC level do most MLEs sit at?", "career_ladder"),
+    ("IC vs people-manager track for research scientists: what changes?", "career_ladder"),  # tracks, not roles
+    ("where does the data scientist's job end and the ML engineer's begin?", "compare_roles"),
+    ("key functions of a research engineer", "day_to_day"),
+    ("how can we identify an exceptional applied scientist early?", "skills"),
+    ("do research assistants need a masters?", "out_of_scope"),  # a title the sources do not describe
+])
+def test_words_met_in_real_questions(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_an_abbreviation_that_is_a_glossary_term_is_read_once():
+    assert HEAR.understand("what's an IC?").text == "what is an individual contributor"
+
+
+@pytest.mark.parametrize("text", ["what's a research artifact? never heard the phrase before",
+                                  "what's an IC? haven't come across that one"])
+def test_a_term_asked_about_in_one_sentence_of_several_is_a_definition(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "define_term" and reply.kind == "answer", render(reply)

@@ -595,7 +595,8 @@ def _sources(ask: Ask) -> Answer:
 
 
 def _declined(ask: Ask) -> Answer:
-    return Answer(
+    """Out of scope; when the message only leaned toward a topic (`heard.guess`), that topic is asked about."""
+    reply = Answer(
         intent="out_of_scope",
         kind="declined",
         title="I only know ML hiring",
@@ -604,6 +605,13 @@ def _declined(ask: Ask) -> Answer:
                f"about: {_can_do(ask.kb)}."],
         suggestions=["comp for a senior applied scientist", "how long does it take to hire an MLE?"],
     )
+    guess = ask.kb.intents.get(ask.heard.guess or "")
+    if guess:
+        topic = guess.label.split(":")[0].lower()
+        reply.title = "Not sure what you are asking"
+        reply.headline = f"I'm not sure what you're asking, and I won't guess. Is it about {topic} in ML hiring?"
+        reply.choices = [Choice(label=f"Yes, {topic}", value=choice_value(guess.id, ask.entities.roles))]
+    return reply
 
 
 def _can_do(kb: KnowledgeBase) -> str:

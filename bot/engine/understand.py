@@ -9,7 +9,9 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
 - plus generic rules: a long message is likely a pasted req; define_term needs a glossary term and wins
   when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
   without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
-The best intent below FLOOR is out_of_scope; a low or close call is flagged `ambiguous`. Then who is asking
+The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing else supports (no role, no
+hirer's words, no clear cue): that guess is offered as a question, not answered. A low or close call is flagged
+`ambiguous`. Then who is asking
 and what is named settle what the scores cannot (`_settle`): a candidate's own career question never starts the
 hiring walk-through, and is out_of_scope for hirer-only topics, when it names none of the sources' roles, or when
 its topic is a guess (none of the topic's clear cue words: "make the switch from SWE to MLE" asks how, not pay); a
@@ -63,7 +65,7 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
-                "advancing", "ladder", "rung"}  # a duration at a level, not of a search
+                "advancing", "ladder", "rung", "track"}  # a duration at a level, not of a search; tracks, not roles
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
 GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
@@ -75,9 +77,12 @@ PEOPLE_WORDS = ROLE_WORDS | GENERIC_PEOPLE | {"someone", "somebody", "anyone", "
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
+SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
 FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
-CANDIDATE_CUE = 0.3  # a candidate's question gets an answer on a topic it names with a cue this heavy (or a level)
+CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); lighter ones ("make", "job") only lean
+UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
+SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -107,6 +112,7 @@ class Understanding(BaseModel):
     ambiguous: bool
     outside: list[str] = []  # titles named that the sources do not describe ("ai engineer")
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
+    guess: str | None = None  # out_of_scope because unsure: the intent a weak score pointed at, offered, not answered
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -151,6 +157,11 @@ def work_kinds(words: list[str], kinds: Collection[str]) -> list[str]:
     if len({w for _, w in at}) < 2 or all(b - a == 1 for (a, _), (b, _) in pairwise(at)):
         return []
     return list(dict.fromkeys(w for _, w in at))
+
+
+def _clarity(cues: dict[str, dict[tuple[str, ...], float]], intent: str) -> float:
+    """How clearly the message names `intent`'s topic: its heaviest cue heard."""
+    return max(cues.get(intent, {}).values(), default=0.0)
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -246,7 +257,7 @@ class Understander:
         masked = reading.masked()
         asked = _asking(reading.masked(singular=False))
         cues = self._cues(asked)
-        scores, cued = self._scores(masked, reading, entities, cues)
+        scores, cued = self._scores(raw, masked, reading, entities, cues)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
@@ -254,6 +265,11 @@ class Understander:
         asker = self._asker(reading)
         best = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
                             {singular(w) for w in asked}, len(raw.split()))
+        followup = self._followup(raw, masked, reading, cued)
+        guess = None
+        if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
+                and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
+            best, guess = "out_of_scope", best
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -263,8 +279,9 @@ class Understander:
             ranked=[(i, round(min(1.0, s), 3)) for i, s in ranked],
             entities=entities,
             term=reading.term(),
-            followup=self._followup(raw, masked, reading, cued),
+            followup=followup,
             ambiguous=ambiguous,
+            guess=guess,
             outside=reading.outside(),
             asker=asker,
         )
@@ -318,6 +335,8 @@ class Understander:
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         if best == "compare_roles":
+            if not entities.roles and words & TENURE_WORDS:
+                return "career_ladder"  # "IC vs management track" compares tracks of the ladder
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder"
             figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
@@ -335,12 +354,11 @@ class Understander:
         if asker == "candidate" and best == "career_ladder" and not levels:
             return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
-                                     or (max(cues.get(best, {}).values(), default=0.0) < CANDIDATE_CUE
-                                         and not levels)):
+                                     or (_clarity(cues, best) < CLEAR_CUE and not levels)):
             return "out_of_scope"
         return best
 
-    def _scores(self, masked: list[str], reading: Reading, entities: Entities,
+    def _scores(self, raw: str, masked: list[str], reading: Reading, entities: Entities,
                 cues: dict[str, dict[tuple[str, ...], float]]) -> tuple[dict[str, float], bool]:
         """Per-intent scores (nearest examples + cue words + the rules below), and whether any in-scope cue
         word was heard."""
@@ -358,7 +376,7 @@ class Understander:
             scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
         if reading.term() is None:
             scores["define_term"] *= NO_TERM_FACTOR
-        elif self._asks_definition(reading):
+        elif self._asks_definition(reading, raw):
             scores["define_term"] += DEFINITION
         if entities.roles:
             scores["out_of_scope"] *= ROLE_NAMED
@@ -400,8 +418,17 @@ class Understander:
             (1 + (i > 0 and stems[i - 1] in ARTICLES)) * self.lexicon.unknown(w) for i, w in enumerate(stems)
         )
 
-    def _asks_definition(self, reading: Reading) -> bool:
-        """A glossary term plus nothing but definition words and fillers: "what's a research artifact"."""
+    def _asks_definition(self, reading: Reading, raw: str) -> bool:
+        """A glossary term plus nothing but definition words and fillers ("what's a research artifact"), in the
+        whole message or in one of its sentences ("what's a research artifact? never met the phrase")."""
+        if self._defines(reading):
+            return True
+        sentences = SENTENCE_END.split(raw)
+        return len(sentences) > 1 and any(
+            (part := self.lexicon.read(s)).term() is not None and self._defines(part) for s in sentences)
+
+    def _defines(self, reading: Reading) -> bool:
+        """The term and nothing but definition words and fillers."""
         inside = {i for s in reading.spans if s.kind == "term" for i in range(s.start, s.end)}
         rest = [w for i, w in enumerate(reading.words) if i not in inside]
         return all(w in self.definition_words or w in FILLERS for w in rest)
