@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, polarity
+from bot.engine.answer import choice_value
 from bot.engine.understand import Understander
 from bot.knowledge import load
 from bot.render.text import render
@@ -401,3 +402,47 @@ def test_an_abbreviation_that_is_a_glossary_term_is_read_once():
 def test_a_term_asked_about_in_one_sentence_of_several_is_a_definition(engine, text):
     reply = engine.ask("c", text)
     assert reply.intent == "define_term" and reply.kind == "answer", render(reply)
+
+
+@pytest.mark.parametrize(("text", "guess"), [
+    ("where do folks usually dig up these candidates", "sourcing_channels"),  # "folks": ML ones? not said
+    ("are salaries in europe a lot lower", "compensation"),  # words the sources never use
+])
+def test_a_decline_for_want_of_evidence_offers_the_topic_it_leaned_to(engine, text, guess):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and reply.headline.startswith("I'm not sure"), render(reply)
+    assert [c.value for c in reply.choices] == [choice_value(guess, [])]
+
+
+@pytest.mark.parametrize("text", [
+    "what does a research scientist do in a chemistry lab?",  # another field's
+    "how do I land a job at a frontier lab?",  # a candidate's own
+    "what's the difference between precision and recall?",  # compares no roles
+])
+def test_a_decline_for_what_the_question_is_offers_nothing(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and not reply.headline.startswith("I'm not sure"), render(reply)
+    assert not any(c.label.startswith("Yes, ") for c in reply.choices), reply.choices
+
+
+@pytest.mark.parametrize("text", [
+    "a scientist or an engineer for our fraud models?",  # two kinds of people set side by side
+    "can you help me work out what kind of person we should hire",
+])
+def test_asking_which_kind_of_person_to_hire_starts_the_walk_through(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("are there really only 10k people who can do frontier research?", "talent_pool"),  # a count of people
+    ("is 10k enough of a signing bonus for a senior MLE?", "compensation"),  # money
+    ("would 300k work for a staff MLE offer?", "compensation"),
+])
+def test_a_number_is_people_or_money_by_what_follows(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_a_candidate_naming_their_background_gets_the_credentials_the_sources_give(engine):
+    reply = engine.ask("c", "worth applying for RE roles with mostly backend experience?")
+    assert reply.intent == "credentials" and "your own career decision" in reply.headline, render(reply)

@@ -609,7 +609,8 @@ def _declined(ask: Ask) -> Answer:
     if guess:
         topic = guess.label.split(":")[0].lower()
         reply.title = "Not sure what you are asking"
-        reply.headline = f"I'm not sure what you're asking, and I won't guess. Is it about {topic} in ML hiring?"
+        reply.headline = (f"I'm not sure what you're asking, and I won't guess: I only know hiring for ML roles. "
+                          f"Is it about {topic}?")
         reply.choices = [Choice(label=f"Yes, {topic}", value=choice_value(guess.id, ask.entities.roles))]
     return reply
 

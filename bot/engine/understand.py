@@ -10,8 +10,10 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
   when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
   without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
 The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing else supports (no role, no
-hirer's words, no clear cue): that guess is offered as a question, not answered. A low or close call is flagged
-`ambiguous`. Then who is asking
+hirer's words, no clear cue): that guess is offered as a question, not answered, as is the topic any decline for
+want of evidence leaned to ("where do people find these candidates?" may not be about ML people: sourcing?), but
+never for a question out of scope for what it is (a candidate's, another field's, general ML). A low or close call
+is flagged `ambiguous`. Then who is asking
 and what is named settle what the scores cannot (`_settle`): a candidate's own career question never starts the
 hiring walk-through, and is out_of_scope for hirer-only topics, when it names none of the sources' roles, or when
 its topic is a guess (none of the topic's clear cue words: "make the switch from SWE to MLE" asks how, not pay); a
@@ -78,10 +80,14 @@ FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay diff
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", "candidate", "folk", "worker",
+           "developer", "specialist", "professional", "practitioner", "phd", "human"}  # "10k people"; no `_role_`:
+# "a 180k MLE offer" is pay
 FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
 CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); lighter ones ("make", "job") only lean
 UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
+NOTHING = ""  # `_settle`'s "out of scope for what it is": nothing to offer
 SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
 FOLLOWUP_MARKERS = (
@@ -162,6 +168,13 @@ def work_kinds(words: list[str], kinds: Collection[str]) -> list[str]:
 def _clarity(cues: dict[str, dict[tuple[str, ...], float]], intent: str) -> float:
     """How clearly the message names `intent`'s topic: its heaviest cue heard."""
     return max(cues.get(intent, {}).values(), default=0.0)
+
+
+def _amount(said: list[str], i: int) -> str:
+    """`said[i]`, a large number, as money or as a count of people: the people follow within two words and no
+    money word comes before ("100 $1M researchers" is pay: "$" reads as "pay")."""
+    counted = any(singular(w) in COUNTED for w in said[i + 1 : i + 3]) and (i == 0 or said[i - 1] != "pay")
+    return "_headcount_" if counted else "_amount_"
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -263,13 +276,16 @@ class Understander:
         if top < FLOOR:
             best = "out_of_scope"
         asker = self._asker(reading)
-        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
-                            {singular(w) for w in asked}, len(raw.split()))
+        best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
+                                   {singular(w) for w in asked}, len(raw.split()))
         followup = self._followup(raw, masked, reading, cued)
-        guess = None
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
             best, guess = "out_of_scope", best
+        if best == "out_of_scope" and guess is None and not cues.get("out_of_scope") and not self._elsewhere(
+                reading, entities, asker):  # out of scope for want of evidence, not by its own words
+            guess = next((i for i, _ in ranked if i not in ROLE_FREE and _clarity(cues, i) >= CLEAR_CUE), None)
+        guess = guess or None
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -300,63 +316,78 @@ class Understander:
                  or (who == "hiring" and not any(_inside((a, b), t) for t in theirs))}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
+    def _elsewhere(self, reading: Reading, entities: Entities, asker: str | None) -> bool:
+        """Out of scope for what it is, not for want of evidence: a candidate's question, another field's, or one
+        about titles the sources do not describe, none near one they do."""
+        stems = reading.stems
+        other_field = not DOMAIN_WORDS & set(stems) and any(
+            tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ()))
+        outside_only = reading.outside() and not entities.roles and not any(
+            self.nearest.get(t) for t in reading.outside())
+        return asker == "candidate" or other_field or bool(outside_only)
+
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],
-                cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> str:
-        """The intent once who is asking and what is named are taken into account (see the module docstring).
-        `words`: the message's asking words (singular, placeholders); `typed`: how many words were typed."""
+                cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> tuple[str, str | None]:
+        """The intent once who is asking and what is named are taken into account (see the module docstring),
+        and, when that is out_of_scope, the intent the scores leaned to (offered, not answered), NOTHING when the
+        question is out of scope for what it is, or None: undecided. `words`: the message's asking words
+        (singular, placeholders); `typed`: how many words were typed."""
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
                     for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and (words & TENURE_WORDS or stays or len(levels) >= 2):
-            return "career_ladder"  # "how long do people stay at senior before staff"
+            return "career_ladder", None  # "how long do people stay at senior before staff"
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
-            return "career_ladder"  # "what is a fellow?" asks what a level is
+            return "career_ladder", None  # "what is a fellow?" asks what a level is
         kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
+        if self._elsewhere(reading, entities, None):
+            return "out_of_scope", NOTHING  # another field's research scientist or PhD; titles none near the sources
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
-            return "out_of_scope"
+            return "out_of_scope", NOTHING  # "the difference between precision and recall" compares no roles
         stems = reading.stems
-        anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
-        if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
-            return "out_of_scope"  # "how come hiring anyone takes us months?" is not about ML roles
-        if not DOMAIN_WORDS & set(stems) and any(
-                tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ())):
-            return "out_of_scope"  # another field's research scientist or PhD
-        if reading.outside() and not entities.roles and not any(self.nearest.get(t) for t in reading.outside()):
-            return "out_of_scope"  # only titles the sources do not describe, none near one they do
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
+        anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person
+        # to hire" asks for a hiring decision, the walk-through's
+        if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
+            return "out_of_scope", (None if best in ROLE_FREE else best)  # "how come hiring anyone takes us
+            # months?" may not be about ML roles: what it leaned to is offered
         if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
-            return "choose_role"  # "MLE vs data scientist: who to hire and when" asks for a decision
+            return "choose_role", None  # "MLE vs data scientist: who to hire and when" asks for a decision
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         if best == "compare_roles":
             if not entities.roles and words & TENURE_WORDS:
-                return "career_ladder"  # "IC vs management track" compares tracks of the ladder
+                return "career_ladder", None  # "IC vs management track" compares tracks of the ladder
             if len(entities.roles) <= 1 and len(levels) >= 2:
-                return "career_ladder"
+                return "career_ladder", None
             figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
             if figure:
-                return figure[0]
+                return figure[0], None
         core = [r for r in entities.roles if r in self.core]
-        asks_which = bool(core) or bool(words & DECISION_WORDS) or (  # "how do we decide when to hire" does not
-            kinds and "or" in words)  # "is this a research role or an applied one?" does
+        bare = [w for w in stems if w not in ARTICLES]  # "a scientist or an engineer?" sets two people side by side
+        people_or = any(a in PEOPLE_WORDS and b == "or" and c in PEOPLE_WORDS
+                        for a, b, c in zip(bare, bare[1:], bare[2:], strict=False))
+        asks_which = bool(core) or bool(words & DECISION_WORDS) or people_or or (  # "how do we decide when to
+            kinds and "or" in words)  # hire" does not; "is this a research role or an applied one?" does
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
-            return "career_ladder"  # "how do they choose who to promote" is about the ladder, not a hire
+            return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
         career = asker == "candidate" or ("career" in words and asker != "hiring")  # a hirer chooses a hire
         if best == "choose_role" and (career or reading.outside() or not asks_which):
-            return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
-                else "out_of_scope"
+            if entities.roles and (reading.outside() or len(entities.roles) > 1):
+                return "compare_roles", None
+            return "out_of_scope", NOTHING if career or reading.outside() else "choose_role"
         if asker == "candidate" and best == "career_ladder" and not levels:
-            return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
+            return "out_of_scope", NOTHING  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
                                      or (_clarity(cues, best) < CLEAR_CUE and not levels)):
-            return "out_of_scope"
-        return best
+            return "out_of_scope", NOTHING
+        return best, None
 
     def _scores(self, raw: str, masked: list[str], reading: Reading, entities: Entities,
                 cues: dict[str, dict[tuple[str, ...], float]]) -> tuple[dict[str, float], bool]:
@@ -435,9 +466,10 @@ class Understander:
 
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
         """The cue phrases heard and their weights, per intent. A denied cue counts whole: "don't have a PhD"
-        still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`."""
+        still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`, a count of people
+("10k people", "10,000 ML experts") as `_headcount_`."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
-        said = ["_amount_" if AMOUNT.fullmatch(w) else w for w in said]
+        said = [_amount(said, i) if AMOUNT.fullmatch(w) else w for i, w in enumerate(said)]
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):
                 if tuple(said[i : i + len(phrase)]) == phrase:
