@@ -85,3 +85,36 @@ def test_a_refused_status_does_not_stop_the_answer(slack_app, standin):
     standin.fail("assistant.threads.setTitle", 200, error="not_allowed")
     slack_app.event(in_pane("comp for senior AS?"))
     assert "480,000" in standin.wait("chat.postMessage", 2)[-1].params["text"]
+
+
+def test_the_pane_lets_by_only_requests_bolts_assistant_would_not_take():
+    from urllib.parse import parse_qs
+
+    from slack_bolt.request.payload_utils import (
+        is_assistant_event,
+        is_assistant_thread_context_changed_event,
+        is_other_message_sub_event_in_assistant_thread,
+    )
+
+    from bot.slack.listeners.assistant import for_the_pane
+
+    def takes(body: dict) -> bool:  # what Bolt's Assistant matches (it lets everything else by)
+        return (is_assistant_event(body) or is_assistant_thread_context_changed_event(body)
+                or is_other_message_sub_event_in_assistant_thread(body))
+
+    edited = {"type": "message", "subtype": "message_changed", "channel": PANE, "channel_type": "im",
+              "message": {"text": "x", "thread_ts": THREAD}, "ts": "1.2"}
+    deleted = {**edited, "subtype": "message_deleted", "message": None, "previous_message": {"thread_ts": THREAD}}
+    events = [
+        sb.assistant_thread("assistant_thread_started"), sb.assistant_thread("assistant_thread_context_changed"),
+        in_pane("comp for senior AS?"), in_pane("with a file", subtype="file_share"),
+        sb.bot_message("an answer", channel=PANE, thread_ts=THREAD) | {"channel_type": "im"}, edited, deleted,
+        sb.message("top-level DM", channel=PANE, channel_type="im"), sb.mention("comp?"),
+        sb.message("in a channel thread", thread_ts="1700.1"), {"type": "app_home_opened", "user": "U0ALICE"},
+    ]
+    bodies = [json.loads(sb.event_callback(e)) for e in events]
+    bodies += [{k: v[0] for k, v in parse_qs(sb.slash("comp MLE", "http://x/r")).items()}, {"type": "block_actions"}]
+    taken = [takes(b) for b in bodies]
+    assert taken.count(True) == 7  # the first seven: the pane's
+    assert all(for_the_pane(b) for b, t in zip(bodies, taken, strict=True) if t)
+    assert not any(for_the_pane(b) for b in bodies[7:])  # the rest skip its matchers

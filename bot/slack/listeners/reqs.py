@@ -144,15 +144,9 @@ def routes(settings: Settings) -> dict[tuple[str, str], Callable]:
 
 
 def register(app: App, hirebot: Hirebot, settings: Settings) -> Desk:
-    """Add the reqs surfaces to `app` (call it before the other surfaces); returns the running Desk."""
+    """Add the reqs surfaces to `app` (call it before the other surfaces); returns the running Desk, which the
+    app's middleware hands to `arrived` with every request."""
     desk = desk_for(settings, hirebot, app.client)
-
-    @app.middleware
-    def reqs_desk(body: dict, context: BoltContext, next: Callable) -> None:  # Bolt passes `next` by name
-        context["reqs_desk"] = desk
-        _intake_pasted(desk, hirebot, body, context)
-        next()
-
     app.shortcut(CHECK_REQ)(on_shortcut)
     app.view(REQ_VIEW)(on_req_submitted)
     app.view(INTENDED_VIEW)(on_intended_submitted)
@@ -175,8 +169,15 @@ def _show(hb: Hirebot, desk: Desk, req: Req, report: ReqReport, question: str) -
     return hb.message(report_answer(desk.kb, req, report), question, share=True)
 
 
+def arrived(desk: Desk, hb: Hirebot, body: dict, context: BoltContext) -> None:
+    """What every request gets before the listeners run (bot/slack/app.py's middleware): the Desk in its
+    context; and a req pasted in a conversation ("check this req: ...") is stored and alerted (the engine
+    answers the message)."""
+    context["reqs_desk"] = desk
+    _intake_pasted(desk, hb, body, context)
+
+
 def _intake_pasted(desk: Desk, hb: Hirebot, body: dict, context: BoltContext) -> None:
-    """A req pasted in a conversation ("check this req: ...") is stored and alerted; the engine answers it."""
     event = body.get("event") or {}
     if body.get("type") != "event_callback" or event.get("type") not in ("message", "app_mention"):
         return
