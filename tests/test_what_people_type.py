@@ -446,3 +446,14 @@ def test_a_number_is_people_or_money_by_what_follows(text, intent):
 def test_a_candidate_naming_their_background_gets_the_credentials_the_sources_give(engine):
     reply = engine.ask("c", "worth applying for RE roles with mostly backend experience?")
     assert reply.intent == "credentials" and "your own career decision" in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what does a staff research engineer make?", "compensation"),
+    ("what do applied scientists make at a frontier lab", "compensation"),
+    ("what mistakes do new applied scientists make early on", "hiring_pitfalls"),  # they make mistakes, not money
+    ("how long before a research engineer can make staff?", "career_ladder"),  # a level reached
+    ("does it make sense to hire a research scientist yet?", "choose_role"),
+])
+def test_make_is_pay_only_when_it_makes_money(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked

@@ -80,6 +80,8 @@ FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay diff
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+MADE = {"_level_", "mistake", "mistakes", "decision", "decisions", "sense", "progress", "it", "changes", "hires",
+        "tradeoffs", "trade", "calls", "impact"}  # what "make" makes when it is not money
 COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", "candidate", "folk", "worker",
            "developer", "specialist", "professional", "practitioner", "phd", "human"}  # "10k people"; no `_role_`:
 # "a 180k MLE offer" is pay
@@ -175,6 +177,15 @@ def _amount(said: list[str], i: int) -> str:
     money word comes before ("100 $1M researchers" is pay: "$" reads as "pay")."""
     counted = any(singular(w) in COUNTED for w in said[i + 1 : i + 3]) and (i == 0 or said[i - 1] != "pay")
     return "_headcount_" if counted else "_amount_"
+
+
+def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
+    """Whether a cue ending in "make" (said[:end]) makes something other than money: a level or a thing right
+    after it ("make senior", "make mistakes"), or a mistake before it ("the mistakes new hires make")."""
+    if phrase[-1] != "make":
+        return False
+    after = said[end] if end < len(said) else ""
+    return after in MADE or any(w in {"mistake", "mistakes"} for w in said[: end - len(phrase)])
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -467,12 +478,13 @@ class Understander:
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
         """The cue phrases heard and their weights, per intent. A denied cue counts whole: "don't have a PhD"
         still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`, a count of people
-("10k people", "10,000 ML experts") as `_headcount_`."""
+        ("10k people", "10,000 ML experts") as `_headcount_`. "Make" is no pay where it makes something else
+        ("make senior", "the mistakes new hires make")."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
         said = [_amount(said, i) if AMOUNT.fullmatch(w) else w for i, w in enumerate(said)]
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):
-                if tuple(said[i : i + len(phrase)]) == phrase:
+                if tuple(said[i : i + len(phrase)]) == phrase and not _makes_other(said, i + len(phrase), phrase):
                     heard[intent][phrase] = weight
         return heard
 
