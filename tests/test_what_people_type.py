@@ -457,3 +457,8 @@ def test_a_candidate_naming_their_background_gets_the_credentials_the_sources_gi
 ])
 def test_make_is_pay_only_when_it_makes_money(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_how_long_to_budget_for_filling_a_req_is_time_to_fill():
+    heard = HEAR.understand("how long should we budget for filling a staff RE req")
+    assert heard.intent == "time_to_fill", heard.ranked
