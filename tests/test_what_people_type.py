@@ -462,3 +462,17 @@ def test_make_is_pay_only_when_it_makes_money(text, intent):
 def test_how_long_to_budget_for_filling_a_req_is_time_to_fill():
     heard = HEAR.understand("how long should we budget for filling a staff RE req")
     assert heard.intent == "time_to_fill", heard.ranked
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("which pays better, a research engineer or an applied scientist?", "compensation"),  # a figure compared
+    ("which is slower to fill: MLE or AS? which takes longer", "time_to_fill"),
+    ("MLE or AS: which should we hire first?", "choose_role"),  # a hiring decision stays one
+])
+def test_which_of_two_roles_by_a_figure_is_that_figure(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_choosing_between_two_offers_is_a_candidates_question(engine):
+    reply = engine.ask("c", "new grad here: applied scientist offer at a bank or research engineer offer at a lab?")
+    assert "your own career decision" in reply.headline and walk(engine) is None, render(reply)

@@ -388,6 +388,9 @@ class Understander:
             kinds and "or" in words)  # hire" does not; "is this a research role or an applied one?" does
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
             return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
+        figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]
+        if best == "choose_role" and len(entities.roles) >= 2 and figure and not decides:
+            return figure[0], None  # "which pays more, RE or AS?" compares a figure; it asks no hiring decision
         career = asker == "candidate" or ("career" in words and asker != "hiring")  # a hirer chooses a hire
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             if entities.roles and (reading.outside() or len(entities.roles) > 1):
