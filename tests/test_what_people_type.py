@@ -476,3 +476,17 @@ def test_which_of_two_roles_by_a_figure_is_that_figure(text, intent):
 def test_choosing_between_two_offers_is_a_candidates_question(engine):
     reply = engine.ask("c", "new grad here: applied scientist offer at a bank or research engineer offer at a lab?")
     assert "your own career decision" in reply.headline and walk(engine) is None, render(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "we need our first ml person, where should we start?",  # the first hire is a choice of role
+    "the team wants someone to run experiments and also build eval infra: one role or two?",
+])
+def test_a_first_hire_or_one_role_or_two_starts_the_walk_through(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
+
+
+def test_the_cost_of_a_wrong_hire_is_a_pitfall_not_pay():
+    heard = HEAR.understand("the hidden cost of putting a researcher on production work")
+    assert heard.intent == "hiring_pitfalls", heard.ranked

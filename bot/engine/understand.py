@@ -69,7 +69,8 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
                 "advancing", "ladder", "rung", "track"}  # a duration at a level, not of a search; tracks, not roles
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
-                  "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
+                  "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
+# role?", "our first ML person"
 GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
 ANCHOR_WORDS = {"research", "model", "phd", "llm", "data", "deep", "researcher", "engineer"}  # ...nor these
 AUXILIARIES = {"will", "can", "could", "should", "do", "does", "did", "is", "are", "would", "might", "may", "to",
@@ -385,7 +386,8 @@ class Understander:
         people_or = any(a in PEOPLE_WORDS and b == "or" and c in PEOPLE_WORDS
                         for a, b, c in zip(bare, bare[1:], bare[2:], strict=False))
         asks_which = bool(core) or bool(words & DECISION_WORDS) or people_or or (  # "how do we decide when to
-            kinds and "or" in words)  # hire" does not; "is this a research role or an applied one?" does
+            (kinds or "role" in words) and "or" in words)  # hire" does not; "a research role or an applied one?"
+        # and "is that one role or two?" do
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
             return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
         figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]
