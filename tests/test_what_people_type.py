@@ -505,3 +505,19 @@ def test_the_cost_of_a_wrong_hire_is_a_pitfall_not_pay():
 def test_a_sub_topic_the_sources_skip_is_declined_by_name(engine, text, topic):
     reply = engine.ask("c", text)
     assert reply.intent == "out_of_scope" and topic in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    ("what do research scientists earn?", "and is that base or total", "compensation"),
+    ("applied scientist interview loop?", "could we squeeze it into 3 hours", "interview_loop"),
+])
+def test_a_lean_the_threads_topic_bears_out_is_answered_not_asked_about(engine, first, then, intent):
+    engine.ask("t", first)
+    reply = engine.ask("t", then)
+    assert reply.intent == intent and reply.kind == "answer", render(reply)
+    assert HEAR.understand(then).guess == intent  # alone, it would be asked about
+
+
+def test_a_candidate_asking_if_publishing_matters_gets_the_credentials():
+    heard = HEAR.understand("does publishing at ICML matter for getting hired as a research scientist?")
+    assert heard.intent == "credentials" and heard.asker == "candidate", heard.ranked
