@@ -127,3 +127,31 @@ def test_a_figure_question_naming_two_roles_heads_with_a_figure_for_each(engine,
     headline = engine.ask(f"t:{question}", question).headline
     for words in says:
         assert words in headline, (words, headline)
+
+
+@pytest.mark.parametrize(("question", "starts"), [
+    ("is 250k total enough for a senior applied scientist?", "Likely short: $250,000 is under the $480,000 median"),
+    ("we're thinking 400k for a senior AS, ok?", "Within the usual spread, under the median: $400,000"),
+    ("would $500,000 land a senior applied scientist?", "Yes, at or above the median: $500,000"),
+    ("can a frontier lab applied scientist be had for 1.2m?", "Yes, above the range: $1,200,000"),
+])
+def test_an_amount_asked_about_is_answered_yes_or_no_first(engine, question, starts):
+    reply = engine.ask("amount", question)
+    assert reply.intent == "compensation" and reply.headline.startswith(starts), render(reply)
+    assert reply.basis, "the figure that says so is cited"
+
+
+def test_a_base_salary_held_to_a_total_comp_figure_is_said_not_like_for_like(engine):
+    reply = engine.ask("base", "is 300k base enough for a senior MLE?")
+    assert "Not like for like: that figure is total comp, yours base salary." in reply.headline, render(reply)
+
+
+def test_no_yes_or_no_against_another_populations_figure(engine):
+    reply = engine.ask("other", "is 300k enough for a senior data scientist?")
+    assert not reply.headline.startswith(("Likely", "Yes", "Within")), render(reply)
+
+
+def test_a_nearest_roles_figure_says_every_way_it_differs(engine):
+    reply = engine.ask("ds", "data scientist salaries in europe?")
+    assert reply.headline.startswith("My sources give no pay figure for data scientists."), render(reply)
+    assert "(not data scientists, nor European ones)" in reply.headline, render(reply)

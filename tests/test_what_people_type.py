@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, polarity
+from bot.engine.answer import choice_value
 from bot.engine.understand import Understander
 from bot.knowledge import load
 from bot.render.text import render
@@ -142,6 +143,12 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("if you were a professor, would you jump to industry?", "out_of_scope"),
     ("how do I fill the gaps in my resume for MLE roles?", "out_of_scope"),  # "fill" a gap is no hire
     ("how competitive is it to get hired as a research scientist at DeepMind?", "out_of_scope"),
+    # a move from one role to another, or "to become" one, is the mover's question
+    ("going from data scientist to research engineer: is it worth the effort?", "out_of_scope"),
+    ("can backend developers realistically become ML engineers?", "out_of_scope"),
+    ("what should you expect as a new applied scientist at a big lab?", "out_of_scope"),
+    ("how long before you get hired once you start applying?", "out_of_scope"),
+    ("tips that improve your chances of getting hired as a research engineer", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
@@ -165,6 +172,33 @@ def test_general_ml_and_other_fields_questions_are_declined_with_what_hirebot_do
     reply = engine.ask("c", text)
     assert reply.intent == "out_of_scope" and reply.kind == "declined", render(reply)
     assert "ML roles" in render(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "a new era of lab talent",
+    "movements of people between AI labs",
+    "org charts for a young AI company",
+])
+def test_a_message_that_only_leans_toward_a_topic_is_asked_about_not_answered(engine, text):
+    heard = HEAR.understand(text)
+    assert heard.intent == "out_of_scope" and heard.guess not in (None, "out_of_scope"), heard
+    reply = engine.ask("c", text)
+    assert reply.kind == "declined" and reply.headline.startswith("I'm not sure what you're asking"), render(reply)
+    topic = KB.intents[heard.guess].label.split(":")[0].lower()
+    assert topic in reply.headline and [c.label for c in reply.choices] == [f"Yes, {topic}"]
+    answered = engine.ask("c", reply.choices[0].value)  # the button asks the topic it offered
+    assert answered.intent == heard.guess and answered.kind != "declined", render(answered)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("people moving between AI labs: how scarce is the pool?", "talent_pool"),  # a clear cue
+    ("what are our org charts missing: who should our first ML hire be?", "choose_role"),  # a hirer asks
+    ("what about research engineers", "compensation"),  # a follow-up (after a pay answer)
+])
+def test_the_same_lean_with_a_clear_word_a_hirer_or_a_role_is_answered(engine, text, intent):
+    engine.ask("c", "what do ML engineers earn?")
+    reply = engine.ask("c", text)
+    assert reply.intent == intent and reply.kind != "declined", render(reply)
 
 
 def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_about_ml(engine):
@@ -342,3 +376,117 @@ def test_kinds_of_work_side_by_side_are_one_thing_not_two_roles():
     infrastructure: no comparison of two roles."""
     heard = HEAR.understand("what skills matter for research infrastructure work?")
     assert heard.intent == "skills" and heard.entities.roles == [], heard.ranked
+
+
+# -- words met in real questions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("which IC level do most MLEs sit at?", "career_ladder"),
+    ("IC vs people-manager track for research scientists: what changes?", "career_ladder"),  # tracks, not roles
+    ("where does the data scientist's job end and the ML engineer's begin?", "compare_roles"),
+    ("key functions of a research engineer", "day_to_day"),
+    ("how can we identify an exceptional applied scientist early?", "skills"),
+    ("do research assistants need a masters?", "out_of_scope"),  # a title the sources do not describe
+])
+def test_words_met_in_real_questions(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_an_abbreviation_that_is_a_glossary_term_is_read_once():
+    assert HEAR.understand("what's an IC?").text == "what is an individual contributor"
+
+
+@pytest.mark.parametrize("text", ["what's a research artifact? never heard the phrase before",
+                                  "what's an IC? haven't come across that one"])
+def test_a_term_asked_about_in_one_sentence_of_several_is_a_definition(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "define_term" and reply.kind == "answer", render(reply)
+
+
+@pytest.mark.parametrize(("text", "guess"), [
+    ("where do folks usually dig up these candidates", "sourcing_channels"),  # "folks": ML ones? not said
+    ("are salaries in europe a lot lower", "compensation"),  # words the sources never use
+])
+def test_a_decline_for_want_of_evidence_offers_the_topic_it_leaned_to(engine, text, guess):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and reply.headline.startswith("I'm not sure"), render(reply)
+    assert [c.value for c in reply.choices] == [choice_value(guess, [])]
+
+
+@pytest.mark.parametrize("text", [
+    "what does a research scientist do in a chemistry lab?",  # another field's
+    "how do I land a job at a frontier lab?",  # a candidate's own
+    "what's the difference between precision and recall?",  # compares no roles
+])
+def test_a_decline_for_what_the_question_is_offers_nothing(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and not reply.headline.startswith("I'm not sure"), render(reply)
+    assert not any(c.label.startswith("Yes, ") for c in reply.choices), reply.choices
+
+
+@pytest.mark.parametrize("text", [
+    "a scientist or an engineer for our fraud models?",  # two kinds of people set side by side
+    "can you help me work out what kind of person we should hire",
+])
+def test_asking_which_kind_of_person_to_hire_starts_the_walk_through(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("are there really only 10k people who can do frontier research?", "talent_pool"),  # a count of people
+    ("is 10k enough of a signing bonus for a senior MLE?", "compensation"),  # money
+    ("would 300k work for a staff MLE offer?", "compensation"),
+])
+def test_a_number_is_people_or_money_by_what_follows(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_a_candidate_naming_their_background_gets_the_credentials_the_sources_give(engine):
+    reply = engine.ask("c", "worth applying for RE roles with mostly backend experience?")
+    assert reply.intent == "credentials" and "your own career decision" in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what does a staff research engineer make?", "compensation"),
+    ("what do applied scientists make at a frontier lab", "compensation"),
+    ("what mistakes do new applied scientists make early on", "hiring_pitfalls"),  # they make mistakes, not money
+    ("how long before a research engineer can make staff?", "career_ladder"),  # a level reached
+    ("does it make sense to hire a research scientist yet?", "choose_role"),
+])
+def test_make_is_pay_only_when_it_makes_money(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_how_long_to_budget_for_filling_a_req_is_time_to_fill():
+    heard = HEAR.understand("how long should we budget for filling a staff RE req")
+    assert heard.intent == "time_to_fill", heard.ranked
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("which pays better, a research engineer or an applied scientist?", "compensation"),  # a figure compared
+    ("which is slower to fill: MLE or AS? which takes longer", "time_to_fill"),
+    ("MLE or AS: which should we hire first?", "choose_role"),  # a hiring decision stays one
+])
+def test_which_of_two_roles_by_a_figure_is_that_figure(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_choosing_between_two_offers_is_a_candidates_question(engine):
+    reply = engine.ask("c", "new grad here: applied scientist offer at a bank or research engineer offer at a lab?")
+    assert "your own career decision" in reply.headline and walk(engine) is None, render(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "we need our first ml person, where should we start?",  # the first hire is a choice of role
+    "the team wants someone to run experiments and also build eval infra: one role or two?",
+])
+def test_a_first_hire_or_one_role_or_two_starts_the_walk_through(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
+
+
+def test_the_cost_of_a_wrong_hire_is_a_pitfall_not_pay():
+    heard = HEAR.understand("the hidden cost of putting a researcher on production work")
+    assert heard.intent == "hiring_pitfalls", heard.ranked

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
-from bot.engine import nearest, reqs
+from bot.engine import nearest, pay, reqs
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -343,6 +343,8 @@ def _lookup(ask: Ask) -> Answer:
         for head, gap in zip(heads[1:], missed[1:], strict=True):
             headline += " " + _headline(ask, head, gap, head.roles)[0]
             basis.append(head)
+    if topic == "compensation" and len(heads) == 1 and not missed[0]:
+        headline = _pay_verdict(ask, first) + headline
     if topic == "compensation" and e.region and e.region != "us":
         adjust = [f for f in ask.kb.topic("compensation") if "region_adjustment" in f.tags and f.region == e.region]
         basis += adjust[:1]
@@ -361,6 +363,17 @@ def _lookup(ask: Ask) -> Answer:
     _footer(ask, reply, [first, *short])
     reply.more = [c for c in reply.more if c.text not in {b.text for b in reply.basis}]
     return reply
+
+
+def _pay_verdict(ask: Ask, figure: Fact) -> str:
+    """Yes or no first when the question names an amount ("is 250k enough for a senior AS?"), against the figure
+    for the population asked; a base salary held to a total-comp figure is said not to be like for like."""
+    amount = pay.amount_in(ask.heard.raw)
+    said = pay.verdict(ask.kb, amount, figure) if amount else None
+    if said is None:
+        return ""
+    base = re.search(r"\bbase\b", ask.heard.raw, re.IGNORECASE) and "base" not in figure.tags
+    return said + (" Not like for like: that figure is total comp, yours base salary. " if base else " ")
 
 
 def _each_role(ask: Ask, topic: str, first: Fact) -> list[Fact]:
@@ -430,8 +443,10 @@ def _role_gap(ask: Ask, pool: list[Fact]) -> Answer:
         if heads:
             first = heads[0]
             what = f"{noun} figure" if ask.intent in FIGURE_TOPICS else noun
+            also = nearest.missing(kb, nearest.gaps(first, e.model_copy(update={"roles": first.roles})), e)
+            nor = f", nor {also} ones" if also else ""
             headline = (f"My sources give no {what} for {_names(ask)}. Nearest they cover, for "
-                        f"{kb.role_name(other)}s (not {_names(ask)}): {first.text}")
+                        f"{kb.role_name(other)}s (not {_names(ask)}{nor}): {first.text}")
             own = [f for f in pool if set(f.roles) & set(e.roles)]  # what the sources do say of the role asked
             short = _within(ask, headline, own + [f for f in theirs if f is not first])
             more = [f for f in own + theirs if f is not first and f not in short]
@@ -595,7 +610,8 @@ def _sources(ask: Ask) -> Answer:
 
 
 def _declined(ask: Ask) -> Answer:
-    return Answer(
+    """Out of scope; when the message only leaned toward a topic (`heard.guess`), that topic is asked about."""
+    reply = Answer(
         intent="out_of_scope",
         kind="declined",
         title="I only know ML hiring",
@@ -604,6 +620,14 @@ def _declined(ask: Ask) -> Answer:
                f"about: {_can_do(ask.kb)}."],
         suggestions=["comp for a senior applied scientist", "how long does it take to hire an MLE?"],
     )
+    guess = ask.kb.intents.get(ask.heard.guess or "")
+    if guess:
+        topic = guess.label.split(":")[0].lower()
+        reply.title = "Not sure what you are asking"
+        reply.headline = (f"I'm not sure what you're asking, and I won't guess: I only know hiring for ML roles. "
+                          f"Is it about {topic}?")
+        reply.choices = [Choice(label=f"Yes, {topic}", value=choice_value(guess.id, ask.entities.roles))]
+    return reply
 
 
 def _can_do(kb: KnowledgeBase) -> str:

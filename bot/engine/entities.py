@@ -44,6 +44,9 @@ def clause_tokens(text: str) -> list[str]:
     return _CLAUSE_TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
 
 
+_PARENTHESIS = re.compile(r"\s*\([^)]*\)")  # a term's gloss: "IC (individual contributor)" is read as "IC"
+
+
 def _caps(word: str) -> re.Pattern:
     return re.compile(rf"(?<![A-Za-z0-9]){re.escape(word)}(?![A-Za-z0-9])")
 
@@ -166,7 +169,7 @@ class Lexicon:
         for term in kb.terms:
             for phrase in [term.term, *term.aliases]:
                 if phrase.isupper() and len(phrase) <= 4:  # "AS", "RE", "TC": capitals only, like abbreviations
-                    self.caps.append((_caps(phrase), term.term))
+                    self.caps.append((_caps(phrase), _PARENTHESIS.sub("", term.term)))  # "IC", not "IC (indi..."
                 else:
                     self._add("term", term.term, phrase)
         for entries in self.phrases.values():

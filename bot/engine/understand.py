@@ -9,9 +9,14 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
 - plus generic rules: a long message is likely a pasted req; define_term needs a glossary term and wins
   when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
   without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
-The best intent below FLOOR is out_of_scope; a low or close call is flagged `ambiguous`. Then who is asking
+The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing else supports (no role, no
+hirer's words, no clear cue): that guess is offered as a question, not answered, as is the topic any decline for
+want of evidence leaned to ("where do people find these candidates?" may not be about ML people: sourcing?), but
+never for a question out of scope for what it is (a candidate's, another field's, general ML). A low or close call
+is flagged `ambiguous`. Then who is asking
 and what is named settle what the scores cannot (`_settle`): a candidate's own career question never starts the
-hiring walk-through, and is out_of_scope for hirer-only topics or when it names none of the sources' roles; a
+hiring walk-through, and is out_of_scope for hirer-only topics, when it names none of the sources' roles, or when
+its topic is a guess (none of the topic's clear cue words: "make the switch from SWE to MLE" asks how, not pay); a
 title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
 the walk-through; "the difference" between things that are not roles is no role comparison, between two levels
 of one role it is the career ladder, and one that asks for a figure (pay, time to fill, pool size) is about it.
@@ -62,9 +67,10 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
-                "advancing", "ladder", "rung"}  # a duration at a level, not of a search
+                "advancing", "ladder", "rung", "track"}  # a duration at a level, not of a search; tracks, not roles
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
-                  "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits"}  # "which role?"
+                  "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
+# role?", "our first ML person"
 GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
 ANCHOR_WORDS = {"research", "model", "phd", "llm", "data", "deep", "researcher", "engineer"}  # ...nor these
 AUXILIARIES = {"will", "can", "could", "should", "do", "does", "did", "is", "are", "would", "might", "may", "to",
@@ -74,8 +80,18 @@ PEOPLE_WORDS = ROLE_WORDS | GENERIC_PEOPLE | {"someone", "somebody", "anyone", "
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
+SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+MADE = {"_level_", "mistake", "mistakes", "decision", "decisions", "sense", "progress", "it", "changes", "hires",
+        "tradeoffs", "trade", "calls", "impact"}  # what "make" makes when it is not money
+COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", "candidate", "folk", "worker",
+           "developer", "specialist", "professional", "practitioner", "phd", "human"}  # "10k people"; no `_role_`:
+# "a 180k MLE offer" is pay
 FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
+CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); lighter ones ("make", "job") only lean
+UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
+NOTHING = ""  # `_settle`'s "out of scope for what it is": nothing to offer
+SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -105,6 +121,7 @@ class Understanding(BaseModel):
     ambiguous: bool
     outside: list[str] = []  # titles named that the sources do not describe ("ai engineer")
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
+    guess: str | None = None  # out_of_scope because unsure: the intent a weak score pointed at, offered, not answered
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -149,6 +166,27 @@ def work_kinds(words: list[str], kinds: Collection[str]) -> list[str]:
     if len({w for _, w in at}) < 2 or all(b - a == 1 for (a, _), (b, _) in pairwise(at)):
         return []
     return list(dict.fromkeys(w for _, w in at))
+
+
+def _clarity(cues: dict[str, dict[tuple[str, ...], float]], intent: str) -> float:
+    """How clearly the message names `intent`'s topic: its heaviest cue heard."""
+    return max(cues.get(intent, {}).values(), default=0.0)
+
+
+def _amount(said: list[str], i: int) -> str:
+    """`said[i]`, a large number, as money or as a count of people: the people follow within two words and no
+    money word comes before ("100 $1M researchers" is pay: "$" reads as "pay")."""
+    counted = any(singular(w) in COUNTED for w in said[i + 1 : i + 3]) and (i == 0 or said[i - 1] != "pay")
+    return "_headcount_" if counted else "_amount_"
+
+
+def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
+    """Whether a cue ending in "make" (said[:end]) makes something other than money: a level or a thing right
+    after it ("make senior", "make mistakes"), or a mistake before it ("the mistakes new hires make")."""
+    if phrase[-1] != "make":
+        return False
+    after = said[end] if end < len(said) else ""
+    return after in MADE or any(w in {"mistake", "mistakes"} for w in said[: end - len(phrase)])
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -244,14 +282,22 @@ class Understander:
         masked = reading.masked()
         asked = _asking(reading.masked(singular=False))
         cues = self._cues(asked)
-        scores, cued = self._scores(masked, reading, entities, cues)
+        scores, cued = self._scores(raw, masked, reading, entities, cues)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
             best = "out_of_scope"
         asker = self._asker(reading)
-        best = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
-                            {singular(w) for w in asked}, len(raw.split()))
+        best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
+                                   {singular(w) for w in asked}, len(raw.split()))
+        followup = self._followup(raw, masked, reading, cued)
+        if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
+                and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
+            best, guess = "out_of_scope", best
+        if best == "out_of_scope" and guess is None and not cues.get("out_of_scope") and not self._elsewhere(
+                reading, entities, asker):  # out of scope for want of evidence, not by its own words
+            guess = next((i for i, _ in ranked if i not in ROLE_FREE and _clarity(cues, i) >= CLEAR_CUE), None)
+        guess = guess or None
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -261,8 +307,9 @@ class Understander:
             ranked=[(i, round(min(1.0, s), 3)) for i, s in ranked],
             entities=entities,
             term=reading.term(),
-            followup=self._followup(raw, masked, reading, cued),
+            followup=followup,
             ambiguous=ambiguous,
+            guess=guess,
             outside=reading.outside(),
             asker=asker,
         )
@@ -281,62 +328,84 @@ class Understander:
                  or (who == "hiring" and not any(_inside((a, b), t) for t in theirs))}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
+    def _elsewhere(self, reading: Reading, entities: Entities, asker: str | None) -> bool:
+        """Out of scope for what it is, not for want of evidence: a candidate's question, another field's, or one
+        about titles the sources do not describe, none near one they do."""
+        stems = reading.stems
+        other_field = not DOMAIN_WORDS & set(stems) and any(
+            tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ()))
+        outside_only = reading.outside() and not entities.roles and not any(
+            self.nearest.get(t) for t in reading.outside())
+        return asker == "candidate" or other_field or bool(outside_only)
+
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],
-                cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> str:
-        """The intent once who is asking and what is named are taken into account (see the module docstring).
-        `words`: the message's asking words (singular, placeholders); `typed`: how many words were typed."""
+                cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> tuple[str, str | None]:
+        """The intent once who is asking and what is named are taken into account (see the module docstring),
+        and, when that is out_of_scope, the intent the scores leaned to (offered, not answered), NOTHING when the
+        question is out of scope for what it is, or None: undecided. `words`: the message's asking words
+        (singular, placeholders); `typed`: how many words were typed."""
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
                     for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and (words & TENURE_WORDS or stays or len(levels) >= 2):
-            return "career_ladder"  # "how long do people stay at senior before staff"
+            return "career_ladder", None  # "how long do people stay at senior before staff"
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
-            return "career_ladder"  # "what is a fellow?" asks what a level is
+            return "career_ladder", None  # "what is a fellow?" asks what a level is
         kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
+        if self._elsewhere(reading, entities, None):
+            return "out_of_scope", NOTHING  # another field's research scientist or PhD; titles none near the sources
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
-            return "out_of_scope"
+            return "out_of_scope", NOTHING  # "the difference between precision and recall" compares no roles
         stems = reading.stems
-        anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems)
-        if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
-            return "out_of_scope"  # "how come hiring anyone takes us months?" is not about ML roles
-        if not DOMAIN_WORDS & set(stems) and any(
-                tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ())):
-            return "out_of_scope"  # another field's research scientist or PhD
-        if reading.outside() and not entities.roles and not any(self.nearest.get(t) for t in reading.outside()):
-            return "out_of_scope"  # only titles the sources do not describe, none near one they do
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
+        anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person
+        # to hire" asks for a hiring decision, the walk-through's
+        if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
+            return "out_of_scope", (None if best in ROLE_FREE else best)  # "how come hiring anyone takes us
+            # months?" may not be about ML roles: what it leaned to is offered
         if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
-            return "choose_role"  # "MLE vs data scientist: who to hire and when" asks for a decision
+            return "choose_role", None  # "MLE vs data scientist: who to hire and when" asks for a decision
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         if best == "compare_roles":
+            if not entities.roles and words & TENURE_WORDS:
+                return "career_ladder", None  # "IC vs management track" compares tracks of the ladder
             if len(entities.roles) <= 1 and len(levels) >= 2:
-                return "career_ladder"
+                return "career_ladder", None
             figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
             if figure:
-                return figure[0]
+                return figure[0], None
         core = [r for r in entities.roles if r in self.core]
-        asks_which = bool(core) or bool(words & DECISION_WORDS) or (  # "how do we decide when to hire" does not
-            kinds and "or" in words)  # "is this a research role or an applied one?" does
+        bare = [w for w in stems if w not in ARTICLES]  # "a scientist or an engineer?" sets two people side by side
+        people_or = any(a in PEOPLE_WORDS and b == "or" and c in PEOPLE_WORDS
+                        for a, b, c in zip(bare, bare[1:], bare[2:], strict=False))
+        asks_which = bool(core) or bool(words & DECISION_WORDS) or people_or or (  # "how do we decide when to
+            (kinds or "role" in words) and "or" in words)  # hire" does not; "a research role or an applied one?"
+        # and "is that one role or two?" do
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
-            return "career_ladder"  # "how do they choose who to promote" is about the ladder, not a hire
+            return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
+        figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]
+        if best == "choose_role" and len(entities.roles) >= 2 and figure and not decides:
+            return figure[0], None  # "which pays more, RE or AS?" compares a figure; it asks no hiring decision
         career = asker == "candidate" or ("career" in words and asker != "hiring")  # a hirer chooses a hire
         if best == "choose_role" and (career or reading.outside() or not asks_which):
-            return "compare_roles" if entities.roles and (reading.outside() or len(entities.roles) > 1) \
-                else "out_of_scope"
+            if entities.roles and (reading.outside() or len(entities.roles) > 1):
+                return "compare_roles", None
+            return "out_of_scope", NOTHING if career or reading.outside() else "choose_role"
         if asker == "candidate" and best == "career_ladder" and not levels:
-            return "out_of_scope"  # "is applied scientist a good career choice" is a choice, not a ladder
-        if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles):
-            return "out_of_scope"
-        return best
+            return "out_of_scope", NOTHING  # "is applied scientist a good career choice" is a choice, not a ladder
+        if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
+                                     or (_clarity(cues, best) < CLEAR_CUE and not levels)):
+            return "out_of_scope", NOTHING
+        return best, None
 
-    def _scores(self, masked: list[str], reading: Reading, entities: Entities,
+    def _scores(self, raw: str, masked: list[str], reading: Reading, entities: Entities,
                 cues: dict[str, dict[tuple[str, ...], float]]) -> tuple[dict[str, float], bool]:
         """Per-intent scores (nearest examples + cue words + the rules below), and whether any in-scope cue
         word was heard."""
@@ -354,7 +423,7 @@ class Understander:
             scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
         if reading.term() is None:
             scores["define_term"] *= NO_TERM_FACTOR
-        elif self._asks_definition(reading):
+        elif self._asks_definition(reading, raw):
             scores["define_term"] += DEFINITION
         if entities.roles:
             scores["out_of_scope"] *= ROLE_NAMED
@@ -396,20 +465,31 @@ class Understander:
             (1 + (i > 0 and stems[i - 1] in ARTICLES)) * self.lexicon.unknown(w) for i, w in enumerate(stems)
         )
 
-    def _asks_definition(self, reading: Reading) -> bool:
-        """A glossary term plus nothing but definition words and fillers: "what's a research artifact"."""
+    def _asks_definition(self, reading: Reading, raw: str) -> bool:
+        """A glossary term plus nothing but definition words and fillers ("what's a research artifact"), in the
+        whole message or in one of its sentences ("what's a research artifact? never met the phrase")."""
+        if self._defines(reading):
+            return True
+        sentences = SENTENCE_END.split(raw)
+        return len(sentences) > 1 and any(
+            (part := self.lexicon.read(s)).term() is not None and self._defines(part) for s in sentences)
+
+    def _defines(self, reading: Reading) -> bool:
+        """The term and nothing but definition words and fillers."""
         inside = {i for s in reading.spans if s.kind == "term" for i in range(s.start, s.end)}
         rest = [w for i, w in enumerate(reading.words) if i not in inside]
         return all(w in self.definition_words or w in FILLERS for w in rest)
 
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
         """The cue phrases heard and their weights, per intent. A denied cue counts whole: "don't have a PhD"
-        still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`."""
+        still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`, a count of people
+        ("10k people", "10,000 ML experts") as `_headcount_`. "Make" is no pay where it makes something else
+        ("make senior", "the mistakes new hires make")."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
-        said = ["_amount_" if AMOUNT.fullmatch(w) else w for w in said]
+        said = [_amount(said, i) if AMOUNT.fullmatch(w) else w for i, w in enumerate(said)]
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):
-                if tuple(said[i : i + len(phrase)]) == phrase:
+                if tuple(said[i : i + len(phrase)]) == phrase and not _makes_other(said, i + len(phrase), phrase):
                     heard[intent][phrase] = weight
         return heard
 

@@ -8,6 +8,7 @@ posting, cites the fact with its source and population, and suggests one action.
 
 import re
 
+from bot.engine.pay import offer_spread
 from bot.engine.reqs.model import Finding, Req, ReqError, ReqReport, parse_req
 from bot.engine.reqs.posting import PEOPLE, Posting, read_posting, why_unreadable
 from bot.engine.reqs.reading import (
@@ -169,15 +170,6 @@ def _fits(fact: Fact, level: str | None, tier: str | None) -> bool:
     return rank is not None and fact.level in LEVEL_RANK and rank >= LEVEL_RANK[fact.level]
 
 
-def _spread(kb: KnowledgeBase, fact: Fact) -> tuple[float, Fact | None]:
-    """The offer spread a figure carries as a caveat (±30% of medians), as a fraction, with its fact."""
-    for caveat in fact.caveats:
-        other = kb.facts.get(caveat)
-        if other and "offer_spread" in other.tags and "percent" in other.values:
-            return other.values["percent"] / 100, other
-    return 0.0, None
-
-
 def _comp(kb: KnowledgeBase, req: Req, role: str | None, level: str | None) -> Finding | None:
     """The band against the knowledge base's figure for the role, level and employer, like with like."""
     top = req.comp_max if req.comp_max is not None else req.comp_min
@@ -198,7 +190,7 @@ def _comp_finding(kb: KnowledgeBase, req: Req, role: str, level: str | None, fac
     """Below the figure's spread: a finding when the band and the figure are like for like (high or medium
     for a total-comp band, low when the basis is not stated); a note when the basis or population differ."""
     market = fact.values[key]
-    spread, spread_fact = _spread(kb, fact) if key == "median" else (0.0, None)
+    spread, spread_fact = offer_spread(kb, fact) if key == "median" else (0.0, None)
     floor = market * (1 - spread)
     if top >= floor:
         return None  # within the spread the sources give around their figure
