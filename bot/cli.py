@@ -142,9 +142,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--workers", type=int, default=1,
-                       help="processes answering on the port (about one per core; see docs/scaling.md)")
+                       help="processes answering on the port, each kept on a CPU of its own (about one per core; "
+                            "see docs/scaling.md)")
+    serve.add_argument("--no-pin", dest="pin", action="store_false",
+                       help="with --workers: let the workers move between CPUs (a host busy with other work)")
     serve.set_defaults(func=lambda args, settings: slack_entry().serve(settings, args.host, args.port,
-                                                                       req_routes(settings), args.workers))
+                                                                       req_routes(settings), args.workers, args.pin))
     gaps = sub.add_parser("gaps", help="the most frequent knowledge gaps (out of scope, not helpful)")
     gaps.add_argument("--limit", type=int, default=20)
     gaps.set_defaults(func=lambda args, settings: slack_entry().gaps(settings, args.limit))

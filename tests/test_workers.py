@@ -1,5 +1,6 @@
 """`hirebot serve --workers 2` as a real process tree: one port, one SQLite file, each message answered once;
-a worker that dies is replaced, and the workers end with their parent."""
+each worker kept on a CPU of its own (not with --no-pin); a worker that dies is replaced on its CPU, and the
+workers end with their parent."""
 
 import os
 import signal
@@ -31,6 +32,28 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def cpus_of(pid: int) -> set[int]:
+    """The CPUs a process (its main thread) may run on."""
+    return os.sched_getaffinity(pid)
+
+
+def test_each_worker_is_kept_on_a_cpu_of_its_own(workers):
+    parent, *kids = workers.pids()
+    mine = sorted(os.sched_getaffinity(0))
+    assert sorted(tuple(cpus_of(k)) for k in kids) == sorted((mine[i % len(mine)],) for i in range(2))
+    assert cpus_of(parent) == set(mine)  # the parent only waits: it is not kept anywhere
+
+
+def test_with_no_pin_the_workers_may_run_anywhere(tmp_path, standin):
+    server = Served(tmp_path / "hirebot.db", standin.url,
+                    command=[sys.executable, "-m", "bot", "serve", "--workers", "2", "--no-pin"]).start(timeout=60)
+    try:
+        wait_for(lambda: "2 workers on" in server.log(), timeout=60, what="both workers ready")
+        assert all(cpus_of(pid) == os.sched_getaffinity(0) for pid in server.pids())
+    finally:
+        server.stop()
+
+
 def test_retries_landing_on_either_worker_are_answered_once(workers, standin):
     assert len(workers.pids()) == 3  # the parent and two workers
     roots = [sb.mention("how long does it take to hire an MLE?", channel=f"C0W{i}") for i in range(12)]
@@ -48,10 +71,12 @@ def test_retries_landing_on_either_worker_are_answered_once(workers, standin):
 
 def test_a_killed_worker_is_replaced_and_the_workers_end_with_their_parent(workers, standin):
     parent, first, second = workers.pids()
+    its_cpus = cpus_of(first)
     os.kill(first, signal.SIGKILL)
     fresh = wait_for(lambda: [p for p in workers.pids() if p not in (parent, first, second)], timeout=30,
                      what="a replacement worker")
     assert len(workers.pids()) == 3
+    assert cpus_of(fresh[0]) == its_cpus  # on the CPU of the one it replaces
     root = sb.mention("comp for senior AS?", channel="C0AFTER")
     assert workers.event(root) == 200
     standin.wait("chat.postMessage", 1, timeout=20)

@@ -90,11 +90,13 @@ def run(settings: Settings, host: str = "0.0.0.0", port: int | None = None, rout
     return 0
 
 
-def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=None, workers: int = 1) -> int:
+def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=None, workers: int = 1,
+          pin: bool = True) -> int:
     """The Slack app in HTTP mode (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET) on waitress; runs until interrupted.
-    `workers` > 1: that many processes on the one port (bot/slack/workers.py)."""
+    `workers` > 1: that many processes on the one port (bot/slack/workers.py), each kept on a CPU of its own
+    unless not `pin`."""
     if workers > 1:
-        return _serve_workers(settings, host, port, routes, workers)
+        return _serve_workers(settings, host, port, routes, workers, pin)
     app, code = _app(settings, HTTP_NEEDS, socket_mode=False)
     if app is None:
         return code
@@ -107,7 +109,7 @@ def serve(settings: Settings, host: str = "0.0.0.0", port: int = 3000, routes=No
     return 0
 
 
-def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> int:
+def _serve_workers(settings: Settings, host: str, port: int, routes, n: int, pin: bool) -> int:
     """`serve` with `n` worker processes; the knowledge base is loaded (and checked), and read into an
     Understander, once, before they fork."""
     if not _required(settings, HTTP_NEEDS):
@@ -134,7 +136,7 @@ def _serve_workers(settings: Settings, host: str, port: int, routes, n: int) -> 
         return 0
 
     log.info("hirebot: serving http://%s:%s/slack/events and /healthz with %d workers", host, port, n)
-    return workers.serve(n, sock, worker)
+    return workers.serve(n, sock, worker, pin)
 
 
 def gaps(settings: Settings, limit: int = 20) -> int:

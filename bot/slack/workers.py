@@ -7,6 +7,13 @@ kernel hands each connection to one of them. Everything that must happen once li
 Slack event ids (dedupe), conversation state (saved only if unchanged), the alert outbox (claimed with a lease
 per process). The parent restarts a worker that dies, and on SIGTERM or SIGINT stops them all; a worker
 whose parent dies is stopped by the kernel (PR_SET_PDEATHSIG).
+
+Each worker is kept on one CPU: worker i on the i-th of the CPUs the parent may use, round robin (`--no-pin`:
+left to the OS). A process runs Python on one thread at a time and hands the GIL between its threads several
+times a request (HTTP server, listener, poster, commit); a hand-off to a thread on another CPU is a cross-CPU
+wake-up onto cold caches. On this 2-core VM two kept workers answered 39% more replies a second than two left
+to move (benchmarks/README.md, "Fourth pass"). The cost: a worker whose CPU is taken by other work cannot move
+off it; it still answers, and the others, accepting on the same socket, take more of the connections.
 """
 
 import contextlib
@@ -36,9 +43,10 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(workers: int, sock: socket.socket, worker: Worker) -> int:
-    """Run `workers` copies of `worker` on `sock` until SIGTERM or SIGINT; 1 if one could not start."""
-    running: dict[int, None] = {}
+def serve(workers: int, sock: socket.socket, worker: Worker, pin: bool = True) -> int:
+    """Run `workers` copies of `worker` on `sock` until SIGTERM or SIGINT, each kept on a CPU of its own (not
+    `pin`: left to move between CPUs); 1 if one could not start."""
+    running: dict[int, int] = {}  # pid -> its place (the CPU it is kept on)
     stopping = False
 
     def stop(signum: int, frame) -> None:
@@ -50,13 +58,14 @@ def serve(workers: int, sock: socket.socket, worker: Worker) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     gc.freeze()  # what is loaded now (the knowledge base) stays shared with the workers, not copied by the GC
-    for _ in range(workers):
-        pid = _start(sock, worker)
+    cpus = _cpus() if pin else []
+    for place in range(workers):
+        pid = _start(sock, worker, cpus[place % len(cpus)] if cpus else None)
         if pid is None:
             stop(signal.SIGTERM, None)
             _reap(running)
             return 1
-        running[pid] = None
+        running[pid] = place
     log.info("hirebot: %d workers on %s", workers, sock.getsockname())
     while running:
         try:
@@ -65,19 +74,28 @@ def serve(workers: int, sock: socket.socket, worker: Worker) -> int:
             break
         except InterruptedError:
             continue
-        running.pop(pid, None)
+        place = running.pop(pid, 0)
         if stopping:
             continue
         log.error("hirebot: worker %d ended (%s); starting another", pid, _how(status))
         time.sleep(RESPAWN_PAUSE)
-        fresh = None if stopping else _start(sock, worker)
+        fresh = None if stopping else _start(sock, worker, cpus[place % len(cpus)] if cpus else None)
         if fresh is not None:
-            running[fresh] = None
+            running[fresh] = place
     return 0
 
 
-def _start(sock: socket.socket, worker: Worker) -> int | None:
-    """Fork one worker and wait until it says it is ready; its pid, or None (it failed and was stopped)."""
+def _cpus() -> list[int]:
+    """The CPUs this process may run on, in order (empty where the OS does not say: not Linux)."""
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
+
+
+def _start(sock: socket.socket, worker: Worker, cpu: int | None) -> int | None:
+    """Fork one worker, kept on `cpu` (None: anywhere), and wait until it says it is ready; its pid, or None (it
+    failed and was stopped)."""
     read, write = os.pipe()
     parent = os.getpid()
     pid = os.fork()
@@ -85,6 +103,9 @@ def _start(sock: socket.socket, worker: Worker) -> int | None:
         os.close(read)
         code = 1
         try:
+            if cpu is not None:  # before any thread starts: the threads it starts inherit it
+                with contextlib.suppress(OSError):
+                    os.sched_setaffinity(0, {cpu})
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             _die_with(parent)
@@ -111,7 +132,7 @@ def _start(sock: socket.socket, worker: Worker) -> int | None:
     return pid
 
 
-def _reap(running: dict[int, None]) -> None:
+def _reap(running: dict[int, int]) -> None:
     for pid in list(running):
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
