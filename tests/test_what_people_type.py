@@ -521,3 +521,17 @@ def test_a_lean_the_threads_topic_bears_out_is_answered_not_asked_about(engine, 
 def test_a_candidate_asking_if_publishing_matters_gets_the_credentials():
     heard = HEAR.understand("does publishing at ICML matter for getting hired as a research scientist?")
     assert heard.intent == "credentials" and heard.asker == "candidate", heard.ranked
+
+
+@pytest.mark.parametrize("text", [
+    "how long does it usually take to go from applied scientist to senior applied scientist",
+    "how long to reach principal as a research scientist?",
+])
+def test_how_long_to_climb_to_a_level_is_the_ladder_not_a_search(text):
+    assert HEAR.understand(text).intent == "career_ladder", HEAR.understand(text).ranked
+
+
+def test_thanks_before_a_follow_up_keeps_the_thread(engine):
+    engine.ask("t", "what do senior ML engineers make?")
+    reply = engine.ask("t", "thanks! and what about europe?")
+    assert reply.intent == "compensation" and reply.entities.roles == ["ml_engineer"], render(reply)

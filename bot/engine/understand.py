@@ -68,6 +68,8 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
                 "advancing", "ladder", "rung", "track"}  # a duration at a level, not of a search; tracks, not roles
+RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress"}  # "how long
+# to go from RS to senior RS" is a climb up the ladder when a level follows
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
@@ -93,6 +95,8 @@ UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue i
 NOTHING = ""  # `_settle`'s "out of scope for what it is": nothing to offer
 SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
+ACKS = {"thanks", "thank", "thx", "ty", "cool", "great", "nice", "perfect", "awesome", "got", "it", "sure",
+        "alright", "k", "kk", "ok", "okay", "yes", "yeah", "yep"}  # said before a follow-up, not part of it
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
     ("ok",), ("okay",), ("now",), ("also",), ("then",), ("but",), ("with",), ("if",),
@@ -347,9 +351,10 @@ class Understander:
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
-        stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
-                    for a, b in pairwise(reading.masked()))
-        if best == "time_to_fill" and (words & TENURE_WORDS or stays or len(levels) >= 2):
+        masked = reading.masked()
+        stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"} for a, b in pairwise(masked))
+        rises = any(w in RISE_WORDS and "_level_" in masked[i + 1 : i + 8] for i, w in enumerate(masked))
+        if best == "time_to_fill" and (words & TENURE_WORDS or stays or rises or len(levels) >= 2):
             return "career_ladder", None  # "how long do people stay at senior before staff"
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
@@ -500,5 +505,7 @@ class Understander:
             return False
         if not any(s.kind in PLACEHOLDER for s in reading.spans):
             return False
-        starts = any(tuple(reading.words[: len(m)]) == m for m in FOLLOWUP_MARKERS)
-        return starts or all(w in FILLERS for w in masked)
+        skip = next((i for i, w in enumerate(reading.words) if w not in ACKS), len(reading.words))  # "thx. what
+        words = reading.words[skip:]  # about apac?" follows up as "what about apac?" does
+        starts = any(tuple(words[: len(m)]) == m for m in FOLLOWUP_MARKERS)
+        return starts or all(w in FILLERS or w in ACKS for w in masked)
