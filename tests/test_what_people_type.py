@@ -535,3 +535,8 @@ def test_thanks_before_a_follow_up_keeps_the_thread(engine):
     engine.ask("t", "what do senior ML engineers make?")
     reply = engine.ask("t", "thanks! and what about europe?")
     assert reply.intent == "compensation" and reply.entities.roles == ["ml_engineer"], render(reply)
+
+
+def test_a_named_interview_block_is_defined_not_answered_with_another_roles_loop(engine):
+    reply = engine.ask("c", "what's a paper-discussion interview, exactly?")
+    assert reply.intent == "define_term" and "75-minute" in reply.headline, render(reply)
