@@ -540,3 +540,23 @@ def test_thanks_before_a_follow_up_keeps_the_thread(engine):
 def test_a_named_interview_block_is_defined_not_answered_with_another_roles_loop(engine):
     reply = engine.ask("c", "what's a paper-discussion interview, exactly?")
     assert reply.intent == "define_term" and "75-minute" in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how much statistics does an applied scientist need?", "skills"),  # an amount of something else
+    ("how much does an applied scientist cost us?", "compensation"),
+    ("how much for a staff research engineer?", "compensation"),
+    ("do we really actually need an RS, or just a solid MLE?", "choose_role"),
+])
+def test_how_much_is_pay_only_when_it_asks_about_money(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("H-1B rules for hiring ML researchers", "visas"),
+    ("should we do reference checks on research scientist candidates?", "background and reference checks"),
+    ("tips for onboarding a new applied scientist", "onboarding"),
+])
+def test_hiring_chores_the_sources_skip_are_declined_by_name(engine, text, topic):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and topic in reply.headline, render(reply)

@@ -83,6 +83,10 @@ FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay diff
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
+                              "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
+                              "the", "higher", "lower", "over", "under", "above", "below", "equity", "base", "cash",
+                              "bonus", "budget", "per", "on", "at", "in"}  # "how much does an RS make", "how much for"
 MADE = {"_level_", "mistake", "mistakes", "decision", "decisions", "sense", "progress", "it", "changes", "hires",
         "tradeoffs", "trade", "calls", "impact"}  # what "make" makes when it is not money
 COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", "candidate", "folk", "worker",
@@ -185,8 +189,11 @@ def _amount(said: list[str], i: int) -> str:
 
 
 def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
-    """Whether a cue ending in "make" (said[:end]) makes something other than money: a level or a thing right
-    after it ("make senior", "make mistakes"), or a mistake before it ("the mistakes new hires make")."""
+    """Whether a pay cue (said[:end]) is about something other than money: "make" with a level or a thing right
+    after it ("make senior", "make mistakes") or a mistake before it ("the mistakes new hires make"); "how
+    much" followed by a thing ("how much math")."""
+    if phrase == ("how", "much"):  # "how much math do you need" asks an amount of something else
+        return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase[-1] != "make":
         return False
     after = said[end] if end < len(said) else ""
