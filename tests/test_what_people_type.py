@@ -236,6 +236,7 @@ def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     "is applied science a good career for me, or should I stay an MLE?",
     "any advice for ML teams hiring engineers who ship often?",  # "who" describes, it does not ask
     "choosing a career: research scientist or ML engineer, which is the better bet?",  # a career, not a hire
+    "applied scientist or research engineer: which path fits someone who likes infra?",  # a path, not a hire
 ])
 def test_other_questions_do_not_start_the_walk_through(engine, text):
     reply = engine.ask("c", text)

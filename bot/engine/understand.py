@@ -405,7 +405,8 @@ class Understander:
         figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]
         if best == "choose_role" and len(entities.roles) >= 2 and figure and not decides:
             return figure[0], None  # "which pays more, RE or AS?" compares a figure; it asks no hiring decision
-        career = asker == "candidate" or ("career" in words and asker != "hiring")  # a hirer chooses a hire
+        career = asker == "candidate" or (bool(words & {"career", "path"}) and asker != "hiring")  # a hirer
+        # chooses a hire, a person a path
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             if entities.roles and (reading.outside() or len(entities.roles) > 1):
                 return "compare_roles", None
