@@ -130,8 +130,10 @@ def test_a_figure_question_naming_two_roles_heads_with_a_figure_for_each(engine,
 
 
 @pytest.mark.parametrize(("question", "starts"), [
-    ("is 250k total enough for a senior applied scientist?", "Likely short: $250,000 is under the $480,000 median"),
-    ("we're thinking 400k for a senior AS, ok?", "Within the usual spread, under the median: $400,000"),
+    ("is 250k total enough for a senior applied scientist?", "Well under the median: $250,000 against the $480,000"),
+    ("we're thinking 400k for a senior AS, ok?", "Under the median: $400,000"),  # the ±30% is said of RS only
+    ("is 150k enough for a research scientist?", "Likely short: $150,000 is under the $295,000 median below, beyond"),
+    ("is 250k enough for a research scientist?", "Within the usual spread, under the median: $250,000"),
     ("would $500,000 land a senior applied scientist?", "Yes, at or above the median: $500,000"),
     ("can a frontier lab applied scientist be had for 1.2m?", "Yes, above the range: $1,200,000"),
 ])
@@ -146,9 +148,13 @@ def test_a_base_salary_held_to_a_total_comp_figure_is_said_not_like_for_like(eng
     assert "Not like for like: that figure is total comp, yours base salary." in reply.headline, render(reply)
 
 
-def test_no_yes_or_no_against_another_populations_figure(engine):
-    reply = engine.ask("other", "is 300k enough for a senior data scientist?")
-    assert not reply.headline.startswith(("Likely", "Yes", "Within")), render(reply)
+@pytest.mark.parametrize("question", [
+    "is 300k enough for a senior data scientist?",  # another role's figure
+    "is 250k enough for a senior research scientist?",  # the only senior figure is frontier labs' top tail
+])
+def test_no_yes_or_no_against_another_populations_figure(engine, question):
+    reply = engine.ask("other", question)
+    assert not reply.headline.startswith(("Likely", "Yes", "Within", "Under", "Well")), render(reply)
 
 
 def test_a_nearest_roles_figure_says_every_way_it_differs(engine):

@@ -149,6 +149,12 @@ def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_th
     ("what should you expect as a new applied scientist at a big lab?", "out_of_scope"),
     ("how long before you get hired once you start applying?", "out_of_scope"),
     ("tips that improve your chances of getting hired as a research engineer", "out_of_scope"),
+    ("best way to turn an internship into a return offer at a lab", "out_of_scope"),
+    ("how should you explain a career gap in an ML interview", "out_of_scope"),
+    ("too late to switch into research engineering in your late thirties?", "out_of_scope"),
+    ("how to transition from academia into an applied scientist job", "out_of_scope"),
+    ("ML PM: how to break in when coming from sales", "out_of_scope"),
+    ("how many months does it take to land a research engineer job", "out_of_scope"),
 ])
 def test_a_candidates_career_question_gets_what_the_sources_support(engine, text, intent):
     reply = engine.ask("c", text)
@@ -490,3 +496,28 @@ def test_a_first_hire_or_one_role_or_two_starts_the_walk_through(engine, text):
 def test_the_cost_of_a_wrong_hire_is_a_pitfall_not_pay():
     heard = HEAR.understand("the hidden cost of putting a researcher on production work")
     assert heard.intent == "hiring_pitfalls", heard.ranked
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("how many hours per week do applied scientists put in?", "working hours"),
+    ("what's the best way to ask for a raise as a staff MLE?", "raises and promotions"),
+])
+def test_a_sub_topic_the_sources_skip_is_declined_by_name(engine, text, topic):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and topic in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    ("what do research scientists earn?", "and is that base or total", "compensation"),
+    ("applied scientist interview loop?", "could we squeeze it into 3 hours", "interview_loop"),
+])
+def test_a_lean_the_threads_topic_bears_out_is_answered_not_asked_about(engine, first, then, intent):
+    engine.ask("t", first)
+    reply = engine.ask("t", then)
+    assert reply.intent == intent and reply.kind == "answer", render(reply)
+    assert HEAR.understand(then).guess == intent  # alone, it would be asked about
+
+
+def test_a_candidate_asking_if_publishing_matters_gets_the_credentials():
+    heard = HEAR.understand("does publishing at ICML matter for getting hired as a research scientist?")
+    assert heard.intent == "credentials" and heard.asker == "candidate", heard.ranked

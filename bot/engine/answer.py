@@ -144,8 +144,8 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     keeps the slots it leaves out; a new, complete question starts fresh."""
     said = heard.entities
     previous = context.get("intent")
-    if heard.followup and previous:
-        return previous, _inherit(said, context), heard.term or context.get("term")
+    if (heard.followup or (heard.guess and heard.guess == previous)) and previous:  # a lean the thread's topic
+        return previous, _inherit(said, context), heard.term or context.get("term")  # bears out is taken
     continues = heard.text.startswith(CONTINUATIONS) and heard.intent not in ROLE_FREE
     if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):
         return heard.intent, _inherit(said, context), heard.term
@@ -369,7 +369,8 @@ def _pay_verdict(ask: Ask, figure: Fact) -> str:
     """Yes or no first when the question names an amount ("is 250k enough for a senior AS?"), against the figure
     for the population asked; a base salary held to a total-comp figure is said not to be like for like."""
     amount = pay.amount_in(ask.heard.raw)
-    said = pay.verdict(ask.kb, amount, figure) if amount else None
+    unasked = figure.tier == "frontier_lab" and ask.entities.employer_tier != "frontier_lab"  # not the market
+    said = pay.verdict(ask.kb, amount, figure) if amount and not unasked else None
     if said is None:
         return ""
     base = re.search(r"\bbase\b", ask.heard.raw, re.IGNORECASE) and "base" not in figure.tags

@@ -7,6 +7,7 @@ from bot.knowledge import KnowledgeBase
 from bot.knowledge.models import Fact
 
 AMOUNT = re.compile(r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?([km])?(?![\w.,]*\d)", re.IGNORECASE)
+WELL_UNDER = 0.75  # with no spread said of the figure's population, under 3/4 of its median is "well under"
 SMALLEST = 20_000  # a figure under this is not a year's pay ("2 people", "in 3 months", "level 5")
 
 
@@ -36,20 +37,22 @@ def verdict(kb: KnowledgeBase, amount: float, fact: Fact) -> str | None:
     values = fact.values
     if "median" in values:
         median = values["median"]
-        spread, _ = offer_spread(kb, fact)
-        if amount < median * (1 - spread):
-            within = f", beyond the ±{spread:.0%} that offers cluster within" if spread else ""
-            return f"Likely short: {said} is under the ${median:,.0f} median below{within}."
-        if amount < median:
-            return f"Within the usual spread, under the median: {said} against the ${median:,.0f} median below."
-        return f"Yes, at or above the median: {said} against the ${median:,.0f} median below."
-    if "low" in values and "high" in values:
+        spread, spread_fact = offer_spread(kb, fact)
+        if spread_fact and spread_fact.roles and not set(spread_fact.roles) & set(fact.roles):
+            spread = 0.0  # the ±30% is said of research scientists' offers only
+        if amount >= median:
+            return f"Yes, at or above the median: {said} against the ${median:,.0f} median below."
+        if spread and amount < median * (1 - spread):
+            return (f"Likely short: {said} is under the ${median:,.0f} median below, beyond the ±{spread:.0%} that "
+                    f"offers cluster within.")
+        within = ("Within the usual spread, under the median" if spread else
+                  "Well under the median" if amount < WELL_UNDER * median else "Under the median")
+        return f"{within}: {said} against the ${median:,.0f} median below."
+    if "low" in values and "high" in values:  # a lone "exceeds $X" is a top tail, not a bar to clear
         low, high = values["low"], values["high"]
         if amount < low:
             return f"Likely short: {said} is under the ${low:,.0f} to ${high:,.0f} range below."
         if amount <= high:
             return f"Within the range: {said} against ${low:,.0f} to ${high:,.0f} below."
         return f"Yes, above the range: {said} against ${low:,.0f} to ${high:,.0f} below."
-    if "low" in values:
-        return f"Likely short: {said} is under the ${values['low']:,.0f} below." if amount < values["low"] else None
     return None
