@@ -11,8 +11,8 @@ whose parent dies is stopped by the kernel (PR_SET_PDEATHSIG).
 Each worker is kept on one CPU: worker i on the i-th of the CPUs the parent may use, round robin (`--no-pin`:
 left to the OS). A process runs Python on one thread at a time and hands the GIL between its threads several
 times a request (HTTP server, listener, poster, commit); a hand-off to a thread on another CPU is a cross-CPU
-wake-up onto cold caches. On this 2-core VM two kept workers answered 39% more replies a second than two left
-to move (benchmarks/README.md, "Fourth pass"). The cost: a worker whose CPU is taken by other work cannot move
+wake-up onto cold caches. On this 2-core VM two kept workers answered 34-49% more replies a second than two
+left to move (benchmarks/README.md, "Fourth pass"). The cost: a worker whose CPU is taken by other work cannot move
 off it; it still answers, and the others, accepting on the same socket, take more of the connections.
 """
 
