@@ -46,7 +46,7 @@ def listen(host: str, port: int) -> socket.socket:
 def serve(workers: int, sock: socket.socket, worker: Worker, pin: bool = True) -> int:
     """Run `workers` copies of `worker` on `sock` until SIGTERM or SIGINT, each kept on a CPU of its own (not
     `pin`: left to move between CPUs); 1 if one could not start."""
-    running: dict[int, int] = {}  # pid -> its place (the CPU it is kept on)
+    running: dict[int, int] = {}  # pid -> its place (it is kept on cpus[place % len(cpus)])
     stopping = False
 
     def stop(signum: int, frame) -> None:
