@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
+from bot.engine import Engine, pay
+from bot.engine.reqs.checks import check_case
 from bot.eval import evaluate, read_cases, score_shape
 from bot.knowledge import load
 from bot.render.text import render
@@ -132,12 +133,13 @@ def test_a_figure_question_naming_two_roles_heads_with_a_figure_for_each(engine,
 @pytest.mark.parametrize(("question", "starts"), [
     ("is 250k total enough for a senior applied scientist?", "Well under the median: $250,000 against the $480,000"),
     ("we're thinking 400k for a senior AS, ok?", "Under the median: $400,000"),  # the ±30% is said of RS only
-    ("is 150k enough for a research scientist?", "Likely short: $150,000 is under the $295,000 median below, beyond"),
+    ("is 150k enough for a research scientist?", "Under the median and beyond the ±30% that offers cluster within"),
     ("is 250k enough for a research scientist?", "Within the usual spread, under the median: $250,000"),
-    ("would $500,000 land a senior applied scientist?", "Yes, at or above the median: $500,000"),
-    ("can a frontier lab applied scientist be had for 1.2m?", "Yes, above the range: $1,200,000"),
+    ("would $500,000 land a senior applied scientist?", "At or above the median: $500,000"),
+    ("is 500k too much for a senior AS?", "At or above the median: $500,000"),  # where it stands, not "yes"
+    ("can a frontier lab applied scientist be had for 1.2m?", "Above the range: $1,200,000"),
 ])
-def test_an_amount_asked_about_is_answered_yes_or_no_first(engine, question, starts):
+def test_an_amount_asked_about_is_placed_against_the_figure_first(engine, question, starts):
     reply = engine.ask("amount", question)
     assert reply.intent == "compensation" and reply.headline.startswith(starts), render(reply)
     assert reply.basis, "the figure that says so is cited"
@@ -154,7 +156,8 @@ def test_a_base_salary_held_to_a_total_comp_figure_is_said_not_like_for_like(eng
 ])
 def test_no_yes_or_no_against_another_populations_figure(engine, question):
     reply = engine.ask("other", question)
-    assert not reply.headline.startswith(("Likely", "Yes", "Within", "Under", "Well")), render(reply)
+    assert reply.intent == "compensation" and reply.kind == "answer" and reply.basis, render(reply)
+    assert not reply.headline.startswith(("At or above", "Above", "Within", "Under", "Well")), render(reply)
 
 
 def test_a_nearest_roles_figure_says_every_way_it_differs(engine):
@@ -174,3 +177,27 @@ def test_the_nearest_figure_and_its_gap_are_true_to_the_population_asked(engine,
     reply = engine.ask("near", question)
     shown = render(reply)
     assert all(s in shown for s in says) and not any(n in shown for n in never), shown
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("is 300k enough for a senior MLE?", 300_000),
+    ("is $250,000.00 ok for a senior AS", 250_000),
+    ("can we get one for 1.2m?", 1_200_000),
+    ("req 48213: is 300k enough for a senior MLE?", 300_000),  # a bare number is no pay
+    ("what does a 100k people company pay senior MLEs", None),  # a count of people
+    ("500k budget for two senior MLEs, enough?", None),  # a budget for several
+    ("is a 50k equity refresh normal?", None),  # a part of pay, not a year's
+    ("level 5 after 3 years?", None),
+])
+def test_the_amount_a_question_holds_against_one_persons_pay(text, amount):
+    assert pay.amount_in(text) == amount
+
+
+def test_a_req_band_tolerance_taken_from_another_population_says_so():
+    found = check_case(KB, {"id": "T", "title": "Senior Applied Scientist", "level": "senior", "employer_tier": "top50",
+                            "description": "Own research on ranking models, publish papers and prototype new "
+                                           "architectures with the research team.",
+                            "comp_max": 300000, "currency": "USD", "comp_basis": "total"})
+    message = next(f["message"] for f in found["findings"] if f["kind"] == "comp_below_market")
+    assert "AIEH's ±30% spread of research scientists' offers is taken as the tolerance" in message
+    assert "usual spread" not in message and "offers cluster" not in message

@@ -309,10 +309,10 @@ def test_understanding_fields(u):
     assert 0 <= heard.confidence <= 1 and not heard.ambiguous
 
 
-def test_bare_topic_is_clear_but_a_lone_word_is_a_guess(u):
+def test_bare_topic_is_clear_but_a_lone_word_is_declined(u):
     assert not u.understand("comp?").ambiguous and u.understand("comp?").guess is None
     lone = u.understand("scientist")
-    assert lone.intent == "out_of_scope" and lone.guess == lone.ranked[0][0]  # offered as a question, not answered
+    assert lone.intent == "out_of_scope" and lone.guess is None  # no topic word: nothing to offer or answer
 
 
 @pytest.mark.parametrize("text", ["", "   ", ":tada: :tada:", "???", "\x00\x01\x02", "<@U123>"])

@@ -76,7 +76,8 @@ def test_a_killed_worker_is_replaced_and_the_workers_end_with_their_parent(worke
     fresh = wait_for(lambda: [p for p in workers.pids() if p not in (parent, first, second)], timeout=30,
                      what="a replacement worker")
     assert len(workers.pids()) == 3
-    assert cpus_of(fresh[0]) == its_cpus  # on the CPU of the one it replaces
+    # on the CPU of the one it replaces (the fork exists a moment before it pins itself)
+    assert wait_for(lambda: cpus_of(fresh[0]) == its_cpus, timeout=10, what="the replacement pinned")
     root = sb.mention("comp for senior AS?", channel="C0AFTER")
     assert workers.event(root) == 200
     standin.wait("chat.postMessage", 1, timeout=20)

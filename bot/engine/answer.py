@@ -366,15 +366,20 @@ def _lookup(ask: Ask) -> Answer:
 
 
 def _pay_verdict(ask: Ask, figure: Fact) -> str:
-    """Yes or no first when the question names an amount ("is 250k enough for a senior AS?"), against the figure
-    for the population asked; a base salary held to a total-comp figure is said not to be like for like."""
+    """Where an amount the question names stands ("is 250k enough for a senior AS?"), said first, against the
+    figure for the population asked (never a frontier lab's when none was asked); base salary held to a
+    total-comp figure, or the other way round, is said not to be like for like."""
     amount = pay.amount_in(ask.heard.raw)
     unasked = figure.tier == "frontier_lab" and ask.entities.employer_tier != "frontier_lab"  # not the market
     said = pay.verdict(ask.kb, amount, figure) if amount and not unasked else None
     if said is None:
         return ""
-    base = re.search(r"\bbase\b", ask.heard.raw, re.IGNORECASE) and "base" not in figure.tags
-    return said + (" Not like for like: that figure is total comp, yours base salary. " if base else " ")
+    theirs = "base" if "base" in figure.tags else "total"
+    yours = next((b for b in ("base", "total") if re.search(rf"\b{b}\b", ask.heard.raw, re.IGNORECASE)), theirs)
+    if yours != theirs:
+        said += (f" Not like for like: that figure is {'base pay' if theirs == 'base' else 'total comp'}, "
+                 f"yours {'base salary' if yours == 'base' else 'total comp'}.")
+    return said + " "
 
 
 def _each_role(ask: Ask, topic: str, first: Fact) -> list[Fact]:

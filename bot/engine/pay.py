@@ -1,23 +1,35 @@
-"""An amount of pay held against the sources' figures: "is 250k enough for a senior AS?" is answered yes or no
-first, then with the figure (and its population) that says so. Used by the pay answer and the req checker."""
+"""An amount of pay held against the sources' figures: "is 250k enough for a senior AS?" is answered first with
+where $250,000 stands against the figure for that population. Used by the pay answer and the req checker."""
 
 import re
 
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.models import Fact
 
-AMOUNT = re.compile(r"\$?\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s?([km])?(?![\w.,]*\d)", re.IGNORECASE)
+# "$250,000", "$250,000.00", "250k", "1.2m", "$300000": a "$", a k/m, or thousands grouped; a bare number ("req
+# 48213", "level 5") is no pay
+AMOUNT = re.compile(r"(\$\s?)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\.\d\d)?\s?([km]\b)?", re.IGNORECASE)
+SMALLEST = 20_000  # under this is not a year's pay ("$5k")
+PEOPLE = re.compile(r"\s*(people|persons?|employees?|engineers?|scientists?|researchers?|candidates?|folks)\b",
+                    re.IGNORECASE)  # "a 100k people company" counts people
+NOT_ONE_SALARY = re.compile(r"\b(budget|budgets|equity|bonus|bonuses|refresh|refresher|stipend|signing|per month|"
+                            r"monthly|hourly|an hour|per hour|two|three|four|five|both|each of)\b", re.IGNORECASE)
 WELL_UNDER = 0.75  # with no spread said of the figure's population, under 3/4 of its median is "well under"
-SMALLEST = 20_000  # a figure under this is not a year's pay ("2 people", "in 3 months", "level 5")
 
 
 def amount_in(text: str) -> float | None:
-    """The first yearly pay amount a message names ("250k", "$250,000", "1.2m"), or None."""
+    """The yearly pay a message holds against one person's figure ("250k", "$250,000", "1.2m"), or None: none
+    named, or the amount is a budget, a part of pay or for several people ("500k budget for two MLEs", "a 50k
+    equity refresh"), or a count of people ("a 100k people company")."""
+    if NOT_ONE_SALARY.search(text):
+        return None
     for match in AMOUNT.finditer(text):
-        number = float(match.group(1).replace(",", ""))
-        scale = {"k": 1_000, "m": 1_000_000}.get((match.group(2) or "").lower(), 1)
-        if number * scale >= SMALLEST:
-            return number * scale
+        dollar, digits, scale = match.group(1), match.group(2), (match.group(3) or "").lower()
+        if not (dollar or scale or "," in digits) or PEOPLE.match(text, match.end()):
+            continue
+        value = float(digits.replace(",", "")) * {"k": 1_000, "m": 1_000_000}.get(scale, 1)
+        if value >= SMALLEST:
+            return value
     return None
 
 
@@ -30,29 +42,31 @@ def offer_spread(kb: KnowledgeBase, fact: Fact) -> tuple[float, Fact | None]:
     return 0.0, None
 
 
+def said_of(spread: Fact | None, fact: Fact) -> bool:
+    """Whether a spread is said of the figure's own population (AIEH's ±30% is research scientists' offers)."""
+    return spread is not None and (not spread.roles or bool(set(spread.roles) & set(fact.roles)))
+
+
 def verdict(kb: KnowledgeBase, amount: float, fact: Fact) -> str | None:
-    """"Short of it: $250,000 is well under ..." for an amount against a figure with a median or a range, or
-    None when the figure has neither."""
+    """Where an amount stands against a figure with a median or a range, said first ("Well under the median:
+    $250,000 against the $480,000 median of the figure that follows."), or None when the figure has neither (a
+    lone "exceeds $1M" is a top tail, not a bar)."""
     said = f"${amount:,.0f}"
     values = fact.values
     if "median" in values:
         median = values["median"]
+        against = f"{said} against the ${median:,.0f} median of the figure that follows."
         spread, spread_fact = offer_spread(kb, fact)
-        if spread_fact and spread_fact.roles and not set(spread_fact.roles) & set(fact.roles):
-            spread = 0.0  # the ±30% is said of research scientists' offers only
+        spread = spread if said_of(spread_fact, fact) else 0.0
         if amount >= median:
-            return f"Yes, at or above the median: {said} against the ${median:,.0f} median below."
+            return f"At or above the median: {against}"
         if spread and amount < median * (1 - spread):
-            return (f"Likely short: {said} is under the ${median:,.0f} median below, beyond the ±{spread:.0%} that "
-                    f"offers cluster within.")
-        within = ("Within the usual spread, under the median" if spread else
-                  "Well under the median" if amount < WELL_UNDER * median else "Under the median")
-        return f"{within}: {said} against the ${median:,.0f} median below."
-    if "low" in values and "high" in values:  # a lone "exceeds $X" is a top tail, not a bar to clear
+            return f"Under the median and beyond the ±{spread:.0%} that offers cluster within: {against}"
+        if spread:
+            return f"Within the usual spread, under the median: {against}"
+        return f"{'Well under' if amount < WELL_UNDER * median else 'Under'} the median: {against}"
+    if "low" in values and "high" in values:
         low, high = values["low"], values["high"]
-        if amount < low:
-            return f"Likely short: {said} is under the ${low:,.0f} to ${high:,.0f} range below."
-        if amount <= high:
-            return f"Within the range: {said} against ${low:,.0f} to ${high:,.0f} below."
-        return f"Yes, above the range: {said} against ${low:,.0f} to ${high:,.0f} below."
+        where = "Under" if amount < low else "Within" if amount <= high else "Above"
+        return f"{where} the range: {said} against ${low:,.0f} to ${high:,.0f} in the figure that follows."
     return None

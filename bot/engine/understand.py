@@ -13,8 +13,8 @@ The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing
 hirer's words, no clear cue): that guess is offered as a question, not answered, as is the topic any decline for
 want of evidence leaned to ("where do people find these candidates?" may not be about ML people: sourcing?), but
 never for a question out of scope for what it is (a candidate's, another field's, general ML). A low or close call
-is flagged `ambiguous`. Then who is asking
-and what is named settle what the scores cannot (`_settle`): a candidate's own career question never starts the
+is flagged `ambiguous`. Then who is asking and what is named settle what the scores cannot (`_settle`): a
+candidate's own career question never starts the
 hiring walk-through, and is out_of_scope for hirer-only topics, when it names none of the sources' roles, or when
 its topic is a guess (none of the topic's clear cue words: "make the switch from SWE to MLE" asks how, not pay); a
 title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
@@ -67,7 +67,9 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "deadline", "date", "q1", "q2", "q3", "q4", "quarter", "by", "cycle", "slowing", "slowly",
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
-                "advancing", "ladder", "rung", "track"}  # a duration at a level, not of a search; tracks, not roles
+                "advancing", "ladder", "rung"}  # a duration at a level, not of a search
+HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
+              "source", "sourcing"}
 RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress"}  # "how long
 # to go from RS to senior RS" is a climb up the ladder when a level follows
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
@@ -82,6 +84,7 @@ PEOPLE_WORDS = ROLE_WORDS | GENERIC_PEOPLE | {"someone", "somebody", "anyone", "
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
+DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say beside a term asked about
 SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
                               "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
@@ -96,7 +99,6 @@ FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
 CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); lighter ones ("make", "job") only lean
 UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
-NOTHING = ""  # `_settle`'s "out of scope for what it is": nothing to offer
 SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
 ACKS = {"thanks", "thank", "thx", "ty", "cool", "great", "nice", "perfect", "awesome", "got", "it", "sure",
@@ -129,7 +131,7 @@ class Understanding(BaseModel):
     ambiguous: bool
     outside: list[str] = []  # titles named that the sources do not describe ("ai engineer")
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
-    guess: str | None = None  # out_of_scope because unsure: the intent a weak score pointed at, offered, not answered
+    guess: str | None = None  # out_of_scope for want of evidence: the topic it leaned to, offered, not answered
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -182,8 +184,8 @@ def _clarity(cues: dict[str, dict[tuple[str, ...], float]], intent: str) -> floa
 
 
 def _amount(said: list[str], i: int) -> str:
-    """`said[i]`, a large number, as money or as a count of people: the people follow within two words and no
-    money word comes before ("100 $1M researchers" is pay: "$" reads as "pay")."""
+    """`said[i]`, a large number, as money or as a count of people: people follow within two words and no "$"
+    comes before ("10k people" counts them; "100 $1M researchers" is pay: "$" reads as "pay")."""
     counted = any(singular(w) in COUNTED for w in said[i + 1 : i + 3]) and (i == 0 or said[i - 1] != "pay")
     return "_headcount_" if counted else "_amount_"
 
@@ -197,7 +199,7 @@ def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
     if phrase[-1] != "make":
         return False
     after = said[end] if end < len(said) else ""
-    return after in MADE or any(w in {"mistake", "mistakes"} for w in said[: end - len(phrase)])
+    return after in MADE or bool({"mistake", "mistakes"} & set(said[max(0, end - len(phrase) - 4) : end - len(phrase)]))
 
 
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
@@ -305,10 +307,8 @@ class Understander:
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
             best, guess = "out_of_scope", best
-        if best == "out_of_scope" and guess is None and not cues.get("out_of_scope") and not self._elsewhere(
-                reading, entities, asker):  # out of scope for want of evidence, not by its own words
-            guess = next((i for i, _ in ranked if i not in ROLE_FREE and _clarity(cues, i) >= CLEAR_CUE), None)
-        guess = guess or None
+        if guess and not _clarity(cues, guess):
+            guess = None  # nothing in the message names the topic: nothing to offer ("it", "sup?")
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
         return Understanding(
             text=plain,
@@ -339,28 +339,29 @@ class Understander:
                  or (who == "hiring" and not any(_inside((a, b), t) for t in theirs))}
         return "hiring" if "hiring" in found else ("candidate" if found else None)
 
-    def _elsewhere(self, reading: Reading, entities: Entities, asker: str | None) -> bool:
-        """Out of scope for what it is, not for want of evidence: a candidate's question, another field's, or one
-        about titles the sources do not describe, none near one they do."""
+    def _elsewhere(self, reading: Reading, entities: Entities) -> bool:
+        """Out of scope for what it is: another field's question ("a research scientist in a chemistry lab"), or
+        one about titles the sources do not describe, none near one they do."""
         stems = reading.stems
         other_field = not DOMAIN_WORDS & set(stems) and any(
             tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ()))
         outside_only = reading.outside() and not entities.roles and not any(
             self.nearest.get(t) for t in reading.outside())
-        return asker == "candidate" or other_field or bool(outside_only)
+        return other_field or bool(outside_only)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],
                 cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> tuple[str, str | None]:
         """The intent once who is asking and what is named are taken into account (see the module docstring),
-        and, when that is out_of_scope, the intent the scores leaned to (offered, not answered), NOTHING when the
-        question is out of scope for what it is, or None: undecided. `words`: the message's asking words
-        (singular, placeholders); `typed`: how many words were typed."""
+        and, when that is out_of_scope for want of evidence (not for what the question is), the intent the scores
+        leaned to: offered, not answered. `words`: the message's asking words (singular, placeholders); `typed`:
+        how many words were typed."""
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
         masked = reading.masked()
         stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"} for a, b in pairwise(masked))
-        rises = any(w in RISE_WORDS and "_level_" in masked[i + 1 : i + 8] for i, w in enumerate(masked))
+        rises = not words & HIRE_WORDS and any(  # "to go hire a senior MLE" is a search
+            w in RISE_WORDS and "_level_" in masked[i + 1 : i + 8] for i, w in enumerate(masked))
         if best == "time_to_fill" and (words & TENURE_WORDS or stays or rises or len(levels) >= 2):
             return "career_ladder", None  # "how long do people stay at senior before staff"
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
@@ -370,13 +371,13 @@ class Understander:
         if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
             return "career_ladder", None  # "what is a fellow?" asks what a level is
         kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
-        if self._elsewhere(reading, entities, None):
-            return "out_of_scope", NOTHING  # another field's research scientist or PhD; titles none near the sources
+        if self._elsewhere(reading, entities):
+            return "out_of_scope", None  # another field's research scientist or PhD; titles none near the sources
         ml = bool(entities.roles) or bool(DOMAIN_WORDS & set(reading.stems))
         if best == "hiring_pitfalls" and asker != "hiring" and not ml:
             return "out_of_scope", best  # the sources' pitfalls are ML hiring's: "why do people quit startups?"
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
-            return "out_of_scope", NOTHING  # "the difference between precision and recall" compares no roles
+            return "out_of_scope", None  # "the difference between precision and recall" compares no roles
         stems = reading.stems
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person
@@ -389,7 +390,7 @@ class Understander:
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         if best == "compare_roles":
-            if not entities.roles and words & TENURE_WORDS:
+            if not entities.roles and words & (TENURE_WORDS | {"track"}):
                 return "career_ladder", None  # "IC vs management track" compares tracks of the ladder
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder", None
@@ -413,12 +414,12 @@ class Understander:
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             if entities.roles and (reading.outside() or len(entities.roles) > 1):
                 return "compare_roles", None
-            return "out_of_scope", NOTHING if career or reading.outside() else "choose_role"
+            return "out_of_scope", None if career or reading.outside() else "choose_role"
         if asker == "candidate" and best == "career_ladder" and not levels:
-            return "out_of_scope", NOTHING  # "is applied scientist a good career choice" is a choice, not a ladder
+            return "out_of_scope", None  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
                                      or (_clarity(cues, best) < CLEAR_CUE and not levels)):
-            return "out_of_scope", NOTHING
+            return "out_of_scope", None
         return best, None
 
     def _scores(self, raw: str, masked: list[str], reading: Reading, entities: Entities,
@@ -483,12 +484,21 @@ class Understander:
 
     def _asks_definition(self, reading: Reading, raw: str) -> bool:
         """A glossary term plus nothing but definition words and fillers ("what's a research artifact"), in the
-        whole message or in one of its sentences ("what's a research artifact? never met the phrase")."""
+        whole message or in one of its sentences when no other asks something else ("what's a research artifact?
+        never met the phrase", not "what's a research artifact? and what do AS earn?")."""
         if self._defines(reading):
             return True
         sentences = SENTENCE_END.split(raw)
-        return len(sentences) > 1 and any(
-            (part := self.lexicon.read(s)).term() is not None and self._defines(part) for s in sentences)
+        if len(sentences) < 2:
+            return False
+        defines, asks_else = False, False  # asks else: "what's a research artifact? and what do AS earn?"
+        for part in map(self.lexicon.read, sentences):
+            if part.term() is not None and self._defines(part):
+                defines = True
+                continue
+            cues = self._cues(_asking(part.masked(singular=False)))
+            asks_else = asks_else or any(_clarity(cues, i) >= CLEAR_CUE for i in cues if i not in DEFINITION_FREE)
+        return defines and not asks_else
 
     def _defines(self, reading: Reading) -> bool:
         """The term and nothing but definition words and fillers."""

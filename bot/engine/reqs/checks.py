@@ -8,7 +8,7 @@ posting, cites the fact with its source and population, and suggests one action.
 
 import re
 
-from bot.engine.pay import offer_spread
+from bot.engine.pay import offer_spread, said_of
 from bot.engine.reqs.model import Finding, Req, ReqError, ReqReport, parse_req
 from bot.engine.reqs.posting import PEOPLE, Posting, read_posting, why_unreadable
 from bot.engine.reqs.reading import (
@@ -199,7 +199,14 @@ def _comp_finding(kb: KnowledgeBase, req: Req, role: str, level: str | None, fac
     band = _band(req)
     above = (f" (a {fact.level} figure; a {level} band should sit above it)"
              if fact.level and level and fact.level != level else "")
-    within = f", and offers cluster within about ±{spread:.0%} of such medians" if spread_fact else ""
+    within, beyond = "", "beyond its usual spread"
+    if spread_fact and not said_of(spread_fact, fact):
+        beyond = f"more than {spread:.0%} under it"
+    if spread_fact and said_of(spread_fact, fact):
+        within = f", and offers cluster within about ±{spread:.0%} of such medians"
+    elif spread_fact:  # a tolerance taken from another population, said to be so
+        within = (f"; AIEH's ±{spread:.0%} spread of research scientists' offers is taken as the tolerance, the "
+                  f"sources giving none for {name(kb, role)}")
     cited = [cite(kb, fact)] + ([cite(kb, spread_fact)] if spread_fact else [])
     figure = f"\"{fact.text}\" {about(kb, fact)}{within}"
     evidence = [f"comp band: {band}" + (f" ({req.comp_basis})" if req.comp_basis else "")]
@@ -219,14 +226,14 @@ def _comp_finding(kb: KnowledgeBase, req: Req, role: str, level: str | None, fac
     if req.comp_basis is None:
         message = (
             f"The band ({band}) tops out under the knowledge base's {what} of {money(market)} for {name(kb, role)}"
-            f"{above}, beyond its usual spread, but the band does not say whether it is base or total comp and the "
+            f"{above}, {beyond}, but the band does not say whether it is base or total comp and the "
             f"figure is {fact_basis} comp: {figure}. Check what the band covers (set comp_basis); if it is total "
             f"comp, bring its top within that spread."
         )
         return Finding(kind="comp_below_market", severity="low", message=message, evidence=evidence, cited=cited)
     message = (
         f"The band ({band}, {fact_basis} comp) tops out under the knowledge base's {what} of {money(market)} for "
-        f"{name(kb, role)}{above}, beyond its usual spread: {figure}. Bring the top of the band within that "
+        f"{name(kb, role)}{above}, {beyond}: {figure}. Bring the top of the band within that "
         f"spread, or expect declined offers and a longer search."
     )
     return Finding(kind="comp_below_market", severity="high" if top < 0.8 * floor else "medium", message=message,
