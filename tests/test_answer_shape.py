@@ -161,3 +161,16 @@ def test_a_nearest_roles_figure_says_every_way_it_differs(engine):
     reply = engine.ask("ds", "data scientist salaries in europe?")
     assert reply.headline.startswith("My sources give no pay figure for data scientists."), render(reply)
     assert "(not data scientists, nor European ones)" in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("question", "says", "never"), [
+    # no employer asked: the frontier band is the market's far end, not the nearest figure for an entry level
+    ("what does an entry-level ML engineer earn?", ["no junior pay figure", "$320,000"], ["450,000"]),
+    # the gap is named within the population asked: there is a senior figure, not a senior frontier one
+    ("senior applied scientist pay at a frontier lab", ["no senior frontier AI lab pay figure", "620,000"],
+     ["no senior pay figure"]),
+])
+def test_the_nearest_figure_and_its_gap_are_true_to_the_population_asked(engine, question, says, never):
+    reply = engine.ask("near", question)
+    shown = render(reply)
+    assert all(s in shown for s in says) and not any(n in shown for n in never), shown

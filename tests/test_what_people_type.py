@@ -236,6 +236,7 @@ def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     "is applied science a good career for me, or should I stay an MLE?",
     "any advice for ML teams hiring engineers who ship often?",  # "who" describes, it does not ask
     "choosing a career: research scientist or ML engineer, which is the better bet?",  # a career, not a hire
+    "applied scientist or research engineer: which path fits someone who likes infra?",  # a path, not a hire
 ])
 def test_other_questions_do_not_start_the_walk_through(engine, text):
     reply = engine.ask("c", text)
@@ -521,3 +522,42 @@ def test_a_lean_the_threads_topic_bears_out_is_answered_not_asked_about(engine, 
 def test_a_candidate_asking_if_publishing_matters_gets_the_credentials():
     heard = HEAR.understand("does publishing at ICML matter for getting hired as a research scientist?")
     assert heard.intent == "credentials" and heard.asker == "candidate", heard.ranked
+
+
+@pytest.mark.parametrize("text", [
+    "how long does it usually take to go from applied scientist to senior applied scientist",
+    "how long to reach principal as a research scientist?",
+])
+def test_how_long_to_climb_to_a_level_is_the_ladder_not_a_search(text):
+    assert HEAR.understand(text).intent == "career_ladder", HEAR.understand(text).ranked
+
+
+def test_thanks_before_a_follow_up_keeps_the_thread(engine):
+    engine.ask("t", "what do senior ML engineers make?")
+    reply = engine.ask("t", "thanks! and what about europe?")
+    assert reply.intent == "compensation" and reply.entities.roles == ["ml_engineer"], render(reply)
+
+
+def test_a_named_interview_block_is_defined_not_answered_with_another_roles_loop(engine):
+    reply = engine.ask("c", "what's a paper-discussion interview, exactly?")
+    assert reply.intent == "define_term" and "75-minute" in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how much statistics does an applied scientist need?", "skills"),  # an amount of something else
+    ("how much does an applied scientist cost us?", "compensation"),
+    ("how much for a staff research engineer?", "compensation"),
+    ("do we really actually need an RS, or just a solid MLE?", "choose_role"),
+])
+def test_how_much_is_pay_only_when_it_asks_about_money(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("H-1B rules for hiring ML researchers", "visas"),
+    ("should we do reference checks on research scientist candidates?", "background and reference checks"),
+    ("tips for onboarding a new applied scientist", "onboarding"),
+])
+def test_hiring_chores_the_sources_skip_are_declined_by_name(engine, text, topic):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and topic in reply.headline, render(reply)

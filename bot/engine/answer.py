@@ -417,6 +417,8 @@ def _headline(ask: Ask, first: Fact, missed: list[str], roles: list[str] | None 
     if not missed:
         return first.text, [first]
     what = nearest.missing(ask.kb, missed, ask.entities)
+    if what:  # "no senior frontier AI lab pay figure": the gap within the population the figure does describe
+        what = " ".join([what, *nearest.held(ask.entities, missed)])
     noun = NOUNS.get(ask.intent, TOPICS.get(ask.intent, ask.intent).lower())
     role = f" for {_names(ask, roles)}" if ask.entities.roles else ""
     if nearest.is_figure(first):

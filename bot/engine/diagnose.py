@@ -665,7 +665,7 @@ class Walk:
             return (f"At a frontier lab it is close with {_article(other)}: one employer's research scientist "
                     "can be the same job as another's applied scientist.")
         if agree and confidence >= SURE:
-            return "I'm sure: every answer you gave points there."
+            return "I'm sure: everything you told me points there."
         if confidence >= SURE:
             return f"Fairly sure; {other} is the runner-up, well behind."
         if confidence >= 0.55:

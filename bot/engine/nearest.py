@@ -26,7 +26,8 @@ def is_figure(fact: Fact) -> bool:
 
 def closeness(fact: Fact, asked: Entities) -> int:
     """Higher for a fact whose population is nearer the one asked: the roles it shares, then level, tier and
-    region (same: +3; not said, for a figure: -1, or -2 for region; different: the further, the lower)."""
+    region (same: +3; not said, for a figure: -1, or -2 for region; different: the further, the lower; a
+    frontier lab's figure when no employer was asked: -2)."""
     score = 4 * len(set(fact.roles) & set(asked.roles))
     if asked.level:
         have = levels_of(fact)
@@ -43,6 +44,8 @@ def closeness(fact: Fact, asked: Entities) -> int:
             score -= 4 if OUTLIER_TIER in (fact.tier, asked.employer_tier) else 2
         elif is_figure(fact):
             score -= 1
+    elif fact.tier == OUTLIER_TIER and is_figure(fact):
+        score -= 2  # no employer asked: a frontier figure is the market's far end ("entry-level MLE pay")
     if asked.region:  # a figure that names no region is no nearer to the one asked than a US figure
         if fact.region == asked.region:
             score += 3
@@ -89,6 +92,18 @@ def missing(kb: KnowledgeBase, missed: list[str], asked: Entities) -> str:
     if "region" in missed:
         words.append(REGION_NAMES.get(asked.region or "", str(asked.region)))
     return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def held(asked: Entities, missed: list[str]) -> list[str]:
+    """The asked employer tier and region a fact does describe, in words, when it leaves something else out: a
+    senior frontier question answered with the frontier figure for all levels has "no senior frontier AI lab
+    figure", not "no senior figure" (there is one, for top-50 labs)."""
+    words = []
+    if asked.employer_tier and "tier" not in missed:
+        words.append(TIER_NAMES.get(asked.employer_tier, asked.employer_tier))
+    if asked.region and "region" not in missed:
+        words.append(REGION_NAMES.get(asked.region, asked.region))
+    return words
 
 
 def label(kb: KnowledgeBase, fact: Fact) -> str:

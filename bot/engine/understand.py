@@ -68,6 +68,8 @@ DURATION_WORDS = {"long", "fast", "quick", "quickly", "soon", "day", "week", "mo
                   "stuck", "drag", "dragging", "forever", "delay"}  # time_to_fill needs one of these
 TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progression", "advance",
                 "advancing", "ladder", "rung", "track"}  # a duration at a level, not of a search; tracks, not roles
+RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress"}  # "how long
+# to go from RS to senior RS" is a climb up the ladder when a level follows
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
@@ -81,6 +83,10 @@ FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay diff
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
+                              "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
+                              "the", "higher", "lower", "over", "under", "above", "below", "equity", "base", "cash",
+                              "bonus", "budget", "per", "on", "at", "in"}  # "how much does an RS make", "how much for"
 MADE = {"_level_", "mistake", "mistakes", "decision", "decisions", "sense", "progress", "it", "changes", "hires",
         "tradeoffs", "trade", "calls", "impact"}  # what "make" makes when it is not money
 COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", "candidate", "folk", "worker",
@@ -93,6 +99,8 @@ UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue i
 NOTHING = ""  # `_settle`'s "out of scope for what it is": nothing to offer
 SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
+ACKS = {"thanks", "thank", "thx", "ty", "cool", "great", "nice", "perfect", "awesome", "got", "it", "sure",
+        "alright", "k", "kk", "ok", "okay", "yes", "yeah", "yep"}  # said before a follow-up, not part of it
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
     ("ok",), ("okay",), ("now",), ("also",), ("then",), ("but",), ("with",), ("if",),
@@ -181,8 +189,11 @@ def _amount(said: list[str], i: int) -> str:
 
 
 def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
-    """Whether a cue ending in "make" (said[:end]) makes something other than money: a level or a thing right
-    after it ("make senior", "make mistakes"), or a mistake before it ("the mistakes new hires make")."""
+    """Whether a pay cue (said[:end]) is about something other than money: "make" with a level or a thing right
+    after it ("make senior", "make mistakes") or a mistake before it ("the mistakes new hires make"); "how
+    much" followed by a thing ("how much math")."""
+    if phrase == ("how", "much"):  # "how much math do you need" asks an amount of something else
+        return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase[-1] != "make":
         return False
     after = said[end] if end < len(said) else ""
@@ -347,9 +358,10 @@ class Understander:
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
-        stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"}
-                    for a, b in pairwise(reading.masked()))
-        if best == "time_to_fill" and (words & TENURE_WORDS or stays or len(levels) >= 2):
+        masked = reading.masked()
+        stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"} for a, b in pairwise(masked))
+        rises = any(w in RISE_WORDS and "_level_" in masked[i + 1 : i + 8] for i, w in enumerate(masked))
+        if best == "time_to_fill" and (words & TENURE_WORDS or stays or rises or len(levels) >= 2):
             return "career_ladder", None  # "how long do people stay at senior before staff"
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
@@ -393,7 +405,8 @@ class Understander:
         figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]
         if best == "choose_role" and len(entities.roles) >= 2 and figure and not decides:
             return figure[0], None  # "which pays more, RE or AS?" compares a figure; it asks no hiring decision
-        career = asker == "candidate" or ("career" in words and asker != "hiring")  # a hirer chooses a hire
+        career = asker == "candidate" or (bool(words & {"career", "path"}) and asker != "hiring")  # a hirer
+        # chooses a hire, a person a path
         if best == "choose_role" and (career or reading.outside() or not asks_which):
             if entities.roles and (reading.outside() or len(entities.roles) > 1):
                 return "compare_roles", None
@@ -500,5 +513,7 @@ class Understander:
             return False
         if not any(s.kind in PLACEHOLDER for s in reading.spans):
             return False
-        starts = any(tuple(reading.words[: len(m)]) == m for m in FOLLOWUP_MARKERS)
-        return starts or all(w in FILLERS for w in masked)
+        skip = next((i for i, w in enumerate(reading.words) if w not in ACKS), len(reading.words))  # "thx. what
+        words = reading.words[skip:]  # about apac?" follows up as "what about apac?" does
+        starts = any(tuple(words[: len(m)]) == m for m in FOLLOWUP_MARKERS)
+        return starts or all(w in FILLERS or w in ACKS for w in masked)
