@@ -220,6 +220,10 @@ def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_abou
     "take the role quiz",
     "research scientist vs ML engineer, who should you hire first?",
     "is our opening a research role or more of a production one?",  # the sources' split, no title named
+    "a scientist or an engineer for our fraud models?",  # two kinds of people set side by side
+    "can you help me work out what kind of person we should hire",
+    "we need our first ml person, where should we start?",  # the first hire is a choice of role
+    "the team wants someone to run experiments and also build eval infra: one role or two?",
 ])
 def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     reply = engine.ask("c", text)
@@ -432,15 +436,6 @@ def test_a_decline_for_what_the_question_is_offers_nothing(engine, text):
     assert not any(c.label.startswith("Yes, ") for c in reply.choices), reply.choices
 
 
-@pytest.mark.parametrize("text", [
-    "a scientist or an engineer for our fraud models?",  # two kinds of people set side by side
-    "can you help me work out what kind of person we should hire",
-])
-def test_asking_which_kind_of_person_to_hire_starts_the_walk_through(engine, text):
-    reply = engine.ask("c", text)
-    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
-
-
 @pytest.mark.parametrize(("text", "intent"), [
     ("are there really only 10k people who can do frontier research?", "talent_pool"),  # a count of people
     ("is 10k enough of a signing bonus for a senior MLE?", "compensation"),  # money
@@ -485,13 +480,6 @@ def test_choosing_between_two_offers_is_a_candidates_question(engine):
     assert "your own career decision" in reply.headline and walk(engine) is None, render(reply)
 
 
-@pytest.mark.parametrize("text", [
-    "we need our first ml person, where should we start?",  # the first hire is a choice of role
-    "the team wants someone to run experiments and also build eval infra: one role or two?",
-])
-def test_a_first_hire_or_one_role_or_two_starts_the_walk_through(engine, text):
-    reply = engine.ask("c", text)
-    assert reply.intent == "choose_role" and walk(engine) is not None, render(reply)
 
 
 def test_the_cost_of_a_wrong_hire_is_a_pitfall_not_pay():
