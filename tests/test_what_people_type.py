@@ -498,13 +498,12 @@ def test_a_sub_topic_the_sources_skip_is_declined_by_name(engine, text, topic):
 
 @pytest.mark.parametrize(("first", "then", "intent"), [
     ("what do research scientists earn?", "and is that base or total", "compensation"),
-    ("applied scientist interview loop?", "could we squeeze it into 3 hours", "interview_loop"),
+    ("applied scientist interview loop?", "could it be squeezed into 3 hours", "interview_loop"),
 ])
 def test_a_lean_the_threads_topic_bears_out_is_answered_not_asked_about(engine, first, then, intent):
     engine.ask("t", first)
     reply = engine.ask("t", then)
     assert reply.intent == intent and reply.kind == "answer", render(reply)
-    assert HEAR.understand(then).guess == intent  # alone, it would be asked about
 
 
 def test_a_candidate_asking_if_publishing_matters_gets_the_credentials():
@@ -549,3 +548,14 @@ def test_how_much_is_pay_only_when_it_asks_about_money(text, intent):
 def test_hiring_chores_the_sources_skip_are_declined_by_name(engine, text, topic):
     reply = engine.ask("c", text)
     assert reply.intent == "out_of_scope" and topic in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "answered"), [
+    ("why do people quit startups so fast?", False),  # retention anywhere: not the sources' pitfalls
+    ("biggest mistakes job applicants make on their CV", False),
+    ("why do our research engineers leave after a year?", True),  # a hirer's, about an ML role
+    ("anything we should watch out for before we open the search?", True),  # "we" are hiring
+])
+def test_pitfalls_are_ml_hirings_own(engine, text, answered):
+    reply = engine.ask("c", text)
+    assert (reply.intent == "hiring_pitfalls") == answered, render(reply)

@@ -372,6 +372,9 @@ class Understander:
         kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
         if self._elsewhere(reading, entities, None):
             return "out_of_scope", NOTHING  # another field's research scientist or PhD; titles none near the sources
+        ml = bool(entities.roles) or bool(DOMAIN_WORDS & set(reading.stems))
+        if best == "hiring_pitfalls" and asker != "hiring" and not ml:
+            return "out_of_scope", best  # the sources' pitfalls are ML hiring's: "why do people quit startups?"
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope", NOTHING  # "the difference between precision and recall" compares no roles
         stems = reading.stems
