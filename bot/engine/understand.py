@@ -9,20 +9,20 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
 - plus generic rules: a long message is likely a pasted req; define_term needs a glossary term and wins
   when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
   without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
-The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing else supports (no role, no
-hirer's words, no clear cue): that guess is offered as a question, not answered, as is the topic any decline for
-want of evidence leaned to ("where do people find these candidates?" may not be about ML people: sourcing?), but
-never for a question out of scope for what it is (a candidate's, another field's, general ML). A low or close call
-is flagged `ambiguous`. Then who is asking and what is named settle what the scores cannot (`_settle`): a
-candidate's own career question never starts the
-hiring walk-through, and is out_of_scope for hirer-only topics, when it names none of the sources' roles, or when
-its topic is a guess (none of the topic's clear cue words: "make the switch from SWE to MLE" asks how, not pay); a
-title the sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is
-the walk-through; "the difference" between things that are not roles is no role comparison, between two levels
-of one role it is the career ladder, and one that asks for a figure (pay, time to fill, pool size) is about it.
+The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing else supports (no role, no hirer's
+words, no clear cue): that guess is offered as a question, not answered, as is the topic any decline for want of
+evidence leaned to ("where do people find these candidates?" may not be about ML people: sourcing?), but never for
+a question out of scope for what it is (a candidate's, another field's, general ML). A low or close call is flagged
+`ambiguous`. Then who is asking and what is named settle what the scores cannot (`_settle`): a candidate's own
+career question never starts the hiring walk-through, and is out_of_scope for hirer-only topics, when it names none
+of the sources' roles, or when its topic is a guess (none of the topic's clear cue words: "make the switch from SWE
+to MLE" asks how, not pay); a title the sources do not describe ("AI engineer") never starts it either; a
+comparison that asks who to hire is the walk-through; "the difference" between things that are not roles is no role
+comparison, between two levels of one role it is the career ladder, and one that asks for a figure (pay, time to
+fill, pool size) is about it.
 Words are read for what they do: a `needs_cue` topic (pay) needs one of its words in a message longer than a
-follow-up; a "when" that joins clauses or a "who" that describes people asks nothing; two kinds of work the
-sources split roles by ("research vs production") name those roles.
+follow-up; a "when" that joins clauses or a "who" that describes people asks nothing; two kinds of work the sources
+split roles by ("research vs production") name those roles.
 """
 
 import math
@@ -373,12 +373,12 @@ class Understander:
         kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
         if self._elsewhere(reading, entities):
             return "out_of_scope", None  # another field's research scientist or PhD; titles none near the sources
-        ml = bool(entities.roles) or bool(DOMAIN_WORDS & set(reading.stems))
+        stems = reading.stems
+        ml = bool(entities.roles) or bool(DOMAIN_WORDS & set(stems))
         if best == "hiring_pitfalls" and asker != "hiring" and not ml:
             return "out_of_scope", best  # the sources' pitfalls are ML hiring's: "why do people quit startups?"
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope", None  # "the difference between precision and recall" compares no roles
-        stems = reading.stems
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person
         # to hire" asks for a hiring decision, the walk-through's
@@ -389,12 +389,12 @@ class Understander:
             return "choose_role", None  # "MLE vs data scientist: who to hire and when" asks for a decision
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
+        figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]  # pay, time to fill, the pool
         if best == "compare_roles":
             if not entities.roles and words & (TENURE_WORDS | {"track"}):
                 return "career_ladder", None  # "IC vs management track" compares tracks of the ladder
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder", None
-            figure = [t for t in FIGURE_TOPICS if max(cues.get(t, {}).values(), default=0.0) >= FIGURE_CUE]
             if figure:
                 return figure[0], None
         core = [r for r in entities.roles if r in self.core]
@@ -406,7 +406,6 @@ class Understander:
         # and "is that one role or two?" do
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
             return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
-        figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]
         if best == "choose_role" and len(entities.roles) >= 2 and figure and not decides:
             return figure[0], None  # "which pays more, RE or AS?" compares a figure; it asks no hiring decision
         career = asker == "candidate" or (bool(words & {"career", "path"}) and asker != "hiring")  # a hirer
