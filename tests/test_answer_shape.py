@@ -201,3 +201,8 @@ def test_a_req_band_tolerance_taken_from_another_population_says_so():
     message = next(f["message"] for f in found["findings"] if f["kind"] == "comp_below_market")
     assert "AIEH's ±30% spread of research scientists' offers is taken as the tolerance" in message
     assert "usual spread" not in message and "offers cluster" not in message
+
+
+def test_total_comp_held_to_a_base_pay_figure_is_said_not_like_for_like(engine):
+    reply = engine.ask("total", "is 300k total enough for a research scientist at a frontier lab?")
+    assert "Not like for like: that figure is base pay, yours total comp." in reply.headline, render(reply)

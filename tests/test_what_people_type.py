@@ -566,3 +566,12 @@ def test_a_thread_does_not_pull_in_what_names_none_of_its_topic(engine, first, t
     engine.ask("t", first)
     reply = engine.ask("t", then)
     assert reply.intent == "out_of_scope" and not reply.choices, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how long does it take to go hire a senior MLE?", "time_to_fill"),  # a climb needs no hire in it
+    ("we want to fast-track a senior MLE hire, how long will it take?", "time_to_fill"),  # no ladder track
+    ("what's a research artifact? and how much do applied scientists earn?", "compensation"),  # a second question
+])
+def test_a_ladder_or_a_definition_does_not_swallow_a_hiring_question(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
