@@ -354,6 +354,8 @@ TYPED_WALKS = [  # whole walk-throughs typed in words, with denials: the recomme
       "push the field forward with new capabilities"], "research_scientist"),
     (["who do we hire", "we need someone to run the gpu cluster and eval harness for our researchers",
       "zero papers", "series D"], "research_engineer"),
+    (["which role do we hire to build our training infra for the research team?", "no papers needed", "frontier lab"],
+     "research_engineer"),  # "infra" said in the opening message answers the work questions
 ]
 
 
