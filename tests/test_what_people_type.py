@@ -223,6 +223,7 @@ def test_a_research_scientist_in_another_field_is_kept_when_the_question_is_abou
     "can you help me work out what kind of person we should hire",
     "we need our first ml person, where should we start?",  # the first hire is a choice of role
     "the team wants someone to run experiments and also build eval infra: one role or two?",
+    "which hire should look after the GPU cluster our researchers train on?",  # "which hire" is a choice of role
 ])
 def test_asking_which_role_to_hire_starts_the_walk_through(engine, text):
     reply = engine.ask("c", text)
