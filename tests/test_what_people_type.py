@@ -576,3 +576,24 @@ def test_a_thread_does_not_pull_in_what_names_none_of_its_topic(engine, first, t
 ])
 def test_a_ladder_or_a_definition_does_not_swallow_a_hiring_question(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("text", "answered"), [
+    ("which ML meetups are worth going to this spring", False),  # a channel asked about for itself
+    ("kaggle: worth it or not?", False),
+    ("which meetups are good for finding research engineers", True),  # someone sought there
+    ("worth sponsoring a workshop at a big ML conference?", True),  # what an employer does to recruit
+])
+def test_sourcing_needs_someone_to_find(text, answered):
+    heard = HEAR.understand(text)
+    assert (heard.intent == "sourcing_channels") == answered, heard.ranked
+
+
+@pytest.mark.parametrize(("text", "answered"), [
+    ("pytorch or jax, which is better for a side project", False),  # a choice of tools, no person in it
+    ("is jax better than pytorch these days", False),
+    ("how much does pytorch experience matter on the research side", True),  # what a person should bring
+])
+def test_skills_are_asked_of_a_person(text, answered):
+    heard = HEAR.understand(text)
+    assert (heard.intent == "skills") == answered, heard.ranked

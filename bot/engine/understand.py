@@ -19,7 +19,8 @@ of the sources' roles, or when its topic is a guess (none of the topic's clear c
 to MLE" asks how, not pay); a title the sources do not describe ("AI engineer") never starts it either; a
 comparison that asks who to hire is the walk-through; "the difference" between things that are not roles is no role
 comparison, between two levels of one role it is the career ladder, and one that asks for a figure (pay, time to
-fill, pool size) is about it.
+fill, pool size) is about it. Sourcing seeks someone and skills are a person's: a channel or a tool asked about for
+itself ("top ML conferences to attend", "pytorch or jax?") is neither.
 Words are read for what they do: a `needs_cue` topic (pay) needs one of its words in a message longer than a
 follow-up; a "when" that joins clauses or a "who" that describes people asks nothing; two kinds of work the sources
 split roles by ("research vs production") name those roles.
@@ -81,6 +82,14 @@ AUXILIARIES = {"will", "can", "could", "should", "do", "does", "did", "is", "are
                "shall"}  # "when (roughly) will it close" asks when; "when hiring" does not
 PRONOUNS = {"i", "we", "you", "they"}  # "MLE or AS: who do we hire" asks who
 PEOPLE_WORDS = ROLE_WORDS | GENERIC_PEOPLE | {"someone", "somebody", "anyone", "those", "one", "candidate", "folk"}
+SOUGHT = PEOPLE_WORDS | HIRE_WORDS | {"talent", "find", "finding", "applicant", "researcher", "phd", "student",
+                                     "grad", "author", "funnel", "pipeline", "inbound", "outreach", "poach", "sponsor",
+                                     "sponsoring", "sponsorship"}  # whom sourcing seeks: a channel named with none
+# of them is asked about for itself ("top ML conferences to attend")
+ABLE = {"skill", "know", "knowledge", "learn", "learning", "proficiency", "fluency", "experience", "expertise",
+        "competency", "qualification", "requirement", "require", "required", "need", "needed", "must", "good",
+        "great", "strong", "test", "assess", "evaluate", "signal", "look", "ability", "capable", "matter"}  # what
+# a skills question asks of a person
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
@@ -377,6 +386,10 @@ class Understander:
         ml = bool(entities.roles) or bool(DOMAIN_WORDS & set(stems))
         if best == "hiring_pitfalls" and asker != "hiring" and not ml:
             return "out_of_scope", best  # the sources' pitfalls are ML hiring's: "why do people quit startups?"
+        if best == "skills" and not (entities.roles or reading.outside() or asker or words & (SOUGHT | ABLE)):
+            return "out_of_scope", best  # "pytorch or jax for a new project?" asks about the tools, not a person
+        if best == "sourcing_channels" and asker != "hiring" and not (entities.roles or words & SOUGHT):
+            return "out_of_scope", best  # "to Kaggle or not to Kaggle" asks about the site, not who to find there
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope", None  # "the difference between precision and recall" compares no roles
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
