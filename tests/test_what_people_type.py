@@ -45,6 +45,8 @@ def walk(engine: Engine, conversation: str = "c") -> dict | None:
     ("nope, they don't need to publish", {"publish"}, set()),  # "nope" answers; it does not flip "don't"
     ("not only research but shipping", set(), {"research", "shipping"}),
     ("shipping, not research", {"research"}, {"shipping"}),
+    ("forget papers - we ship", {"papers"}, {"ship"}),  # "forget" sets aside; a spaced hyphen ends a clause
+    ("don't forget the research side", set(), {"research"}),
 ])
 def test_denials_are_read_per_clause(text, denied, said):
     words = {w.text: w.denied for w in polarity.read(text)}
@@ -542,6 +544,10 @@ def test_how_much_is_pay_only_when_it_asks_about_money(text, intent):
     ("H-1B rules for hiring ML researchers", "visas"),
     ("should we do reference checks on research scientist candidates?", "background and reference checks"),
     ("tips for onboarding a new applied scientist", "onboarding"),
+    ("any tips on the cover letter for a research engineer application?", "cover letters"),
+    ("do applied scientist teams usually get hit first in layoffs?", "layoffs"),
+    ("is a fully remote MLE team a bad idea?", "remote"),
+    ("should we bring in a contractor or hire an MLE full-time?", "contractors"),  # no walk-through for it
 ])
 def test_hiring_chores_the_sources_skip_are_declined_by_name(engine, text, topic):
     reply = engine.ask("c", text)
@@ -597,3 +603,19 @@ def test_sourcing_needs_someone_to_find(text, answered):
 def test_skills_are_asked_of_a_person(text, answered):
     heard = HEAR.understand(text)
     assert (heard.intent == "skills") == answered, heard.ranked
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("ok forget comp - how would i interview them", "interview_loop"),
+    ("ok, forget pay - how do i screen them", "interview_loop"),
+    ("fine, never mind salaries. how do i interview them", "interview_loop"),
+    ("I don't have a PhD, what do research engineers earn?", "compensation"),  # the question beside the denial
+    ("no PhD here, can I still get in as a research scientist?", "credentials"),  # nothing else asked: kept
+])
+def test_a_topic_set_aside_gives_way_to_the_one_asked(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+def test_hire_as_is_no_applied_scientist():
+    assert HEAR.understand("could we use contract-to-hire as a bridge?").entities.roles == []
+    assert HEAR.understand("senior as comp?").entities.roles == ["applied_scientist"]

@@ -110,7 +110,7 @@ def compose(
     """Answer one understood message. Returns the Answer and the conversation context to keep."""
     intent, entities, term = _resolve(heard, context)
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
-    uncovered = _uncovered(kb, heard.text) if intent not in UNDECLINED else None
+    uncovered = uncovered_topic(kb, heard.text) if intent not in UNDECLINED else None
     if uncovered:
         intent = "out_of_scope"
         reply = _not_covered(ask, uncovered)
@@ -249,7 +249,7 @@ def name_sources(kb: KnowledgeBase, reply: Answer) -> None:
             reply.source_names[file] = f'{src.publisher}, "{src.title.split(":")[0]}"'
 
 
-def _uncovered(kb: KnowledgeBase, text: str) -> Uncovered | None:
+def uncovered_topic(kb: KnowledgeBase, text: str) -> Uncovered | None:
     """The sub-topic the sources don't cover that a message asks about, if any: the one whose phrase said
     (whole words) is longest ("referral bonus" is a referral program, not a signing bonus)."""
     phrases = tuple(phrase for item in kb.uncovered for phrase in item.phrases)

@@ -69,7 +69,9 @@ class Engine:
         before = state.get("diagnostic")
         walk = before
         recent = [t for t in state.get("recent", []) if isinstance(t, str)][-RECENT:]
-        if diagnose.wants(walk, heard):  # a walk-through under way goes first; choose_role starts one
+        declined = walk is None and answer.uncovered_topic(self.kb, heard.text)  # "a contractor or a hire?"
+        if diagnose.wants(walk, heard) and not declined:  # a walk-through under way goes first; choose_role
+            # starts one unless it asks about what the sources do not cover
             if walk is None and heard.entities.employer_tier is None and context.get("employer_tier"):
                 heard = heard.model_copy(update={"entities": heard.entities.model_copy(
                     update={"employer_tier": context["employer_tier"]})})

@@ -12,7 +12,8 @@ from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
 
 _TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+")
-_CLAUSE_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+|[,;!?:()—–]|\.(?=\s|$)")  # words and clause punctuation
+_CLAUSE_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+|[,;!?:()—–]|\.(?=\s|$)|(?<!\S)--?(?!\S)")  # words and clause
+# punctuation, a spaced hyphen ("forget pay - how do I interview them") among it
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _NEIGHBOURS = {"vs", "or", "v"}
 KINDS = ("role", "outside", "level", "tier", "region", "term")
@@ -109,6 +110,11 @@ class Reading:
         if singular not in self._masked:
             self._masked[singular] = self._mask(self.stems if singular else self.words)
         return self._masked[singular]
+
+    def affirmed(self) -> list[str]:
+        """The tokens with mentions masked, as `masked(singular=False)` gives them, and each word the message
+        denies as "-" ("forget pay, how do I interview them" asks no pay)."""
+        return self._mask(["-" if denied else w for w, denied in zip(self.words, self.denied, strict=True)])
 
     def _mask(self, words: list[str]) -> list[str]:
         """`words` (the tokens or their singulars) with the mentions replaced, as `masked` says."""
@@ -342,11 +348,20 @@ class Lexicon:
             expansion = self.lowered_roles.get(word)
             before = words[i - 1] if i else ""
             after = words[i + 1] if i + 1 < len(words) else ""
-            if expansion and (before in self.level_words or before in _NEIGHBOURS or after in _NEIGHBOURS):
+            if expansion and (self._level_ends(words, i) or before in _NEIGHBOURS or after in _NEIGHBOURS):
                 out += expansion
             else:
                 out.append(word)
         return out
+
+    def _level_ends(self, words: list[str], at: int) -> bool:
+        """Whether a whole level phrase ends right before `words[at]` ("senior as", "new hire as"; not "contract to
+        hire as a bridge": "hire" alone is no level)."""
+        if not at or singular(words[at - 1]) not in self.level_words:
+            return False
+        return any(kind == "level" and len(phrase) == n and tuple(map(singular, words[at - n : at])) == phrase
+                   for n in range(1, min(at, 4) + 1)
+                   for phrase, kind, _ in self.phrases.get(singular(words[at - n]), ()))
 
     def _spans(self, stems: list[str]) -> list[Span]:
         """Entity mentions (longest first), then glossary terms, which may overlap them; a term that is exactly

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]")
-PUNCTUATION = frozenset(".,;:!?()—–")
+_WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]|(?<!\S)--?(?!\S)")
+PUNCTUATION = frozenset([*".,;:!?()—–", "-", "--"])  # a spaced hyphen is a dash
 NEGATORS = frozenset({
     "not", "no", "never", "none", "nobody", "noone", "nothing", "neither", "nor", "without", "zero", "nope",
-    "nah", "hardly", "cannot", "nowhere", "nil",
+    "nah", "hardly", "cannot", "nowhere", "nil", "forget", "ignore",  # "forget pay, how do I interview them"
 })
 CONTRACTIONS = frozenset({  # apostrophes dropped, as people often type them
     "dont", "doesnt", "didnt", "wont", "wouldnt", "cant", "couldnt", "shouldnt", "isnt", "arent", "wasnt",

@@ -36,6 +36,7 @@ from itertools import accumulate, pairwise
 import numpy as np
 from pydantic import BaseModel
 
+from bot.engine import polarity
 from bot.engine.clean import clean
 from bot.engine.entities import PLACEHOLDER, Lexicon, Reading, singular, tokens
 from bot.engine.types import Entities
@@ -110,7 +111,7 @@ CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); ligh
 UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
 SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
-ACKS = {"thanks", "thank", "thx", "ty", "cool", "great", "nice", "perfect", "awesome", "got", "it", "sure",
+ACKS = {"thanks", "thank", "thx", "ty", "cool", "great", "nice", "perfect", "awesome", "got", "it", "sure", "fine",
         "alright", "k", "kk", "ok", "okay", "yes", "yeah", "yep"}  # said before a follow-up, not part of it
 FOLLOWUP_MARKERS = (
     ("what", "about"), ("how", "about"), ("and",), ("for",), ("at",), ("in",), ("same",), ("what", "if"),
@@ -304,6 +305,10 @@ class Understander:
         masked = reading.masked()
         asked = _asking(reading.masked(singular=False))
         cues = self._cues(asked)
+        if any(reading.denied):  # a denied topic beside one asked is set aside: "forget pay, how do I interview"
+            affirmed = self._cues(_asking(reading.affirmed()))
+            if any(_clarity(affirmed, i) >= CLEAR_CUE for i in affirmed if i not in DEFINITION_FREE):
+                cues = affirmed
         scores, cued = self._scores(raw, masked, reading, entities, cues)
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])[:3]
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
@@ -457,7 +462,7 @@ class Understander:
         if entities.roles:
             scores["out_of_scope"] *= ROLE_NAMED
         elif not in_scope and not DOMAIN_WORDS & set(reading.words):
-            unknown = min(UNKNOWN_MAX, self._unknown(reading.stems))
+            unknown = min(UNKNOWN_MAX, self._unknown(reading))
             for intent in scores:
                 if intent not in ROLE_FREE:
                     scores[intent] *= 1 - UNKNOWN_WORD * unknown
@@ -487,11 +492,13 @@ class Understander:
         scores.update(zip(self.intents, (nearest.sum(axis=1) / NEAREST).tolist(), strict=True))
         return scores
 
-    def _unknown(self, stems: list[str]) -> int:
+    def _unknown(self, reading: Reading) -> int:
         """How many words the knowledge base never uses; one right after "a"/"an" ("hire a bartender") names
-        the person asked about, and counts twice."""
+        the person asked about, and counts twice. A word that denies or sets aside ("forget pay, ...") is none."""
+        stems = reading.stems
         return sum(
             (1 + (i > 0 and stems[i - 1] in ARTICLES)) * self.lexicon.unknown(w) for i, w in enumerate(stems)
+            if not polarity.is_negator(reading.words[i])
         )
 
     def _asks_definition(self, reading: Reading, raw: str) -> bool:
@@ -520,8 +527,9 @@ class Understander:
 
     def _cues(self, said: list[str]) -> dict[str, dict[tuple[str, ...], float]]:
         """The cue phrases heard and their weights, per intent. A denied cue counts whole: "don't have a PhD"
-        still asks about credentials. An amount of money ("500k") is heard as the cue `_amount_`, a count of people
-        ("10k people", "10,000 ML experts") as `_headcount_`. "Make" is no pay where it makes something else
+        still asks about credentials (unless another topic is asked beside it: see `understand`). An amount of
+        money ("500k") is heard as the cue `_amount_`, a count of people ("10k people", "10,000 ML experts") as
+        `_headcount_`. "Make" is no pay where it makes something else
         ("make senior", "the mistakes new hires make")."""
         heard: dict[str, dict[tuple[str, ...], float]] = defaultdict(dict)
         said = [_amount(said, i) if AMOUNT.fullmatch(w) else w for i, w in enumerate(said)]
