@@ -619,3 +619,15 @@ def test_a_topic_set_aside_gives_way_to_the_one_asked(text, intent):
 def test_hire_as_is_no_applied_scientist():
     assert HEAR.understand("could we use contract-to-hire as a bridge?").entities.roles == []
     assert HEAR.understand("senior as comp?").entities.roles == ["applied_scientist"]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what are staff MLEs going for in europe these days?", "compensation"),  # pay in a seller's words
+    ("is an RS a lot pricier than an RE?", "compensation"),
+    ("how many yrs do RSs typically sit at mid level before senior?", "career_ladder"),  # years at a level
+    ("what does a principal RE do that a staff one does not?", "career_ladder"),  # two levels of one role
+    ("how many rounds is a normal AS loop?", "interview_loop"),  # "how many" counts rounds, not people
+    ("how many research engineers are out there?", "talent_pool"),  # ...or people
+])
+def test_what_a_question_counts_or_compares_decides_its_topic(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked

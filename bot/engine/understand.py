@@ -105,6 +105,8 @@ MADE = {"_level_", "mistake", "mistakes", "decision", "decisions", "sense", "pro
 COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", "candidate", "folk", "worker",
            "developer", "specialist", "professional", "practitioner", "phd", "human"}  # "10k people"; no `_role_`:
 # "a 180k MLE offer" is pay
+UNITS = {"hour", "minute", "day", "week", "month", "year", "round", "stage", "step", "interview", "question",
+         "paper", "publication", "level", "rung", "time"}  # what "how many" counts when not people
 FOLLOWUP_WORDS = 7
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
 CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); lighter ones ("make", "job") only lean
@@ -206,6 +208,8 @@ def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
     much" followed by a thing ("how much math")."""
     if phrase == ("how", "much"):  # "how much math do you need" asks an amount of something else
         return end < len(said) and said[end] not in HOW_MUCH_PAY
+    if phrase == ("how", "many"):  # "how many hours", "how many years at senior" count no people
+        return end < len(said) and singular(said[end]) in UNITS
     if phrase[-1] != "make":
         return False
     after = said[end] if end < len(said) else ""
@@ -373,17 +377,21 @@ class Understander:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
         masked = reading.masked()
-        stays = any(a in {"stay", "staying", "spend"} and b in {"at", "in", "_level_"} for a, b in pairwise(masked))
+        stays = any(a in {"stay", "staying", "spend", "spent", "sit", "sitting", "remain", "remaining"}
+                    and b in {"at", "in", "_level_"} for a, b in pairwise(masked))
         rises = not words & HIRE_WORDS and any(  # "to go hire a senior MLE" is a search
             w in RISE_WORDS and "_level_" in masked[i + 1 : i + 8] for i, w in enumerate(masked))
         if best == "time_to_fill" and (words & TENURE_WORDS or stays or rises or len(levels) >= 2):
             return "career_ladder", None  # "how long do people stay at senior before staff"
+        if best == "talent_pool" and (stays or rises):
+            return "career_ladder", None  # "how many years do people sit at senior RS"
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
             best = next((i for i in ranked if i != "time_to_fill"), "out_of_scope")
-        if best == "day_to_day" and levels and not (entities.roles or reading.outside()):
-            return "career_ladder", None  # "what is a fellow?" asks what a level is
+        if best == "day_to_day" and levels and (len(levels) >= 2 or not (entities.roles or reading.outside())):
+            return "career_ladder", None  # "what is a fellow?", "what does a staff RS own that a senior one
+            # doesn't?" ask what a level is
         kinds = bool(work_kinds(reading.masked(), self.work_kinds))  # "research vs production" names roles
         if self._elsewhere(reading, entities):
             return "out_of_scope", None  # another field's research scientist or PhD; titles none near the sources
