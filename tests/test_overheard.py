@@ -69,3 +69,10 @@ def test_a_walk_through_answer_is_for_hirebot_and_chatter_around_it_is_not(kb):
 ])
 def test_asks_reads_the_shape_of_a_question(text, question):
     assert asks(text) is question
+
+
+def test_a_bare_follow_up_overheard_is_not_taken_as_hirebots(kb, tmp_path):
+    engine = Engine(kb, Store(tmp_path / "t.db"))
+    engine.ask("t", "how long does it take to hire an applied scientist?")
+    assert engine.overhear("t", "tell me more") is None  # to a colleague, as likely as to hirebot
+    assert engine.ask("t", "tell me more").intent == "time_to_fill"  # said to hirebot, it adds to the answer

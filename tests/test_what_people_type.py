@@ -631,3 +631,24 @@ def test_hire_as_is_no_applied_scientist():
 ])
 def test_what_a_question_counts_or_compares_decides_its_topic(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    ("how long does it take to fill a research scientist req?", "hm, why that slow?", "time_to_fill"),  # a lean
+    ("what's a research artifact?", "can you give me an example", "define_term"),  # asking for more
+    ("what do applied scientists make?", "tell me more", "compensation"),
+])
+def test_a_bare_follow_up_takes_the_threads_topic(engine, first, then, intent):
+    engine.ask("t", first)
+    reply = engine.ask("t", then)
+    assert reply.intent == intent and reply.kind == "answer", render(reply)
+
+
+def test_tell_me_more_puts_what_was_behind_more_in_front(engine):
+    first = engine.ask("t", "what do research scientists earn?")
+    assert first.more, render(first)
+    again = engine.ask("t", "tell me more")
+    assert {f.text for f in first.more} <= {f.text for f in [*again.facts, *again.more]}, render(again)
+    assert not {f.text for f in first.facts} & {f.text for f in again.facts}, render(again)
+    alone = engine.ask("fresh", "tell me more")
+    assert alone.intent in {"out_of_scope", "help"}, render(alone)  # nothing said yet: nothing to add to

@@ -4,6 +4,7 @@ Every figure in an Answer comes from a `Fact` (cited with source, population and
 written here carries no figures.
 """
 
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -58,6 +59,10 @@ CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question",
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
+SAY_MORE = re.compile(  # asking for more of the thread's last answer: "tell me more", "example?", "why so?"
+    r"(?:(?:ok|okay|thanks|thx|cool|great|hmm|and|so|pls|please)\W+)*(?:(?:can|could) you\W+)?"
+    r"(?:tell me more|say more|more|more please|more details?|details|go on|elaborate|expand on (?:that|this)|"
+    r"(?:give me |any )?(?:an? )?examples?|for (?:example|instance)|why|why so)\W*")
 SOURCES_ASKED = re.compile(r"\b(sources?|data (come|from)|how (current|recent)|where do you get|cite)\b")
 
 
@@ -107,7 +112,12 @@ def parse_choice(text: str, context: dict) -> Understanding | None:
 def compose(
     kb: KnowledgeBase, heard: Understanding, context: dict, today: date | None = None
 ) -> tuple[Answer, dict]:
-    """Answer one understood message. Returns the Answer and the conversation context to keep."""
+    """Answer one understood message. Returns the Answer and the conversation context to keep. Asked for more
+    of the last answer ("tell me more", "example?"), the thread's topic is answered again with what was behind
+    "More" in front."""
+    says_more = bool(context.get("intent")) and SAY_MORE.fullmatch(heard.text) is not None
+    if says_more:
+        heard = heard.model_copy(update={"followup": True, "ambiguous": False})
     intent, entities, term = _resolve(heard, context)
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
     uncovered = uncovered_topic(kb, heard.text) if intent not in UNDECLINED else None
@@ -116,6 +126,9 @@ def compose(
         reply = _not_covered(ask, uncovered)
     else:
         reply = COMPOSERS.get(intent, _lookup)(ask)
+    seen = set(context.get("shown", [])) if says_more else set()
+    if says_more and reply.kind == "answer":
+        _say_more(reply, seen)
     if heard.ambiguous and not heard.followup and reply.kind == "answer":
         reply.choices += _did_you_mean(ask)
     reply.intent = intent
@@ -130,7 +143,24 @@ def compose(
     keep = dict(context)
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
         keep = remember(intent, entities, term)
+        keep["shown"] = sorted(seen | {_key(f) for f in [*reply.basis, *reply.facts]})  # what "more" skips
     return reply, keep
+
+
+def _say_more(reply: Answer, seen: set[str]) -> None:
+    """The answer's facts not shown yet in the thread (`seen`: their keys), without what was said already
+    (headline, lines, notes); or the answer again, saying there is no more."""
+    new = [f for f in [*reply.facts, *reply.more] if _key(f) not in seen]
+    if new:
+        reply.headline, reply.basis, reply.notes, reply.lines = "", [], [], []
+        reply.title, reply.facts, reply.more = f"{reply.title} (more)", new, []
+    else:
+        reply.notes.insert(0, "That is all my sources say about it.")
+
+
+def _key(fact: Cited) -> str:
+    """A short key of a fact said, to remember in the thread which were shown."""
+    return hashlib.blake2s(fact.text.encode(), digest_size=4).hexdigest()
 
 
 def remember(intent: str, entities: Entities, term: str | None = None) -> dict:
@@ -144,7 +174,7 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     keeps the slots it leaves out; a new, complete question starts fresh."""
     said = heard.entities
     previous = context.get("intent")
-    if (heard.followup or (heard.guess and heard.guess == previous)) and previous:  # a lean the thread's topic
+    if (heard.followup or (heard.lean and heard.lean == previous)) and previous:  # a lean the thread's topic
         return previous, _inherit(said, context), heard.term or context.get("term")  # bears out is taken
     continues = heard.text.startswith(CONTINUATIONS) and heard.intent not in ROLE_FREE
     if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):

@@ -4,7 +4,8 @@ In a shared thread people mostly talk to each other: thanks, acknowledgements, p
 message (one in a thread hirebot takes part in, from the person it is talking with, without a mention) is
 hirebot's only when it moves a walk-through under way, or is a hiring question hirebot can answer (not help,
 not out of scope): shaped as a question and naming hiring words, following up the thread or with a confident
-intent; or a terse request that names the role or level it is about. Anything else gets no reply, no
+intent; or a terse request that names the role or level it is about. A bare "tell me more" or "why so long?", which
+only the thread makes a question of, may be said to anyone: not hirebot's. Anything else gets no reply, no
 knowledge-gap entry and no change to the thread's topic.
 """
 
@@ -38,8 +39,8 @@ def for_hirebot(heard: Understanding, reply: Answer, walk_moved: bool) -> bool:
     """Whether an overheard message, understood as `heard` and answered as `reply`, is addressed to hirebot."""
     if walk_moved:
         return True
-    if reply.intent in NOT_ANSWERS or reply.kind == "error":
-        return False
+    if reply.intent in NOT_ANSWERS or reply.kind == "error" or (heard.intent in NOT_ANSWERS and not heard.followup):
+        return False  # nor a bare "tell me more" or "why so long?" the thread made an answer of: said to anyone
     if asks(heard.raw):
         return names_hiring(heard) or heard.followup or heard.confidence >= SURE
     return bool(heard.entities.roles or heard.entities.level)  # a terse request names whom it is about

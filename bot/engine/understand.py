@@ -144,6 +144,7 @@ class Understanding(BaseModel):
     outside: list[str] = []  # titles named that the sources do not describe ("ai engineer")
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
     guess: str | None = None  # out_of_scope for want of evidence: the topic it leaned to, offered, not answered
+    lean: str | None = None  # that topic even when no word names it ("why so long?"): a thread about it follows up
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -325,6 +326,7 @@ class Understander:
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
             best, guess = "out_of_scope", best
+        lean = guess
         if guess and not _clarity(cues, guess):
             guess = None  # nothing in the message names the topic: nothing to offer ("it", "sup?")
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
@@ -339,6 +341,7 @@ class Understander:
             followup=followup,
             ambiguous=ambiguous,
             guess=guess,
+            lean=lean,
             outside=reading.outside(),
             asker=asker,
         )
