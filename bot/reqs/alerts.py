@@ -109,7 +109,6 @@ class AlertSender(Sender):
         if not ready:
             return delivered
         key = ",".join(str(alert["id"]) for alert, _ in ready)  # a digest's: one of its alerts is not found by it
-        self._posted[channel] = time.monotonic()
         try:
             text, blocks = alert_message(ready[0][1]) if len(ready) == 1 else digest_message([i for _, i in ready])
             response = self.client.chat_postMessage(channel=channel, text=text, blocks=blocks,
@@ -123,6 +122,8 @@ class AlertSender(Sender):
             for alert, _ in ready:
                 self._undeliverable(alert, f"the alert cannot be built: {err}"[:300], channel)
             return delivered
+        finally:  # the pace runs from when the post ended: a slow post does not bring the next one closer
+            self._posted[channel] = time.monotonic()
         with self.db_lock:
             for alert, _ in ready:
                 self.reqs.mark_sent(alert["id"], response.get("channel"), response.get("ts"))
