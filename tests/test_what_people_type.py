@@ -628,6 +628,9 @@ def test_hire_as_is_no_applied_scientist():
     ("what does a principal RE do that a staff one does not?", "career_ladder"),  # two levels of one role
     ("how many rounds is a normal AS loop?", "interview_loop"),  # "how many" counts rounds, not people
     ("how many research engineers are out there?", "talent_pool"),  # ...or people
+    ("RS at a frontier lab: what are they looking for?", "skills"),  # what a person should bring
+    ("where should we be looking for research engineers?", "sourcing_channels"),  # people sought
+    ("we hired a staff MLE from big tech and it flopped after six months. what went wrong?", "hiring_pitfalls"),
 ])
 def test_what_a_question_counts_or_compares_decides_its_topic(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked

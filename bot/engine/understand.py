@@ -203,14 +203,17 @@ def _amount(said: list[str], i: int) -> str:
     return "_headcount_" if counted else "_amount_"
 
 
-def _makes_other(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
-    """Whether a pay cue (said[:end]) is about something other than money: "make" with a level or a thing right
-    after it ("make senior", "make mistakes") or a mistake before it ("the mistakes new hires make"); "how
-    much" followed by a thing ("how much math")."""
+def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
+    """Whether a cue (said[:end]) means something other than its topic here: "make" with a level or a thing right
+    after it ("make senior", "make mistakes") or a mistake before it ("the mistakes new hires make"), "how much"
+    followed by a thing ("how much math"), "how many" by a unit ("how many hours"), "looking for" by people
+    ("looking for research engineers" seeks them: no skill)."""
     if phrase == ("how", "much"):  # "how much math do you need" asks an amount of something else
         return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase == ("how", "many"):  # "how many hours", "how many years at senior" count no people
         return end < len(said) and singular(said[end]) in UNITS
+    if phrase in (("look", "for"), ("looking", "for")):  # "looking for research engineers" seeks them
+        return end < len(said) and (said[end] == "_role_" or singular(said[end]) in PEOPLE_WORDS)
     if phrase[-1] != "make":
         return False
     after = said[end] if end < len(said) else ""
@@ -546,7 +549,7 @@ class Understander:
         said = [_amount(said, i) if AMOUNT.fullmatch(w) else w for i, w in enumerate(said)]
         for i, word in enumerate(said):
             for intent, phrase, weight in self.cues.get(word, ()):
-                if tuple(said[i : i + len(phrase)]) == phrase and not _makes_other(said, i + len(phrase), phrase):
+                if tuple(said[i : i + len(phrase)]) == phrase and not _other_sense(said, i + len(phrase), phrase):
                     heard[intent][phrase] = weight
         return heard
 
