@@ -655,3 +655,15 @@ def test_tell_me_more_puts_what_was_behind_more_in_front(engine):
     assert not {f.text for f in first.facts} & {f.text for f in again.facts}, render(again)
     alone = engine.ask("fresh", "tell me more")
     assert alone.intent in {"out_of_scope", "help"}, render(alone)  # nothing said yet: nothing to add to
+
+
+def test_a_comparison_naming_one_role_sets_it_against_the_threads(engine):
+    engine.ask("t", "what does a research scientist actually do all week?")
+    reply = engine.ask("t", "and how is that different from an RE?")
+    assert reply.intent == "compare_roles", render(reply)
+    assert sorted(reply.entities.roles) == ["research_engineer", "research_scientist"], reply.entities
+
+
+def test_member_of_technical_staff_is_a_title_not_the_staff_level():
+    heard = HEAR.understand("pay for a member of technical staff at openai?")
+    assert heard.entities.level is None and heard.outside == ["member of technical staff"], heard

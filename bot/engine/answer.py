@@ -171,11 +171,16 @@ def remember(intent: str, entities: Entities, term: str | None = None) -> dict:
 def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | None]:
     """Apply the conversation's context. An elliptical follow-up ("and in Europe?") keeps the last intent and
     changes only what it names; a message that continues the thread ("what about MLE comp?") or names no role
-    keeps the slots it leaves out; a new, complete question starts fresh."""
+    keeps the slots it leaves out; a comparison naming one role sets it against the thread's; a new, complete
+    question starts fresh."""
     said = heard.entities
     previous = context.get("intent")
     if (heard.followup or (heard.lean and heard.lean == previous)) and previous:  # a lean the thread's topic
         return previous, _inherit(said, context), heard.term or context.get("term")  # bears out is taken
+    earlier = [r for r in context.get("roles", []) if r not in said.roles]
+    if heard.intent == "compare_roles" and len(said.roles) == 1 and earlier and previous:
+        # "how's that different from an AS?" after research engineers compares the two
+        return heard.intent, said.model_copy(update={"roles": [earlier[0], *said.roles]}), heard.term
     continues = heard.text.startswith(CONTINUATIONS) and heard.intent not in ROLE_FREE
     if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):
         return heard.intent, _inherit(said, context), heard.term
