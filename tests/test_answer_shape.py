@@ -206,3 +206,14 @@ def test_a_req_band_tolerance_taken_from_another_population_says_so():
 def test_total_comp_held_to_a_base_pay_figure_is_said_not_like_for_like(engine):
     reply = engine.ask("total", "is 300k total enough for a research scientist at a frontier lab?")
     assert "Not like for like: that figure is base pay, yours total comp." in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("how big is the MLOps community slack? worth posting our opening there?", "MLOps Community Slack"),
+    ("does product sense matter for an applied scientist?", "Product sense"),
+    ("how long until a research scientist usually makes senior?", "3-6 years"),  # asked how long: a rung that says
+    ("how many years do RSs sit at mid level?", "3-6 years"),
+])
+def test_the_headline_is_the_fact_about_what_was_asked(engine, question, says):
+    reply = engine.ask(question, question)
+    assert says in reply.headline, render(reply)

@@ -59,6 +59,8 @@ CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question",
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
+HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
+DURATION = re.compile(r"\b\d+(-\d+)? (years|months)\b")  # a fact that says how long
 SAY_MORE = re.compile(  # asking for more of the thread's last answer: "tell me more", "example?", "why so?"
     r"(?:(?:ok|okay|thanks|thx|cool|great|hmm|and|so|pls|please)\W+)*(?:(?:can|could) you\W+)?"
     r"(?:tell me more|say more|more|more please|more details?|details|go on|elaborate|expand on (?:that|this)|"
@@ -360,7 +362,7 @@ def _lookup(ask: Ask) -> Answer:
     specific = [f for f in pool if set(f.roles) & set(e.roles)] if e.roles else pool
     if not specific:
         return _role_gap(ask, pool)
-    ranked = nearest.rank(specific, e)
+    ranked = nearest.rank(specific, e, ask.heard.raw)
     figures = [f for f in ranked if _headline_kind(topic, f)]
     if topic == "career_ladder" and not figures:  # a remark about titles is no ladder: say there is none
         return _role_gap(ask, pool)
@@ -525,12 +527,15 @@ def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
 
 def _ladder(ask: Ask, rungs: list[Fact]) -> list[Fact]:
     """The ladder's rungs; asked from a level, the rungs above it first (what comes next). The level asked is
-    then no longer a gap: each rung describes its own level."""
+    then no longer a gap: each rung describes its own level. Asked how long, a rung that says how long comes
+    first ("how long till I make senior?": most spend 3-6 years at mid)."""
     level = ask.entities.level
     if level in LEVELS:
         ask.entities = ask.entities.model_copy(update={"level": None})
         after = [f for f in rungs if f.level and LEVELS.index(f.level) > LEVELS.index(level)]
-        return after + [f for f in rungs if f not in after]
+        rungs = after + [f for f in rungs if f not in after]
+    if HOW_LONG.search(ask.heard.text):
+        rungs = sorted(rungs, key=lambda f: DURATION.search(f.text) is None)
     return rungs
 
 

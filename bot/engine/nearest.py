@@ -5,6 +5,8 @@ A figure describes only the population its source gives; a fact without a figure
 pitfall) holds for any level, tier and region unless it names one.
 """
 
+import re
+
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import LEVELS, TIER_NAMES
@@ -12,6 +14,15 @@ from bot.knowledge.models import Fact
 
 REGION_NAMES = {"us": "US", "europe": "European", "apac": "APAC"}
 OUTLIER_TIER = "frontier_lab"  # frontier pay and searches are far from every other tier's
+WORD = re.compile(r"[a-z][a-z0-9]+")
+MIN_WORD = 4
+NAMED = 2  # words a question and a fact share before that puts the fact first among equals
+COMMON = {"what", "which", "when", "where", "there", "their", "they", "them", "then", "than", "that", "this",
+          "these", "those", "with", "without", "from", "into", "about", "your", "ours", "worth", "does", "have",
+          "should", "would", "could", "much", "many", "more", "most", "some", "also", "just", "like", "really",
+          "role", "research", "researcher", "scientist", "engineer", "applied", "machine", "learning", "hire",
+          "hiring", "people", "team", "senior", "junior", "staff", "principal", "lead", "entry", "level"}  # as
+# read (a plural as its singular); levels are weighed by `closeness`
 
 
 def levels_of(fact: Fact) -> set[str]:
@@ -54,10 +65,25 @@ def closeness(fact: Fact, asked: Entities) -> int:
     return score
 
 
-def rank(facts: list[Fact], asked: Entities) -> list[Fact]:
-    """`facts`, nearest population first (ties keep their order)."""
-    return [f for _, _, f in sorted(((-closeness(f, asked), i, f) for i, f in enumerate(facts)),
-                                    key=lambda t: (t[0], t[1]))]
+def rank(facts: list[Fact], asked: Entities, question: str = "") -> list[Fact]:
+    """`facts`, nearest population first; among equals, those that share more of the `question`'s own words
+    (at least NAMED: "how big is the MLOps Community Slack?") first; other ties keep their order."""
+    said = _words(question)
+    return [f for *_, f in sorted(((-closeness(f, asked), -_shared(said, f), i, f) for i, f in enumerate(facts)),
+                                  key=lambda t: t[:3])]
+
+
+def _words(text: str) -> set[str]:
+    """A text's own words: long enough to mean something, not a role's or a question's."""
+    said = (w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > MIN_WORD else w
+            for w in WORD.findall(text.lower()))  # "flags" is "flag"
+    return {w for w in said if len(w) >= MIN_WORD and w not in COMMON}
+
+
+def _shared(said: set[str], fact: Fact) -> int:
+    """How many of the question's words the fact says, when that is at least NAMED (else 0)."""
+    shared = len(said & _words(fact.text)) if said else 0
+    return shared if shared >= NAMED else 0
 
 
 def gaps(fact: Fact, asked: Entities) -> list[str]:

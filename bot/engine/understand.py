@@ -72,7 +72,8 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
                 "advancing", "ladder", "rung"}  # a duration at a level, not of a search
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
-RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress"}  # "how long
+RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress", "make", "makes",
+              "making", "made", "hit"}  # "how long
 # to go from RS to senior RS" is a climb up the ladder when a level follows
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
