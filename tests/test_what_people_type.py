@@ -107,6 +107,7 @@ def test_denials_in_an_opening_message_answer_the_walk_through(engine, opening, 
     ("how do we interview LLM engineers", "interview_loop",
      "LLM engineer is not in my sources; the nearest is ML engineer:"),
     ("do we need a data engineer?", "out_of_scope", "Data engineer is not in my sources"),
+    ("where do we find NLP engineers?", "sourcing_channels", "NLP engineer is not in my sources; the nearest is ML"),
 ])
 def test_titles_outside_the_sources_are_named_honestly(engine, text, intent, headline):
     reply = engine.ask("c", text)
@@ -667,3 +668,8 @@ def test_a_comparison_naming_one_role_sets_it_against_the_threads(engine):
 def test_member_of_technical_staff_is_a_title_not_the_staff_level():
     heard = HEAR.understand("pay for a member of technical staff at openai?")
     assert heard.entities.level is None and heard.outside == ["member of technical staff"], heard
+
+
+def test_a_software_engineers_nearest_pay_figure_is_an_ml_engineers(engine):
+    reply = engine.ask("c", "what should we pay a senior backend engineer?")
+    assert "Nearest they cover, for ML engineers (not software engineers)" in reply.headline, render(reply)

@@ -7,7 +7,8 @@ from bot.engine.types import Answer, Choice
 from bot.engine.understand import Understanding, work_kinds
 from bot.knowledge import KnowledgeBase
 
-ACRONYMS = {"ai": "AI", "ml": "ML", "llm": "LLM", "mlops": "MLOps", "genai": "GenAI", "ops": "Ops"}
+ACRONYMS = {"ai": "AI", "ml": "ML", "llm": "LLM", "mlops": "MLOps", "genai": "GenAI", "ops": "Ops", "nlp": "NLP",
+            "cv": "CV"}
 ANSWERED = {"credentials", "day_to_day", "compare_roles", "compensation", "skills", "interview_loop",
             "career_ladder", "define_term"}  # what a candidate's question can get from the sources
 NO_ROLE_ANSWER = {"out_of_scope", "help", "review_req", "define_term"}
