@@ -16,6 +16,7 @@ from shared_dir import shared_cases
 
 from bot.engine import Answer, Engine
 from bot.engine import diagnose as dg
+from bot.engine.answer import article
 from bot.engine.understand import Understander
 from bot.knowledge import load
 from bot.knowledge.ids import ROLES
@@ -69,7 +70,7 @@ def said_only_kb_figures(answer: Answer, cited: bool = True) -> None:
 
 
 def hire(role: str) -> str:
-    return f"Hire {dg._article(KB.roles[role].name)}"
+    return f"Hire {article(KB.roles[role].name)}"
 
 
 def label(question_id: str, choice_id: str) -> str:
@@ -208,7 +209,7 @@ def test_not_sure_everywhere_says_what_it_leaves_open(engine):
 def test_no_settled_answer_names_the_sources_default_with_its_article():
     _, _, reply = _walk({q.id: "not_sure" for q in DIAG.questions})
     name = KB.roles[reply.entities.roles[0]].name
-    assert any(line.endswith(f"most companies need {dg._article(name)} first.") for line in reply.lines)
+    assert any(line.endswith(f"most companies need {article(name)} first.") for line in reply.lines)
     assert not any(" a ML " in line for line in reply.lines)
 
 

@@ -673,3 +673,12 @@ def test_member_of_technical_staff_is_a_title_not_the_staff_level():
 def test_a_software_engineers_nearest_pay_figure_is_an_ml_engineers(engine):
     reply = engine.ask("c", "what should we pay a senior backend engineer?")
     assert "Nearest they cover, for ML engineers (not software engineers)" in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "never"), [
+    ("MLOps engineer or ML engineer, which do we need first?", "applied scientist"),
+    ("analytics engineer vs data scientist?", "research scientist"),
+])
+def test_a_title_outside_the_sources_against_one_inside_brings_in_no_third_role(engine, text, never):
+    reply = engine.ask("c", text)
+    assert "is not in my sources" in reply.headline and never not in reply.headline, render(reply)

@@ -333,6 +333,13 @@ def _role_choices(ask: Ask) -> list[Choice]:
     return [Choice(label=cap(r.name), value=choice_value(ask.intent, [r.id])) for r in ask.kb.roles.values() if r.core]
 
 
+def article(name: str) -> str:
+    """ "an ML engineer", "a research scientist": the article as the name is said."""
+    first = name.split()[0] if name else ""
+    vowel = first[:1].lower() in "aeiou" if not first.isupper() else first[:1] in "AEFHILMNORSX"
+    return f"an {name}" if vowel else f"a {name}"
+
+
 def cap(text: str) -> str:
     """`text` with its first letter upper-cased (the rest kept: "MLE", "Series C+")."""
     return text[:1].upper() + text[1:]
@@ -557,11 +564,13 @@ def _compare(ask: Ask) -> Answer:
                 for a, b in PAIRS
             ],
         )
-    if len(roles) == 1:
+    alone = len(roles) == 1 and bool(ask.heard.outside)  # "MLOps engineer or MLE?": the other side is a title
+    # the sources do not describe (said first by scope.frame); no third role is brought in for it
+    if len(roles) == 1 and not alone:
         near = kb.roles[roles[0]].nearest if roles[0] in kb.roles else []
         roles = roles + near[:1]
         ask.entities = ask.entities.model_copy(update={"roles": roles})
-    compared = [f for f in kb.topic("compare_roles") if not set(f.tags) & SIDE_TAGS]
+    compared = [] if alone else [f for f in kb.topic("compare_roles") if not set(f.tags) & SIDE_TAGS]
     both = sorted([f for f in compared if set(roles[:2]) <= set(f.roles)],  # nearest population first, then
                   key=lambda f: (-nearest.closeness(f, ask.entities), len(set(f.roles) - set(roles))))  # fewer others
     either = [f for f in compared if set(f.roles) & set(roles) and f not in both]
@@ -569,7 +578,8 @@ def _compare(ask: Ask) -> Answer:
     if both:
         headline, basis = both[0].text, ask.cite(both[:1])
     else:
-        headline = " ".join(f"{cap(p.name)}: {p.one_liner}" for p in profiles)
+        headline = " ".join(f"{cap(p.name)}: {p.one_liner}" for p in profiles) if not alone else (
+            f"{cap(article(profiles[0].name))} {profiles[0].one_liner[:1].lower()}{profiles[0].one_liner[1:]}")
         basis = [Cited(text=p.one_liner, source=p.source, as_of=kb.sources[p.source].as_of) for p in profiles]
     pay = [_nearest_figure(ask, "compensation", r) for r in roles[:2]]
     pay_facts = [f for f in pay if f is not None]

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from bot.engine import polarity
-from bot.engine.answer import add_stale_note, cap, cite
+from bot.engine.answer import add_stale_note, article, cap, cite
 from bot.engine.types import Answer, Choice, Cited, Entities
 from bot.engine.understand import Understanding
 from bot.knowledge import KnowledgeBase
@@ -218,12 +218,6 @@ def _content(words: list[str]) -> list[str]:
 def _names(word: str, evidence: set[str]) -> bool:
     """Whether `word` is one of `evidence` with another ending ("ships"/"shipping"; not "production"/"producing")."""
     return bool(word) and any(word.startswith(e) or e.startswith(word) for e in evidence)
-
-
-def _article(name: str) -> str:
-    first = name.split()[0] if name else ""
-    vowel = first[:1].lower() in "aeiou" if not first.isupper() else first[:1] in "AEFHILMNORSX"
-    return f"an {name}" if vowel else f"a {name}"
 
 
 class Walk:
@@ -581,14 +575,14 @@ class Walk:
                    if answers.get(q.id) not in (None, NOT_SURE) and self.applies(q, answers)]
         agree = bool(settled) and not open_ and all(role in self.leaders(q.id, answers[q.id]) for q in settled)
         close = totals[role] - totals[runner] <= CLOSE_MARGIN and {role, runner} == CLOSE_AT_FRONTIER
-        headline = f"Hire {_article(name)}. {self.how_sure(confidence, agree, close, runner, tier)}"
+        headline = f"Hire {article(name)}. {self.how_sure(confidence, agree, close, runner, tier)}"
         lines = [*lines, rec.reason]
         why = self.reasons(state, role, [q for q in settled if role in self.choice(q.id, answers[q.id]).scores])
         if why:
             lines.append("Why: " + "; ".join(why) + ".")
         else:
             lines.append(f"None of your answers settled it; the sources' default is that most companies need "
-                         f"{_article(self.kb.role_name(self.diag.recommendations[0].role))} first.")
+                         f"{article(self.kb.role_name(self.diag.recommendations[0].role))} first.")
         if open_:
             lines.append(f"Left open: {', '.join(q.short.lower() for q in open_)}; settle it before sourcing.")
         sure = confidence >= SURE and not open_
@@ -596,17 +590,17 @@ class Walk:
         level = state.get("level")
         who = f"{level} {name}" if level else name
         step = ("answer what is left open (start over), then scope the req" if open_ else
-                "open a req with this scoping" if sure else f"compare with {_article(other)} before you scope the req")
+                "open a req with this scoping" if sure else f"compare with {article(other)} before you scope the req")
         lines.append(f"Next: {step}. The hiring plan (pay, time-to-fill, sourcing, loop) is behind the button.")
         facts, _ = self.plan(role, level, tier)
         choices = [
-            Choice(label="Open a req with this scoping", value=f"draft a req for {_article(who)}",
+            Choice(label="Open a req with this scoping", value=f"draft a req for {article(who)}",
                    req=self.req_fields(role, level, tier)),
             Choice(label=f"Compare with {other}", value=f"compare {name} and {other}"),
             Choice(label="Start over", value=f"{CODE}restart"),
         ]
         reply = Answer(
-            intent="choose_role", kind="answer", title=f"Hire {_article(name)}", headline=headline,
+            intent="choose_role", kind="answer", title=f"Hire {article(name)}", headline=headline,
             confidence=confidence, lines=lines, facts=warnings, more=facts, more_label="The hiring plan",
             choices=choices,
             entities=Entities(roles=[role], level=level, employer_tier=tier, region=self.heard.entities.region),
@@ -662,7 +656,7 @@ class Walk:
         the sources make applied and research scientist close (`close`: they are the top two, points apart)."""
         other = self.kb.role_name(runner)
         if close and tier == "frontier_lab":
-            return (f"At a frontier lab it is close with {_article(other)}: one employer's research scientist "
+            return (f"At a frontier lab it is close with {article(other)}: one employer's research scientist "
                     "can be the same job as another's applied scientist.")
         if agree and confidence >= SURE:
             return "I'm sure: everything you told me points there."
