@@ -107,7 +107,7 @@ def test_denials_in_an_opening_message_answer_the_walk_through(engine, opening, 
     ("how do we interview LLM engineers", "interview_loop",
      "LLM engineer is not in my sources; the nearest is ML engineer:"),
     ("do we need a data engineer?", "out_of_scope", "Data engineer is not in my sources"),
-    ("where do we find NLP engineers?", "sourcing_channels", "NLP engineer is not in my sources; the nearest is ML"),
+    ("where do we find NLP engineers?", "out_of_scope", "NLP engineer is not in my sources"),
 ])
 def test_titles_outside_the_sources_are_named_honestly(engine, text, intent, headline):
     reply = engine.ask("c", text)
@@ -682,3 +682,12 @@ def test_a_software_engineers_nearest_pay_figure_is_an_ml_engineers(engine):
 def test_a_title_outside_the_sources_against_one_inside_brings_in_no_third_role(engine, text, never):
     reply = engine.ask("c", text)
     assert "is not in my sources" in reply.headline and never not in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("text", "roles"), [
+    ("what skills would a data scientist need to move into ML engineering?", ["ml_engineer"]),  # the destination
+    ("credentials needed to go from data scientist to applied scientist?", ["applied_scientist"]),
+    ("MLE vs AS: how do their days differ?", ["ml_engineer", "applied_scientist"]),  # no move: both
+])
+def test_a_move_between_roles_asks_about_where_it_goes(text, roles):
+    assert HEAR.understand(text).entities.roles == roles, HEAR.understand(text)

@@ -92,6 +92,9 @@ ABLE = {"skill", "know", "knowledge", "learn", "learning", "proficiency", "fluen
         "competency", "qualification", "requirement", "require", "required", "need", "needed", "must", "good",
         "great", "strong", "test", "assess", "evaluate", "signal", "look", "ability", "capable", "matter"}  # what
 # a skills question asks of a person
+MOVE_TOPICS = {"skills", "credentials", "day_to_day", "interview_loop"}  # a move's destination is what they ask of
+MOVE_WORDS = {"move", "moving", "switch", "switching", "transition", "transitioning", "pivot", "pivoting", "go",
+              "going", "become", "becoming"}  # "a DS who wants to move into ML engineering"
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
@@ -326,6 +329,10 @@ class Understander:
         asker = self._asker(reading)
         best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
                                    {singular(w) for w in asked}, len(raw.split()))
+        moves = any(b in {"to", "into"} and c == "_role_" and (a == "_role_" or MOVE_WORDS & set(masked[: i + 1]))
+                    for i, (a, b, c) in enumerate(zip(masked, masked[1:], masked[2:], strict=False)))
+        if best in MOVE_TOPICS and len(entities.roles) == 2 and moves:  # "skills to go from SWE to MLE" are
+            entities = entities.model_copy(update={"roles": entities.roles[1:]})  # the MLE's
         followup = self._followup(raw, masked, reading, cued)
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
