@@ -23,7 +23,10 @@ def title_name(title: str) -> str:
 def stand_in(kb: KnowledgeBase, heard: Understanding) -> Understanding:
     """The question asked about the nearest roles the sources describe, when it names only titles they do not
     ("AI engineer pay" is answered with ML engineer pay, said to be so by `frame`), or only kinds of work they
-    split roles by ("research vs production" compares the roles that do each)."""
+    split roles by ("research vs production" compares the roles that do each); a move between two roles is
+    answered for the role it goes to ("skills to go from SWE to MLE" are the MLE's)."""
+    if heard.destination:
+        return heard.model_copy(update={"entities": heard.entities.model_copy(update={"roles": [heard.destination]})})
     if heard.entities.roles or heard.intent in NO_ROLE_ANSWER or heard.intent == "choose_role" or not kb.vocabulary:
         return heard
     nearest = [r for t in heard.outside if (r := kb.vocabulary.outside_roles.get(t))]

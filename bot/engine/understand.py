@@ -92,7 +92,7 @@ ABLE = {"skill", "know", "knowledge", "learn", "learning", "proficiency", "fluen
         "competency", "qualification", "requirement", "require", "required", "need", "needed", "must", "good",
         "great", "strong", "test", "assess", "evaluate", "signal", "look", "ability", "capable", "matter"}  # what
 # a skills question asks of a person
-MOVE_TOPICS = {"skills", "credentials", "day_to_day", "interview_loop"}  # a move's destination is what they ask of
+MOVE_TOPICS = {"skills", "credentials", "day_to_day", "interview_loop"}  # a move's destination is what they ask
 MOVE_WORDS = {"move", "moving", "switch", "switching", "transition", "transitioning", "pivot", "pivoting", "go",
               "going", "become", "becoming"}  # "a DS who wants to move into ML engineering"
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
@@ -149,6 +149,7 @@ class Understanding(BaseModel):
     asker: str | None = None  # "candidate" (their own career) or "hiring", when the wording shows it
     guess: str | None = None  # out_of_scope for want of evidence: the topic it leaned to, offered, not answered
     lean: str | None = None  # that topic even when no word names it ("why so long?"): a thread about it follows up
+    destination: str | None = None  # the role a move between two roles goes to ("skills to go from SWE to MLE")
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -331,8 +332,7 @@ class Understander:
                                    {singular(w) for w in asked}, len(raw.split()))
         moves = any(b in {"to", "into"} and c == "_role_" and (a == "_role_" or MOVE_WORDS & set(masked[: i + 1]))
                     for i, (a, b, c) in enumerate(zip(masked, masked[1:], masked[2:], strict=False)))
-        if best in MOVE_TOPICS and len(entities.roles) == 2 and moves:  # "skills to go from SWE to MLE" are
-            entities = entities.model_copy(update={"roles": entities.roles[1:]})  # the MLE's
+        destination = entities.roles[-1] if best in MOVE_TOPICS and len(entities.roles) == 2 and moves else None
         followup = self._followup(raw, masked, reading, cued)
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
@@ -353,6 +353,7 @@ class Understander:
             ambiguous=ambiguous,
             guess=guess,
             lean=lean,
+            destination=destination,
             outside=reading.outside(),
             asker=asker,
         )
