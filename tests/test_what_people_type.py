@@ -696,3 +696,13 @@ def test_a_move_between_roles_is_answered_for_where_it_goes(engine, text, destin
         reply = engine.ask("c", text)
         assert reply.entities.roles == heard.entities.roles, reply.entities  # what was named is reported
         assert KB.role_name(destination).lower() in reply.headline.lower(), render(reply)  # what is answered
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what do research engineers look for in a job?", "out_of_scope"),  # "look for" is theirs, not a skill
+    ("tips for evaluating an applied scientist role at a startup", "out_of_scope"),
+    ("I got an RS offer, should I take it?", "out_of_scope"),  # the offer is their situation, not pay asked
+    ("what's it like to work as a research engineer at a big lab?", "day_to_day"),  # the cue runs past theirs
+])
+def test_a_topic_word_inside_a_candidates_own_phrase_names_no_topic(text, intent):
+    assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked

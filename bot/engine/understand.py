@@ -15,9 +15,10 @@ evidence leaned to ("where do people find these candidates?" may not be about ML
 a question out of scope for what it is (a candidate's, another field's, general ML). A low or close call is flagged
 `ambiguous`. Then who is asking and what is named settle what the scores cannot (`_settle`): a candidate's own
 career question never starts the hiring walk-through, and is out_of_scope for hirer-only topics, when it names none
-of the sources' roles, or when its topic is a guess (none of the topic's clear cue words: "make the switch from SWE
-to MLE" asks how, not pay); a title the sources do not describe ("AI engineer") never starts it either; a
-comparison that asks who to hire is the walk-through; "the difference" between things that are not roles is no role
+of the sources' roles, or when its topic is a guess (none of the topic's clear cue words outside the candidate's own
+phrases: "make the switch from SWE to MLE" asks how, not pay; "look for in a job" names no skill); a title the
+sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is the
+walk-through; "the difference" between things that are not roles is no role
 comparison, between two levels of one role it is the career ladder, and one that asks for a figure (pay, time to
 fill, pool size) is about it. Sourcing seeks someone and skills are a person's: a channel or a tool asked about for
 itself ("top ML conferences to attend", "pytorch or jax?") is neither.
@@ -225,6 +226,12 @@ def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
     return after in MADE or bool({"mistake", "mistakes"} & set(said[max(0, end - len(phrase) - 4) : end - len(phrase)]))
 
 
+def _within(cue: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Whether a cue's words (singular) run inside a longer phrase."""
+    said = tuple(singular(w) for w in cue)
+    return len(said) < len(phrase) and any(phrase[i:i + len(said)] == said for i in range(len(phrase) - len(said) + 1))
+
+
 def _inside(span: tuple[int, int], other: tuple[int, int]) -> bool:
     """Whether word span `span` lies within the longer span `other`."""
     return other[0] <= span[0] and span[1] <= other[1] and other[1] - other[0] > span[1] - span[0]
@@ -327,8 +334,11 @@ class Understander:
         (best, top), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
         if top < FLOOR:
             best = "out_of_scope"
-        asker = self._asker(reading)
-        best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues,
+        asker, situation = self._asker(reading)
+        own = {i: {c: w for c, w in heard.items() if not any(_within(c, p) for p in situation)}
+               for i, heard in cues.items()}  # a cue inside a candidate's phrase ("look for" in "look for in a
+        # job") tells their situation, not the topic
+        best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues, own,
                                    {singular(w) for w in asked}, len(raw.split()))
         moves = any(b in {"to", "into"} and c == "_role_" and (a == "_role_" or MOVE_WORDS & set(masked[: i + 1]))
                     for i, (a, b, c) in enumerate(zip(masked, masked[1:], masked[2:], strict=False)))
@@ -358,19 +368,24 @@ class Understander:
             asker=asker,
         )
 
-    def _asker(self, reading: Reading) -> str | None:
+    def _asker(self, reading: Reading) -> tuple[str | None, set[tuple[str, ...]]]:
         """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's (a
         "personal" one counts only when the message says I, me or my, or shows a job seeker's view: "are MLE jobs
         hard to get for new grads?"). Phrases are read in the words and with entity placeholders ("_role_ jobs");
-        a hirer's word inside a longer candidate phrase ("hired" in "get hired") is the candidate's."""
-        hits = {(who, i, i + len(p)) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
+        a hirer's word inside a longer candidate phrase ("hired" in "get hired") is the candidate's. Also, for a
+        candidate, the phrases said: they tell the asker's situation, not the topic ("look for in a job",
+        "evaluating an MLE role")."""
+        hits = {(who, i, p) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
                 for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p}
         personal = bool(FIRST_PERSON & set(reading.words)) or any(who == "seeking" for who, _, _ in hits)
-        theirs = [(a, b) for who, a, b in hits if who in ("candidate", "personal")]  # shields even when idle
-        found = {"candidate" if who == "personal" else who for who, a, b in hits
+        theirs = [(a, a + len(p)) for who, a, p in hits if who in ("candidate", "personal")]  # shields even idle
+        found = {"candidate" if who == "personal" else who for who, a, p in hits
                  if (who == "candidate" or (who == "personal" and personal))
-                 or (who == "hiring" and not any(_inside((a, b), t) for t in theirs))}
-        return "hiring" if "hiring" in found else ("candidate" if found else None)
+                 or (who == "hiring" and not any(_inside((a, a + len(p)), t) for t in theirs))}
+        who = "hiring" if "hiring" in found else ("candidate" if found else None)
+        if who != "candidate":
+            return who, set()
+        return who, {p for kind, _, p in hits if kind == "candidate" or (kind == "personal" and personal)}
 
     def _elsewhere(self, reading: Reading, entities: Entities) -> bool:
         """Out of scope for what it is: another field's question ("a research scientist in a chemistry lab"), or
@@ -383,11 +398,12 @@ class Understander:
         return other_field or bool(outside_only)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],
-                cues: dict[str, dict[tuple[str, ...], float]], words: set[str], typed: int) -> tuple[str, str | None]:
+                cues: dict[str, dict[tuple[str, ...], float]], own: dict[str, dict[tuple[str, ...], float]],
+                words: set[str], typed: int) -> tuple[str, str | None]:
         """The intent once who is asking and what is named are taken into account (see the module docstring),
         and, when that is out_of_scope for want of evidence (not for what the question is), the intent the scores
-        leaned to: offered, not answered. `words`: the message's asking words (singular, placeholders); `typed`:
-        how many words were typed."""
+        leaned to: offered, not answered. `own`: the cues outside a candidate's own phrases; `words`: the message's
+        asking words (singular, placeholders); `typed`: how many words were typed."""
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
@@ -458,7 +474,7 @@ class Understander:
         if asker == "candidate" and best == "career_ladder" and not levels:
             return "out_of_scope", None  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
-                                     or (_clarity(cues, best) < CLEAR_CUE and not levels)):
+                                     or (_clarity(own, best) < CLEAR_CUE and not levels)):
             return "out_of_scope", None
         return best, None
 
