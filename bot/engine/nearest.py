@@ -6,6 +6,7 @@ pitfall) holds for any level, tier and region unless it names one.
 """
 
 import re
+from functools import lru_cache
 
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
@@ -73,14 +74,15 @@ def rank(facts: list[Fact], asked: Entities, question: str = "") -> list[Fact]:
                                   key=lambda t: t[:3])]
 
 
-def _words(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
     """A text's own words: long enough to mean something, not a role's or a question's."""
     said = (w[:-1] if w.endswith("s") and not w.endswith("ss") and len(w) > MIN_WORD else w
             for w in WORD.findall(text.lower()))  # "flags" is "flag"
-    return {w for w in said if len(w) >= MIN_WORD and w not in COMMON}
+    return frozenset(w for w in said if len(w) >= MIN_WORD and w not in COMMON)
 
 
-def _shared(said: set[str], fact: Fact) -> int:
+def _shared(said: frozenset[str], fact: Fact) -> int:
     """How many of the question's words the fact says, when that is at least NAMED (else 0)."""
     shared = len(said & _words(fact.text)) if said else 0
     return shared if shared >= NAMED else 0
