@@ -632,6 +632,9 @@ def test_hire_as_is_no_applied_scientist():
     ("RS at a frontier lab: what are they looking for?", "skills"),  # what a person should bring
     ("where should we be looking for research engineers?", "sourcing_channels"),  # people sought
     ("we hired a staff MLE from big tech and it flopped after six months. what went wrong?", "hiring_pitfalls"),
+    ("what's a fair offer for an applied scientist with 4 yoe?", "compensation"),  # experience describes them
+    ("do we need 5 years of experience for an MLE?", "credentials"),  # ...or is what is asked
+    ("ML careers: the upside and downside of a PhD", "credentials"),  # "career" alone is no ladder
 ])
 def test_what_a_question_counts_or_compares_decides_its_topic(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked

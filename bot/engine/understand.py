@@ -213,11 +213,16 @@ def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
     """Whether a cue (said[:end]) means something other than its topic here: "make" with a level or a thing right
     after it ("make senior", "make mistakes") or a mistake before it ("the mistakes new hires make"), "how much"
     followed by a thing ("how much math"), "how many" by a unit ("how many hours"), "looking for" by people
-    ("looking for research engineers" seeks them: no skill)."""
+    ("looking for research engineers" seeks them: no skill), "experience" after "with 5 years of" (it describes
+    the person)."""
     if phrase == ("how", "much"):  # "how much math do you need" asks an amount of something else
         return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase == ("how", "many"):  # "how many hours", "how many years at senior" count no people
         return end < len(said) and singular(said[end]) in UNITS
+    start = end - len(phrase)
+    before = said[max(0, start - 4):start]
+    if phrase[-1] == "experience" and "with" in before and any(w[:1].isdigit() for w in before):
+        return True  # "an offer for an RE with 5 years of experience" describes the person; it asks no credential
     if phrase in (("look", "for"), ("looking", "for")):  # "looking for research engineers" seeks them
         return end < len(said) and (said[end] == "_role_" or singular(said[end]) in PEOPLE_WORDS)
     if phrase[-1] != "make":
