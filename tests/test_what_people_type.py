@@ -635,6 +635,7 @@ def test_hire_as_is_no_applied_scientist():
     ("what's a fair offer for an applied scientist with 4 yoe?", "compensation"),  # experience describes them
     ("do we need 5 years of experience for an MLE?", "credentials"),  # ...or is what is asked
     ("ML careers: the upside and downside of a PhD", "credentials"),  # "career" alone is no ladder
+    ("do applied scientists at big companies get to publish at all?", "day_to_day"),  # publishing is the job's
 ])
 def test_what_a_question_counts_or_compares_decides_its_topic(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
