@@ -710,3 +710,13 @@ def test_a_move_between_roles_is_answered_for_where_it_goes(engine, text, destin
 ])
 def test_a_topic_word_inside_a_candidates_own_phrase_names_no_topic(text, intent):
     assert HEAR.understand(text).intent == intent, HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("text", "compares"), [
+    ("why recruiting research engineers is different", False),  # different from nothing named
+    ("why hiring applied scientists is so different", False),
+    ("how is a research engineer different from a research scientist?", True),
+    ("are the two research titles really different?", True),  # "the two"
+])
+def test_a_comparison_needs_something_to_compare_with(text, compares):
+    assert (HEAR.understand(text).intent == "compare_roles") == compares, HEAR.understand(text).ranked

@@ -96,6 +96,9 @@ ABLE = {"skill", "know", "knowledge", "learn", "learning", "proficiency", "fluen
 MOVE_TOPICS = {"skills", "credentials", "day_to_day", "interview_loop"}  # a move's destination is what they ask
 MOVE_WORDS = {"move", "moving", "switch", "switching", "transition", "transitioning", "pivot", "pivoting", "go",
               "going", "become", "becoming"}  # "a DS who wants to move into ML engineering"
+DIFFERENT = {"different", "difference", "differ", "distinct", "unlike", "same", "similar"}
+AGAINST = {"vs", "versus", "v", "or", "between", "than", "from", "compared", "compare", "comparing", "comparison",
+           "and", "other", "both", "two", "each", "these", "those"}  # what a comparison sets a role against
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
@@ -452,6 +455,10 @@ class Understander:
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]  # pay, time to fill, the pool
+        if (best == "compare_roles" and len(entities.roles) <= 1 and not reading.outside() and not kinds
+                and words & DIFFERENT and not words & AGAINST):
+            best = next((i for i in ranked if i != best), "out_of_scope")  # "why hiring MLEs is different" sets
+            # the role against nothing
         if best == "compare_roles":
             if not entities.roles and words & (TENURE_WORDS | {"track"}):
                 return "career_ladder", None  # "IC vs management track" compares tracks of the ladder
