@@ -720,3 +720,17 @@ def test_a_topic_word_inside_a_candidates_own_phrase_names_no_topic(text, intent
 ])
 def test_a_comparison_needs_something_to_compare_with(text, compares):
     assert (HEAR.understand(text).intent == "compare_roles") == compares, HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("then", "intent"), [
+    ("per year?", "compensation"),  # points back, names nothing else
+    ("what drives that", "compensation"),
+    ("ok and why so high", "compensation"),
+    ("is that before tax", "out_of_scope"),  # taxes: a word the sources never use
+])
+def test_a_short_message_pointing_back_continues_the_thread(engine, then, intent):
+    engine.ask("t", "what do senior ML engineers make?")
+    reply = engine.ask("t", then)
+    assert reply.intent == intent, render(reply)
+    engine.ask("shared", "what do senior ML engineers make?")
+    assert engine.overhear("shared", then) is None  # not addressed to hirebot: may be said to a colleague

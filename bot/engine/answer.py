@@ -177,8 +177,9 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     question starts fresh."""
     said = heard.entities
     previous = context.get("intent")
-    if (heard.followup or (heard.lean and heard.lean == previous)) and previous:  # a lean the thread's topic
-        return previous, _inherit(said, context), heard.term or context.get("term")  # bears out is taken
+    points_back = heard.refers and heard.intent == "out_of_scope"  # "why so high?": nothing else named
+    if (heard.followup or points_back or (heard.lean and heard.lean == previous)) and previous:  # a lean the
+        return previous, _inherit(said, context), heard.term or context.get("term")  # thread bears out is taken
     earlier = [r for r in context.get("roles", []) if r not in said.roles]
     if heard.intent == "compare_roles" and len(said.roles) == 1 and earlier and previous:
         # "how's that different from an AS?" after research engineers compares the two

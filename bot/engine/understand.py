@@ -116,6 +116,8 @@ COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", 
 UNITS = {"hour", "minute", "day", "week", "month", "year", "round", "stage", "step", "interview", "question",
          "paper", "publication", "level", "rung", "time"}  # what "how many" counts when not people
 FOLLOWUP_WORDS = 7
+ANAPHORS = {"that", "this", "it", "those", "these", "them", "they", "so", "such", "per", "and", "why"}  # words
+# that point back to what the thread said ("why so high?", "does that include equity", "per year?")
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
 CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); lighter ones ("make", "job") only lean
 UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
@@ -154,6 +156,7 @@ class Understanding(BaseModel):
     guess: str | None = None  # out_of_scope for want of evidence: the topic it leaned to, offered, not answered
     lean: str | None = None  # that topic even when no word names it ("why so long?"): a thread about it follows up
     destination: str | None = None  # the role a move between two roles goes to ("skills to go from SWE to MLE")
+    refers: bool = False  # short, points back ("why so high?", "per year?") and names nothing else: a thread's
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -352,6 +355,9 @@ class Understander:
                     for i, (a, b, c) in enumerate(zip(masked, masked[1:], masked[2:], strict=False)))
         destination = entities.roles[-1] if best in MOVE_TOPICS and len(entities.roles) == 2 and moves else None
         followup = self._followup(raw, masked, reading, cued)
+        refers = (len(raw.split()) <= FOLLOWUP_WORDS and len(reading.words) > 1 and not entities.roles
+                  and bool(ANAPHORS & set(reading.words)) and not self._unknown(reading)
+                  and not any(_clarity(cues, i) >= CLEAR_CUE for i in cues if i not in ROLE_FREE))
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
             best, guess = "out_of_scope", best
@@ -372,6 +378,7 @@ class Understander:
             guess=guess,
             lean=lean,
             destination=destination,
+            refers=refers,
             outside=reading.outside(),
             asker=asker,
         )
