@@ -734,3 +734,13 @@ def test_a_short_message_pointing_back_continues_the_thread(engine, then, intent
     assert reply.intent == intent, render(reply)
     engine.ask("shared", "what do senior ML engineers make?")
     assert engine.overhear("shared", then) is None  # not addressed to hirebot: may be said to a colleague
+
+
+@pytest.mark.parametrize("text", [
+    "torn between MLE and applied scientist, which fits me better?",
+    "as a new PhD, is RS or RE the better move for my next role?",
+    "RE or RS - which suits me if I love infra?",
+])
+def test_which_role_suits_me_is_a_career_choice_not_a_hire(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent != "choose_role" and walk(engine) is None, render(reply)
