@@ -744,3 +744,15 @@ def test_a_short_message_pointing_back_continues_the_thread(engine, then, intent
 def test_which_role_suits_me_is_a_career_choice_not_a_hire(engine, text):
     reply = engine.ask("c", text)
     assert reply.intent != "choose_role" and walk(engine) is None, render(reply)
+
+
+@pytest.mark.parametrize(("then", "intent"), [
+    ("and who usually produces them", "define_term"),  # asks about the term
+    ("which roles care about that most?", "define_term"),
+    ("ok so which role should we hire for that?", "choose_role"),  # a hire: the walk-through
+])
+def test_who_or_which_after_a_definition_asks_about_the_term(engine, then, intent):
+    engine.ask("t", "what's a research artifact?")
+    reply = engine.ask("t", then)
+    assert reply.intent == intent, render(reply)
+    assert (walk(engine, "t") is not None) == (intent == "choose_role")

@@ -69,6 +69,8 @@ class Engine:
         before = state.get("diagnostic")
         walk = before
         recent = [t for t in state.get("recent", []) if isinstance(t, str)][-RECENT:]
+        if walk is None and answer.asks_of_term(heard, context):  # "who usually produces them?" after a term
+            heard = heard.model_copy(update={"intent": "define_term", "followup": True})
         declined = walk is None and answer.uncovered_topic(self.kb, heard.text)  # "a contractor or a hire?"
         if diagnose.wants(walk, heard) and not declined:  # a walk-through under way goes first; choose_role
             # starts one unless it asks about what the sources do not cover
