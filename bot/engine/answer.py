@@ -11,8 +11,9 @@ from datetime import date
 from functools import lru_cache
 
 from bot.engine import nearest, pay, reqs
+from bot.engine.entities import singular
 from bot.engine.types import Answer, Choice, Cited, Entities
-from bot.engine.understand import Understanding
+from bot.engine.understand import HIRE_WORDS, Understanding
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import INTENTS, LEVELS, ROLES
 from bot.knowledge.models import Fact, Uncovered
@@ -61,7 +62,6 @@ FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a q
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
 DURATION = re.compile(r"\b\d+(-\d+)? (years|months)\b")  # a fact that says how long
-HIRING_SAID = re.compile(r"\b(hire|hires|hiring|recruit|recruiting|req|headcount|fill|open)\b")
 SAY_MORE = re.compile(  # asking for more of the thread's last answer: "tell me more", "example?", "why so?"
     r"(?:(?:ok|okay|thanks|thx|cool|great|hmm|and|so|pls|please)\W+)*(?:(?:can|could) you\W+)?"
     r"(?:tell me more|say more|more|more please|more details?|details|go on|elaborate|expand on (?:that|this)|"
@@ -195,7 +195,7 @@ def asks_of_term(heard: Understanding, context: dict) -> bool:
     """Whether a "who"/"which" question right after a definition asks about the term ("who usually produces
     them?"), not which role to hire: it names no role and no hiring."""
     return (context.get("intent") == "define_term" and bool(context.get("term")) and heard.intent == "choose_role"
-            and not heard.entities.roles and not HIRING_SAID.search(heard.text))
+            and not heard.entities.roles and not {singular(w) for w in heard.text.split()} & HIRE_WORDS)
 
 
 def _inherit(said: Entities, context: dict) -> Entities:
