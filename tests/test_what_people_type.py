@@ -656,8 +656,10 @@ def test_tell_me_more_puts_what_was_behind_more_in_front(engine):
     first = engine.ask("t", "what do research scientists earn?")
     assert first.more, render(first)
     again = engine.ask("t", "tell me more")
-    assert {f.text for f in first.more} <= {f.text for f in [*again.facts, *again.more]}, render(again)
-    assert not {f.text for f in first.facts} & {f.text for f in again.facts}, render(again)
+    shown = [*again.basis, *again.facts, *again.more]
+    assert {f.text for f in first.more} <= {f.text for f in shown}, render(again)
+    assert not {f.text for f in [*first.basis, *first.facts]} & {f.text for f in shown}, render(again)
+    assert again.headline == again.basis[0].text, render(again)  # the first new fact heads it
     alone = engine.ask("fresh", "tell me more")
     assert alone.intent in {"out_of_scope", "help"}, render(alone)  # nothing said yet: nothing to add to
 

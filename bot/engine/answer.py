@@ -151,12 +151,14 @@ def compose(
 
 
 def _say_more(reply: Answer, seen: set[str]) -> None:
-    """The answer's facts not shown yet in the thread (`seen`: their keys), without what was said already
-    (headline, lines, notes); or the answer again, saying there is no more."""
+    """The answer's facts not shown yet in the thread (`seen`: their keys), the first as the headline, without
+    what was said already (headline, lines, notes); or the answer again, saying there is no more."""
     new = [f for f in [*reply.facts, *reply.more] if _key(f) not in seen]
-    if new:
-        reply.headline, reply.basis, reply.notes, reply.lines = "", [], [], []
-        reply.title, reply.facts, reply.more = f"{reply.title} (more)", new, []
+    if new:  # the first of them heads the answer, with the population it describes when that is not the one asked
+        first = new[0]
+        reply.headline = f"{first.text} [{first.label}]" if first.label else first.text
+        reply.basis, reply.facts, reply.more, reply.notes, reply.lines = [first], new[1:], [], [], []
+        reply.title = f"{reply.title} (more)"
     else:
         reply.notes.insert(0, "That is all my sources say about it.")
 
