@@ -74,8 +74,7 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
 RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress", "make", "makes",
-              "making", "made", "hit"}  # "how long
-# to go from RS to senior RS" is a climb up the ladder when a level follows
+              "making", "made", "hit"}  # "how long to go from RS to senior RS": a climb when a level follows
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
@@ -156,7 +155,7 @@ class Understanding(BaseModel):
     guess: str | None = None  # out_of_scope for want of evidence: the topic it leaned to, offered, not answered
     lean: str | None = None  # that topic even when no word names it ("why so long?"): a thread about it follows up
     destination: str | None = None  # the role a move between two roles goes to ("skills to go from SWE to MLE")
-    refers: bool = False  # short, points back ("why so high?", "per year?") and names nothing else: a thread's
+    refers: bool = False  # short, points back ("why so high?", "per year?"), names nothing else: a follow-up
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -347,8 +346,8 @@ class Understander:
             best = "out_of_scope"
         asker, situation = self._asker(reading)
         own = {i: {c: w for c, w in heard.items() if not any(_within(c, p) for p in situation)}
-               for i, heard in cues.items()}  # a cue inside a candidate's phrase ("look for" in "look for in a
-        # job") tells their situation, not the topic
+               for i, heard in cues.items()} if situation else cues  # a cue inside a candidate's phrase ("look
+        # for" in "look for in a job") tells their situation, not the topic
         best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues, own,
                                    {singular(w) for w in asked}, len(raw.split()))
         moves = any(b in {"to", "into"} and c == "_role_" and (a == "_role_" or MOVE_WORDS & set(masked[: i + 1]))
