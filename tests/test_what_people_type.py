@@ -758,3 +758,20 @@ def test_who_or_which_after_a_definition_asks_about_the_term(engine, then, inten
     reply = engine.ask("t", then)
     assert reply.intent == intent, render(reply)
     assert (walk(engine, "t") is not None) == (intent == "choose_role")
+
+
+@pytest.mark.parametrize("text", [
+    "研究エンジニアの年収はいくら?",  # Japanese: what do research engineers earn?
+    "응용 과학자 채용은 얼마나 걸려요?",  # Korean: how long does hiring an applied scientist take?
+    "Applied Scientist랑 ML Engineer 중에 누구를 뽑아야 할까요?",  # Korean around English titles: which to hire?
+    "Сколько платят ML инженеру?",  # Russian: what is an ML engineer paid?
+])
+def test_a_message_in_another_script_is_said_to_be_unread(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope" and reply.headline.startswith("I read English only"), render(reply)
+    assert walk(engine) is None
+
+
+def test_a_name_in_another_script_leaves_an_english_question_read(engine):
+    reply = engine.ask("c", "what would we pay 李明 as a senior MLE?")
+    assert reply.intent == "compensation", render(reply)

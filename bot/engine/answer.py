@@ -679,7 +679,8 @@ def _sources(ask: Ask) -> Answer:
 
 
 def _declined(ask: Ask) -> Answer:
-    """Out of scope; when the message only leaned toward a topic (`heard.guess`), that topic is asked about."""
+    """Out of scope; when the message only leaned toward a topic (`heard.guess`), that topic is asked about; one
+    written in another script is said to be unread."""
     reply = Answer(
         intent="out_of_scope",
         kind="declined",
@@ -689,6 +690,10 @@ def _declined(ask: Ask) -> Answer:
                f"about: {_can_do(ask.kb)}."],
         suggestions=["comp for a senior applied scientist", "how long does it take to hire an MLE?"],
     )
+    if ask.heard.foreign:
+        reply.title = "I read English only"
+        reply.headline = "I read English only, so I can't tell what this asks. Ask me in English and I'll answer " \
+                         "from my sources."
     guess = ask.kb.intents.get(ask.heard.guess or "")
     if guess:
         topic = guess.label.split(":")[0].lower()

@@ -1,4 +1,4 @@
-"""Common English words, so that the typo corrector leaves a real word alone ("principle" is no typo of the
+"""English: its common words, so that the typo corrector leaves a real word alone ("principle" is no typo of the
 level "principal", "employee" none of "employer").
 
 The list is pyspellchecker's English word frequencies (counts over a large body of English text): a word seen at
@@ -9,6 +9,7 @@ for the server's lifetime (freed memory stays with the process), the pattern abo
 
 import gzip
 import re
+import unicodedata
 from functools import cache
 from importlib.resources import files
 
@@ -24,3 +25,13 @@ def words() -> frozenset[str]:
     if len(found) < EXPECTED:
         raise RuntimeError(f"pyspellchecker's en.json.gz gave {len(found)} common words; expected over {EXPECTED}")
     return found
+
+
+def other_script(text: str) -> bool:
+    """Whether half or more of a text is written in a script English is not (Korean, Japanese, Cyrillic...):
+    hirebot reads English, and says so rather than guess from the English role names such a text borrows. A wide
+    character (a Korean syllable, a Chinese or Japanese character) counts as three letters: it says about as much."""
+    weights = [(3 if unicodedata.east_asian_width(ch) in "WF" else 1, unicodedata.name(ch, "").startswith("LATIN"))
+               for ch in text if ch.isalpha()]
+    other = sum(w for w, latin in weights if not latin)
+    return other * 2 >= sum(w for w, _ in weights) > 0

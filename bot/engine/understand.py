@@ -39,6 +39,7 @@ from pydantic import BaseModel
 
 from bot.engine import polarity
 from bot.engine.clean import clean
+from bot.engine.english import other_script
 from bot.engine.entities import PLACEHOLDER, Lexicon, Reading, singular, tokens
 from bot.engine.types import Entities
 from bot.knowledge import KnowledgeBase
@@ -156,6 +157,7 @@ class Understanding(BaseModel):
     lean: str | None = None  # that topic even when no word names it ("why so long?"): a thread about it follows up
     destination: str | None = None  # the role a move between two roles goes to ("skills to go from SWE to MLE")
     refers: bool = False  # short, points back ("why so high?", "per year?"), names nothing else: a follow-up
+    foreign: bool = False  # written mostly in another script (Japanese, Cyrillic...): declined as unread
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -327,6 +329,11 @@ class Understander:
         reading = self.lexicon.read(raw)
         entities = reading.entities()
         plain = " ".join(reading.words)
+        if other_script(raw):  # the English role names such a message borrows do not say what it asks
+            return Understanding(
+                text=plain, raw=raw, intent="out_of_scope", confidence=1.0, ranked=[("out_of_scope", 1.0)],
+                entities=entities, term=None, followup=False, ambiguous=False, foreign=True,
+            )
         if not reading.words:
             return Understanding(
                 text=plain, raw=raw, intent="help", confidence=0.1, ranked=[("help", 0.1)],
