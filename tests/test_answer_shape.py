@@ -217,3 +217,28 @@ def test_total_comp_held_to_a_base_pay_figure_is_said_not_like_for_like(engine):
 def test_the_headline_is_the_fact_about_what_was_asked(engine, question, says):
     reply = engine.ask(question, question)
     assert says in reply.headline, render(reply)
+
+
+@pytest.mark.parametrize(("question", "head", "never"), [
+    # the one duration the sources give is mid level's: said only of mid, or of the climb to senior
+    ("how many years do people sit at staff before they make principal?",
+     "My sources don't say how long people spend at the staff level.", "3-6 years"),
+    ("how long until a research scientist makes senior?", "ML research scientist ladder, mid:", None),
+    ("so what does a principal scientist actually own?", "ML research scientist ladder, principal:", "Distinguished"),
+    ("what comes after senior research scientist?", "ML research scientist ladder, staff or principal:", None),
+])
+def test_a_ladder_answer_is_about_the_level_asked(engine, question, head, never):
+    answer = engine.ask(f"t:{question}", question)
+    assert answer.intent == "career_ladder" and answer.headline.startswith(head), answer.headline
+    assert never is None or never not in answer.headline
+
+
+def test_a_frontier_figure_is_no_nearest_figure_for_another_tier(engine):
+    answer = engine.ask("t:re-c", "what should we pay a senior research engineer at our series C?")
+    assert "no pay figure for research engineers" in answer.headline
+    assert "$1M" not in answer.headline and "frontier" not in answer.headline.lower(), answer.headline
+
+
+def test_a_fact_that_says_it_is_without_something_does_not_answer_for_it(engine):
+    answer = engine.ask("t:paper", "how many minutes does the paper discussion round take?")
+    assert "75" in answer.headline and "without" not in answer.headline, answer.headline

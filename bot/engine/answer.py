@@ -13,7 +13,7 @@ from functools import lru_cache
 from bot.engine import nearest, pay, reqs
 from bot.engine.entities import singular
 from bot.engine.types import Answer, Choice, Cited, Entities
-from bot.engine.understand import HIRE_WORDS, Understanding
+from bot.engine.understand import FOLLOWUP_WORDS, HIRE_WORDS, Understanding
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import INTENTS, LEVELS, ROLES
 from bot.knowledge.models import Fact, Uncovered
@@ -60,7 +60,10 @@ CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question",
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
+TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
+CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
+                   r"step up|from)\b")  # asked from a level, these ask what comes above it
 DURATION = re.compile(r"\b\d+(-\d+)? (years|months)\b")  # a fact that says how long
 SAY_MORE = re.compile(  # asking for more of the thread's last answer: "tell me more", "example?", "why so?"
     r"(?:(?:ok|okay|thanks|thx|cool|great|hmm|and|so|pls|please)\W+)*(?:(?:can|could) you\W+)?"
@@ -181,6 +184,7 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     said = heard.entities
     previous = context.get("intent")
     points_back = heard.refers and heard.intent == "out_of_scope"  # "why so high?": nothing else named
+    points_back = points_back or _how_long_of(heard, previous)
     if (heard.followup or points_back or (heard.lean and heard.lean == previous)) and previous:  # a lean the
         return previous, _inherit(said, context), heard.term or context.get("term")  # thread bears out is taken
     earlier = [r for r in context.get("roles", []) if r not in said.roles]
@@ -191,6 +195,15 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):
         return heard.intent, _inherit(said, context), heard.term
     return heard.intent, said, heard.term
+
+
+def _how_long_of(heard: Understanding, previous: str | None) -> bool:
+    """Whether a short "how long" after the loop or the ladder asks how long that is ("how long is that in
+    total?", "how long at each step?"), not how long a search takes: it names no role and no hiring."""
+    words = heard.text.split()
+    return (previous in TIMED_TOPICS and heard.intent in ("time_to_fill", "out_of_scope")
+            and HOW_LONG.search(heard.text) is not None and not heard.entities.roles
+            and len(words) <= FOLLOWUP_WORDS and not {singular(w) for w in words} & HIRE_WORDS)
 
 
 def asks_of_term(heard: Understanding, context: dict) -> bool:
@@ -374,8 +387,9 @@ def _lookup(ask: Ask) -> Answer:
     if topic == "compensation" and not e.roles:
         return _which_role(ask, "Pay")
     pool = [f for f in ask.kb.topic(topic) if not set(f.tags) & SIDE_TAGS]
+    said = ""
     if topic == "career_ladder":
-        pool = _ladder(ask, pool)
+        pool, said = _ladder(ask, pool)
         e = ask.entities
     specific = [f for f in pool if set(f.roles) & set(e.roles)] if e.roles else pool
     if not specific:
@@ -400,6 +414,8 @@ def _lookup(ask: Ask) -> Answer:
             basis.append(head)
     if topic == "compensation" and len(heads) == 1 and not missed[0]:
         headline = _pay_verdict(ask, first) + headline
+    if said:
+        headline = f"{said} {headline}"
     if topic == "compensation" and e.region and e.region != "us":
         adjust = [f for f in ask.kb.topic("compensation") if "region_adjustment" in f.tags and f.region == e.region]
         basis += adjust[:1]
@@ -543,18 +559,36 @@ def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
         reply.notes.append(" ".join(f.text for f in notes))
 
 
-def _ladder(ask: Ask, rungs: list[Fact]) -> list[Fact]:
-    """The ladder's rungs; asked from a level, the rungs above it first (what comes next). The level asked is
-    then no longer a gap: each rung describes its own level. Asked how long, a rung that says how long comes
-    first ("how long till I make senior?": most spend 3-6 years at mid)."""
+def _ladder(ask: Ask, rungs: list[Fact]) -> tuple[list[Fact], str]:
+    """The ladder's rungs, and what to say before them. Asked about a level, its own rung comes first; asked how to
+    climb from it ("what comes after senior?"), the rungs above it. The level asked is then no longer a gap: each
+    rung describes its own level. Asked how long, a rung that says how long comes first when it is about the
+    level asked, or the one below it ("how long till I make senior?": most spend 3-6 years at mid); else the
+    answer says first that the sources do not say it for that level."""
     level = ask.entities.level
+    said = ""
     if level in LEVELS:
         ask.entities = ask.entities.model_copy(update={"level": None})
-        after = [f for f in rungs if f.level and LEVELS.index(f.level) > LEVELS.index(level)]
-        rungs = after + [f for f in rungs if f not in after]
+        at = LEVELS.index(level)
+        climbs = CLIMB.search(ask.heard.text) is not None
+        order = (1, 0) if climbs else (0, 1)  # the level's own rung and those above it, in this order, first
+        rungs = sorted(rungs, key=lambda f: 2 if f.level is None else order[0] if LEVELS.index(f.level) == at
+                       else order[1] if LEVELS.index(f.level) > at else 2)
     if HOW_LONG.search(ask.heard.text):
-        rungs = sorted(rungs, key=lambda f: DURATION.search(f.text) is None)
-    return rungs
+        timed = [f for f in rungs if DURATION.search(f.text) and (level is None or _before(f, level, rungs))]
+        if level in LEVELS and not timed:  # another level's duration would read as this one's: left out
+            said = f"My sources don't say how long people spend at the {level} level."
+            rungs = [f for f in rungs if not DURATION.search(f.text)]
+        rungs = timed + [f for f in rungs if f not in timed]
+    return rungs, said
+
+
+def _before(rung: Fact, level: str, rungs: list[Fact]) -> bool:
+    """Whether `rung` is `level`'s own or the one right below it on the ladder (how long until `level`)."""
+    if rung.level == level:
+        return True
+    above = [f.level for f in rungs if f.level and LEVELS.index(f.level) > LEVELS.index(rung.level or level)]
+    return bool(above) and min(above, key=LEVELS.index) == level
 
 
 def _compare(ask: Ask) -> Answer:

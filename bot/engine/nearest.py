@@ -16,6 +16,7 @@ from bot.knowledge.models import Fact
 REGION_NAMES = {"us": "US", "europe": "European", "apac": "APAC"}
 OUTLIER_TIER = "frontier_lab"  # frontier pay and searches are far from every other tier's
 WORD = re.compile(r"[a-z][a-z0-9]+")
+WITHOUT = re.compile(r"\b(without|no|not|nor)\b[^,;.()]*")  # up to the clause's end
 MIN_WORD = 4
 NAMED = 2  # words a question and a fact share before that puts the fact first among equals
 COMMON = {"what", "which", "when", "where", "there", "their", "they", "them", "then", "than", "that", "this",
@@ -53,7 +54,7 @@ def closeness(fact: Fact, asked: Entities) -> int:
         if fact.tier == asked.employer_tier:
             score += 3
         elif fact.tier:
-            score -= 4 if OUTLIER_TIER in (fact.tier, asked.employer_tier) else 2
+            score -= 6 if OUTLIER_TIER in (fact.tier, asked.employer_tier) else 2
         elif is_figure(fact):
             score -= 1
     elif fact.tier == OUTLIER_TIER and is_figure(fact):
@@ -83,8 +84,9 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _shared(said: frozenset[str], fact: Fact) -> int:
-    """How many of the question's words the fact says, when that is at least NAMED (else 0)."""
-    shared = len(said & _words(fact.text)) if said else 0
+    """How many of the question's words the fact says, when that is at least NAMED (else 0); what it says is
+    without ("a loop without a paper-discussion block") it does not say."""
+    shared = len(said & _words(WITHOUT.sub(" ", fact.text))) if said else 0
     return shared if shared >= NAMED else 0
 
 
