@@ -775,3 +775,34 @@ def test_a_message_in_another_script_is_said_to_be_unread(engine, text):
 def test_a_name_in_another_script_leaves_an_english_question_read(engine):
     reply = engine.ask("c", "what would we pay 李明 as a senior MLE?")
     assert reply.intent == "compensation", render(reply)
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    ("what does the AS interview loop look like", "and how long is that all told?", "interview_loop"),
+    ("walk me through the research scientist ladder", "how long at each rung, roughly?", "career_ladder"),
+    ("what does the AS interview loop look like", "how long does it take to hire one?", "time_to_fill"),
+])
+def test_how_long_after_the_loop_or_the_ladder_asks_its_length(engine, first, then, intent):
+    engine.ask("t", first)
+    assert engine.ask("t", then).intent == intent
+
+
+def test_as_before_an_article_is_the_preposition():
+    heard = HEAR.understand("how long till I make senior as a research scientist?")
+    assert heard.entities.roles == ["research_scientist"]
+    assert HEAR.understand("pay for a senior as").entities.roles == ["applied_scientist"]
+
+
+def test_a_term_asked_about_beside_an_aside_is_defined(engine):
+    reply = engine.ask("c", "what's a research artifact, our VP keeps dropping it in standups")
+    assert reply.intent == "define_term", render(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "pay for a forward deployed engineer?",
+    "what does a research software engineer do all day",
+])
+def test_more_titles_the_sources_do_not_describe_are_named(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.headline.endswith("no role they describe is close enough to stand in.") or \
+        "is not in my sources" in reply.headline, render(reply)

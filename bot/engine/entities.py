@@ -16,6 +16,7 @@ _CLAUSE_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+|[,;!?:()—–]|\.(?=\s|$)|(?
 # punctuation, a spaced hyphen ("forget pay - how do I interview them") among it
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _NEIGHBOURS = {"vs", "or", "v"}
+_DETERMINERS = {"a", "an", "the", "my", "our", "your", "their", "his", "her", "its", "this", "that"}
 KINDS = ("role", "outside", "level", "tier", "region", "term")
 PLACEHOLDER = {"role": "_role_", "outside": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
 _SHARED_HEAD = re.compile(  # "applied/research scientists" names two roles: the head noun is shared
@@ -342,13 +343,15 @@ class Lexicon:
         return key in self.role_keys
 
     def _lowered_roles(self, words: list[str]) -> list[str]:
-        """Lowercase "as"/"re"/"rs" name a role only right after a level word or beside "vs"/"or"."""
+        """Lowercase "as"/"re"/"rs" name a role only right after a level word or beside "vs"/"or", and never before
+        an article or a possessive ("make senior as a research scientist": "as" is the preposition)."""
         out: list[str] = []
         for i, word in enumerate(words):
             expansion = self.lowered_roles.get(word)
             before = words[i - 1] if i else ""
             after = words[i + 1] if i + 1 < len(words) else ""
-            if expansion and (self._level_ends(words, i) or before in _NEIGHBOURS or after in _NEIGHBOURS):
+            if expansion and after not in _DETERMINERS and (
+                    self._level_ends(words, i) or before in _NEIGHBOURS or after in _NEIGHBOURS):
                 out += expansion
             else:
                 out.append(word)

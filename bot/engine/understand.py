@@ -103,7 +103,7 @@ FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay diff
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say beside a term asked about
-SENTENCE_END = re.compile(r"(?<=[?!.])\s+")
+SENTENCE_END = re.compile(r"(?<=[?!.,])\s+")  # or a clause's
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
                               "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
                               "the", "higher", "lower", "over", "under", "above", "below", "equity", "base", "cash",
@@ -509,7 +509,9 @@ class Understander:
         word was heard."""
         scores = self._nearest(masked)
         cued = False
-        in_scope = bool(entities.roles) or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
+        defines = reading.term() is not None and self._asks_definition(reading, raw)  # a term asked about is
+        # in scope, whatever an aside says ("what's a research artifact, our CTO keeps saying it")
+        in_scope = bool(entities.roles) or defines or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         for intent, heard in cues.items():
             if intent in ROLE_FREE and in_scope:
                 continue
@@ -521,7 +523,7 @@ class Understander:
             scores["review_req"] += LONG_BONUS * min(1.0, (len(reading.words) - short) / (long - short))
         if reading.term() is None:
             scores["define_term"] *= NO_TERM_FACTOR
-        elif self._asks_definition(reading, raw):
+        elif defines:
             scores["define_term"] += DEFINITION
         if entities.roles:
             scores["out_of_scope"] *= ROLE_NAMED
