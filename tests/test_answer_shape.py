@@ -242,3 +242,12 @@ def test_a_frontier_figure_is_no_nearest_figure_for_another_tier(engine):
 def test_a_fact_that_says_it_is_without_something_does_not_answer_for_it(engine):
     answer = engine.ask("t:paper", "how many minutes does the paper discussion round take?")
     assert "75" in answer.headline and "without" not in answer.headline, answer.headline
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what do we pay an applied scientist and a research engineer?", "no pay figure for research engineers"),
+    ("time to fill for an AS vs an RE?", "no time-to-fill figure for research engineers"),
+])
+def test_a_role_without_the_figure_asked_is_said_to_have_none(engine, question, says):
+    answer = engine.ask(f"t:{question}", question)
+    assert says in answer.headline, answer.headline

@@ -806,3 +806,26 @@ def test_more_titles_the_sources_do_not_describe_are_named(engine, text):
     reply = engine.ask("c", text)
     assert reply.headline.endswith("no role they describe is close enough to stand in.") or \
         "is not in my sources" in reply.headline, render(reply)
+
+
+def test_a_software_engineer_calling_himself_an_mle_is_the_bad_hire_pattern(engine):
+    reply = engine.ask("c", "this guy calls himself an ML engineer but it's all backend SWE work, should I worry?")
+    assert reply.intent == "hiring_pitfalls" and "bad-hire pattern" in reply.headline, render(reply)
+
+
+def test_a_question_pointing_back_in_a_walk_through_asks_about_its_roles(engine):
+    engine.ask("t", "we're a seed startup weighing a research scientist hire")
+    reply = engine.ask("t", "would that be a mistake?")
+    assert reply.intent == "hiring_pitfalls" and reply.entities.roles == ["research_scientist"], render(reply)
+    assert walk(engine, "t") is not None  # the walk-through waits for its answer
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    ("how big is the ML engineer talent pool", "vs applied scientists?", "talent_pool"),
+    ("senior AS comp at a top-50 lab", "how does that stack up against an MLE?", "compensation"),
+    ("what does a research engineer do", "how's that different from an AS?", "compare_roles"),
+])
+def test_a_comparison_after_a_figure_compares_that_figure(engine, first, then, intent):
+    engine.ask("t", first)
+    reply = engine.ask("t", then)
+    assert reply.intent == intent and len(reply.entities.roles) == 2, render(reply)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from bot.engine import nearest, pay, reqs
 from bot.engine.entities import singular
 from bot.engine.types import Answer, Choice, Cited, Entities
-from bot.engine.understand import FOLLOWUP_WORDS, HIRE_WORDS, Understanding
+from bot.engine.understand import ANAPHORS, FOLLOWUP_WORDS, HIRE_WORDS, Understanding
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import INTENTS, LEVELS, ROLES
 from bot.knowledge.models import Fact, Uncovered
@@ -187,23 +187,35 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     points_back = points_back or _how_long_of(heard, previous)
     if (heard.followup or points_back or (heard.lean and heard.lean == previous)) and previous:  # a lean the
         return previous, _inherit(said, context), heard.term or context.get("term")  # thread bears out is taken
+    if heard.guess and previous and context.get("roles") and _points_at_thread(heard):  # "is that a mistake?"
+        return heard.guess, _inherit(said, context), heard.term  # about the thread's roles: its topic is asked
     earlier = [r for r in context.get("roles", []) if r not in said.roles]
     if heard.intent == "compare_roles" and len(said.roles) == 1 and earlier and previous:
-        # "how's that different from an AS?" after research engineers compares the two
-        return heard.intent, said.model_copy(update={"roles": [earlier[0], *said.roles]}), heard.term
+        # "how's that different from an AS?" after research engineers compares the two; "vs MLEs?" after a
+        # figure (pay, time to fill, the pool) compares that figure
+        both = said.model_copy(update={"roles": [earlier[0], *said.roles]})
+        if previous in FIGURE_TOPICS and (len(heard.raw.split()) <= FOLLOWUP_WORDS
+                                          or ANAPHORS & set(heard.text.split())):  # "how does that compare"
+            return previous, _inherit(both, context), heard.term
+        return heard.intent, both, heard.term
     continues = heard.text.startswith(CONTINUATIONS) and heard.intent not in ROLE_FREE
     if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):
         return heard.intent, _inherit(said, context), heard.term
     return heard.intent, said, heard.term
 
 
+def _points_at_thread(heard: Understanding) -> bool:
+    """Short, names no role and points back ("is that a mistake?", "does it pay well?")."""
+    return (len(heard.raw.split()) <= FOLLOWUP_WORDS and not heard.entities.roles
+            and bool(ANAPHORS & set(heard.text.split())))
+
+
 def _how_long_of(heard: Understanding, previous: str | None) -> bool:
     """Whether a short "how long" after the loop or the ladder asks how long that is ("how long is that in
     total?", "how long at each step?"), not how long a search takes: it names no role and no hiring."""
-    words = heard.text.split()
     return (previous in TIMED_TOPICS and heard.intent in ("time_to_fill", "out_of_scope")
             and HOW_LONG.search(heard.text) is not None and not heard.entities.roles
-            and len(words) <= FOLLOWUP_WORDS and not {singular(w) for w in words} & HIRE_WORDS)
+            and len(heard.raw.split()) <= FOLLOWUP_WORDS and not {singular(w) for w in heard.text.split()} & HIRE_WORDS)
 
 
 def asks_of_term(heard: Understanding, context: dict) -> bool:
@@ -412,6 +424,9 @@ def _lookup(ask: Ask) -> Answer:
         for head, gap in zip(heads[1:], missed[1:], strict=True):
             headline += " " + _headline(ask, head, gap, head.roles)[0]
             basis.append(head)
+    absent = [r for r in e.roles if topic in FIGURE_TOPICS and figures and not any(r in h.roles for h in heads)]
+    if absent:  # "pay for an AS and an RE": the sources have none for the RE, and say so
+        headline += f" My sources give no {NOUNS[topic]} figure for {_names(ask, absent)}."
     if topic == "compensation" and len(heads) == 1 and not missed[0]:
         headline = _pay_verdict(ask, first) + headline
     if said:

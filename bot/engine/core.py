@@ -78,8 +78,8 @@ class Engine:
                 heard = heard.model_copy(update={"entities": heard.entities.model_copy(
                     update={"employer_tier": context["employer_tier"]})})
             walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today, tuple(recent))
-            if reply.intent == "choose_role" and reply.kind == "answer" and reply.entities.roles:
-                context = answer.remember("choose_role", reply.entities)
+            if reply.intent == "choose_role" and reply.entities.roles:  # the roles named or recommended: "is
+                context = answer.remember("choose_role", reply.entities)  # that a mistake?" asks about them
         else:
             reply = respond(heard)
         answer.name_sources(self.kb, reply)  # the walk-through's answers too: sources by publisher and title
