@@ -829,3 +829,17 @@ def test_a_comparison_after_a_figure_compares_that_figure(engine, first, then, i
     engine.ask("t", first)
     reply = engine.ask("t", then)
     assert reply.intent == intent and len(reply.entities.roles) == 2, render(reply)
+
+
+@pytest.mark.parametrize("text", [
+    "what's the hourly rate for a freelance data scientist these days",
+    "is the market for dentists hotter than for data analysts or software engineers",
+])
+def test_a_side_role_named_does_not_keep_an_unknown_subject_in_scope(engine, text):
+    reply = engine.ask("c", text)
+    assert reply.intent == "out_of_scope", render(reply)
+
+
+def test_a_tier_said_beside_a_question_is_not_asked_to_be_defined(engine):
+    reply = engine.ask("c", "we're series b, would opening an applied scientist req be silly right now?")
+    assert reply.intent != "define_term", render(reply)

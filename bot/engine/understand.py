@@ -7,8 +7,10 @@ Scoring, per intent (weights and phrases live in `knowledge/intents.yaml` and `v
   one role teaches the intent for all of them; the mean cosine of the intent's two closest examples;
 - plus the weights of the intent's cue words heard (capped, but one heavy cue counts whole);
 - plus generic rules: a long message is likely a pasted req; define_term needs a glossary term and wins
-  when the message is only that term and definition words; naming an ML role makes out_of_scope unlikely;
-  without one, words the knowledge base never uses ("hygienist", "rnns") move score to out_of_scope.
+  when the message is only that term and definition words (in a clause of its own that asks what it is);
+  naming one of the four ML roles the sources describe makes out_of_scope unlikely; without one (a data scientist
+  or software engineer is named only in passing), words the knowledge base never uses ("hygienist", "rnns",
+  "freelance") move score to out_of_scope.
 The best intent below FLOOR is out_of_scope; so is one below UNSURE that nothing else supports (no role, no hirer's
 words, no clear cue): that guess is offered as a question, not answered, as is the topic any decline for want of
 evidence leaned to ("where do people find these candidates?" may not be about ML people: sourcing?), but never for
@@ -57,7 +59,7 @@ NO_TERM_FACTOR = 0.5  # define_term without a glossary term is unlikely
 DEFINITION = 0.5  # added to define_term for a glossary term asked about in definition words only
 HIRING_DECISION = 0.45  # choose_role cues this strong ("who do we hire") make a message in scope, like a role:
 ROLE_FREE = {"out_of_scope", "help"}  # then these intents' cue words do not count
-ROLE_NAMED = 0.5  # out_of_scope's score is scaled by this when an ML role is named
+ROLE_NAMED = 0.5  # out_of_scope's score is scaled by this when one of the four ML roles is named
 UNKNOWN_WORD = 0.25  # otherwise, each word the knowledge base never uses ("hygienist", "rnns")
 UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words;
 ARTICLES = {"a", "an"}  # one right after an article counts twice ("hire a bartender")
@@ -103,6 +105,8 @@ FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay diff
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say beside a term asked about
+ASKS_WHAT = {"what", "define", "definition", "mean", "means", "meaning", "stand", "explain"}  # a clause asking
+# what a term is says one of these
 SENTENCE_END = re.compile(r"(?<=[?!.,])\s+")  # or a clause's
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
                               "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
@@ -511,7 +515,8 @@ class Understander:
         cued = False
         defines = reading.term() is not None and self._asks_definition(reading, raw)  # a term asked about is
         # in scope, whatever an aside says ("what's a research artifact, our CTO keeps saying it")
-        in_scope = bool(entities.roles) or defines or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
+        core = any(r in self.core for r in entities.roles)
+        in_scope = core or defines or sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         for intent, heard in cues.items():
             if intent in ROLE_FREE and in_scope:
                 continue
@@ -525,7 +530,7 @@ class Understander:
             scores["define_term"] *= NO_TERM_FACTOR
         elif defines:
             scores["define_term"] += DEFINITION
-        if entities.roles:
+        if core:
             scores["out_of_scope"] *= ROLE_NAMED
         elif not in_scope and not DOMAIN_WORDS & set(reading.words):
             unknown = min(UNKNOWN_MAX, self._unknown(reading))
@@ -578,7 +583,8 @@ class Understander:
             return False
         defines, asks_else = False, False  # asks else: "what's a research artifact? and what do AS earn?"
         for part in map(self.lexicon.read, sentences):
-            if part.term() is not None and self._defines(part):
+            if part.term() is not None and self._defines(part) and ASKS_WHAT & set(part.words):  # not "we're
+                # series B, is it dumb to open an AS role?"
                 defines = True
                 continue
             cues = self._cues(_asking(part.masked(singular=False)))
