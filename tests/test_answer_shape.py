@@ -251,3 +251,12 @@ def test_a_fact_that_says_it_is_without_something_does_not_answer_for_it(engine)
 def test_a_role_without_the_figure_asked_is_said_to_have_none(engine, question, says):
     answer = engine.ask(f"t:{question}", question)
     assert says in answer.headline, answer.headline
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("why are applied scientists so pricey?", "reflects"),
+    ("how come AS searches take so long?", "explains"),
+])
+def test_a_why_question_is_headed_by_the_reason(engine, question, says):
+    answer = engine.ask(f"t:{question}", question)
+    assert says in answer.headline, answer.headline

@@ -60,6 +60,8 @@ CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question",
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
+WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
+REASON = re.compile(r"\b(because|since|explains?|reflects?|driven by|due to)\b")  # a fact that gives a reason
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
 CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
@@ -411,6 +413,9 @@ def _lookup(ask: Ask) -> Answer:
     if topic == "career_ladder" and not figures:  # a remark about titles is no ladder: say there is none
         return _role_gap(ask, pool)
     first = (figures or ranked)[0]
+    reason = next((f for f in ranked if REASON.search(f.text)), None) if WHY.search(ask.heard.raw) else None
+    if reason:  # "why are AS so expensive?": what explains the figure heads the answer, not the figure again
+        first, figures = reason, []
     heads = _each_role(ask, topic, first) if figures else [first]
     first = heads[0]
     rest = [f for f in ranked if all(f is not h for h in heads)]
