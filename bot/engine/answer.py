@@ -215,9 +215,10 @@ def _points_at_thread(heard: Understanding) -> bool:
 def _how_long_of(heard: Understanding, previous: str | None) -> bool:
     """Whether a short "how long" after the loop or the ladder asks how long that is ("how long is that in
     total?", "how long at each step?"), not how long a search takes: it names no role and no hiring."""
-    return (previous in TIMED_TOPICS and heard.intent in ("time_to_fill", "out_of_scope")
+    hiring = {singular(w) for w in heard.text.split()} & HIRE_WORDS
+    return (previous in TIMED_TOPICS and heard.intent in ("time_to_fill", "out_of_scope") and not hiring
             and HOW_LONG.search(heard.text) is not None and not heard.entities.roles
-            and len(heard.raw.split()) <= FOLLOWUP_WORDS and not {singular(w) for w in heard.text.split()} & HIRE_WORDS)
+            and len(heard.raw.split()) <= FOLLOWUP_WORDS)
 
 
 def asks_of_term(heard: Understanding, context: dict) -> bool:

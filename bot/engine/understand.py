@@ -106,7 +106,7 @@ FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about 
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say beside a term asked about
 ASKS_WHAT = {"what", "define", "definition", "mean", "means", "meaning", "stand", "explain"}  # a clause asking
-# what a term is says one of these
+# what a term is says one of these ("we're series B, is it dumb to open an AS role?" asks no definition)
 SENTENCE_END = re.compile(r"(?<=[?!.,])\s+")  # or a clause's
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
                               "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
@@ -583,8 +583,7 @@ class Understander:
             return False
         defines, asks_else = False, False  # asks else: "what's a research artifact? and what do AS earn?"
         for part in map(self.lexicon.read, sentences):
-            if part.term() is not None and self._defines(part) and ASKS_WHAT & set(part.words):  # not "we're
-                # series B, is it dumb to open an AS role?"
+            if part.term() is not None and self._defines(part) and ASKS_WHAT & set(part.words):
                 defines = True
                 continue
             cues = self._cues(_asking(part.masked(singular=False)))
