@@ -843,3 +843,32 @@ def test_a_side_role_named_does_not_keep_an_unknown_subject_in_scope(engine, tex
 def test_a_tier_said_beside_a_question_is_not_asked_to_be_defined(engine):
     reply = engine.ask("c", "we're series b, would opening an applied scientist req be silly right now?")
     assert reply.intent != "define_term", render(reply)
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    ("senior AS pay at a top-50 lab?", "same deal but for a team in Berlin?", "compensation"),
+    ("how long does a frontier lab AS search take", "is that typical? sounds brutal", "time_to_fill"),
+    ("do research scientists need a PhD", "does the same go for REs", "credentials"),
+    ("walk me through the AS interview loop", "of those, which block tells you the most?", "interview_loop"),
+    ("is a PhD expected for research scientists", "ok and MLEs, is one needed there", "credentials"),
+])
+def test_a_follow_up_that_keeps_the_threads_topic_is_answered_on_it(engine, first, then, intent):
+    engine.ask("t", first)
+    reply = engine.ask("t", then)
+    assert reply.intent == intent and walk(engine, "t") is None, render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("who's the chief scientist at openai these days", "out_of_scope"),  # who someone is, not whom to hire
+    ("how long are folks typically stuck at mid level as research scientists", "career_ladder"),
+    ("how big is the MLOps Community Slack these days", "sourcing_channels"),  # a channel the sources size
+    ("holding two offers right now, a bank and a seed startup, help me pick", "out_of_scope"),
+])
+def test_what_a_question_is_about_beats_the_word_it_shares(engine, text, intent):
+    reply = engine.ask("c", text)
+    assert reply.intent == intent and walk(engine) is None, render(reply)
+
+
+def test_a_research_specialism_the_sources_do_not_describe_is_named(engine):
+    reply = engine.ask("c", "what does an alignment researcher make at a frontier lab?")
+    assert reply.headline.startswith("Alignment researcher is not in my sources"), render(reply)

@@ -62,6 +62,11 @@ FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a q
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
 WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
 REASON = re.compile(r"\b(because|since|explains?|reflects?|driven by|due to)\b")  # a fact that gives a reason
+SAME = re.compile(r"\b(same (thing|question|deal|goes|holds?|for|but|again|applies)|does the same|is the same true)\b")
+POINTERS = {"that", "this", "it", "those", "these", "so", "such"}  # what "is that normal?" weighs
+WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insane", "crazy", "wild", "reasonable",
+            "realistic", "fair", "high", "low", "steep", "expensive", "cheap", "accurate", "right", "true",
+            "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
 CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
@@ -189,6 +194,8 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     points_back = points_back or _how_long_of(heard, previous)
     if (heard.followup or points_back or (heard.lean and heard.lean == previous)) and previous:  # a lean the
         return previous, _inherit(said, context), heard.term or context.get("term")  # thread bears out is taken
+    if keeps_topic(heard, context):  # "same but for London?", "is that normal?", "which of those"
+        return previous, _inherit(said, context), heard.term or context.get("term")
     if heard.guess and previous and context.get("roles") and _points_at_thread(heard):  # "is that a mistake?"
         return heard.guess, _inherit(said, context), heard.term  # about the thread's roles: its topic is asked
     earlier = [r for r in context.get("roles", []) if r not in said.roles]
@@ -204,6 +211,26 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     if previous and (continues or (heard.intent not in ROLE_FREE and not said.roles and context.get("roles"))):
         return heard.intent, _inherit(said, context), heard.term
     return heard.intent, said, heard.term
+
+
+def keeps_topic(heard: Understanding, context: dict) -> bool:
+    """Whether a message asks the thread's topic again though its own words lean elsewhere or nowhere: it says
+    it is the same question ("same thing but for a London team", "does the same hold for REs?"), weighs what was
+    just said ("is that normal?", "is that true at startups too?"), picks among what was just listed ("out of
+    those, which one is most predictive?"), or goes on from the thread ("ok and MLEs, do they need one?") with
+    no clear topic of its own."""
+    previous = context.get("intent")
+    words = set(heard.text.split())
+    if previous is None or heard.intent == previous:
+        return False
+    if SAME.search(heard.text):
+        return True
+    if _points_at_thread(heard) and words & WEIGHING and words & POINTERS:
+        return True
+    if (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
+            and words & {"those", "these", "them"} and not {singular(w) for w in words} & HIRE_WORDS):
+        return True
+    return heard.ambiguous and heard.intent not in ROLE_FREE and heard.text.startswith(CONTINUATIONS)
 
 
 def _points_at_thread(heard: Understanding) -> bool:
@@ -430,7 +457,8 @@ def _lookup(ask: Ask) -> Answer:
         for head, gap in zip(heads[1:], missed[1:], strict=True):
             headline += " " + _headline(ask, head, gap, head.roles)[0]
             basis.append(head)
-    absent = [r for r in e.roles if topic in FIGURE_TOPICS and figures and not any(r in h.roles for h in heads)]
+    absent = [r for r in e.roles if topic in FIGURE_TOPICS and figures and not any(r in h.roles for h in heads)
+              and _nearest_figure(ask, topic, r) is None]  # said of no head, nor in the sources
     if absent:  # "pay for an AS and an RE": the sources have none for the RE, and say so
         headline += f" My sources give no {NOUNS[topic]} figure for {_names(ask, absent)}."
     if topic == "compensation" and len(heads) == 1 and not missed[0]:

@@ -63,7 +63,8 @@ ROLE_NAMED = 0.5  # out_of_scope's score is scaled by this when one of the four 
 UNKNOWN_WORD = 0.25  # otherwise, each word the knowledge base never uses ("hygienist", "rnns")
 UNKNOWN_MAX = 2  # moves this much score from the in-scope intents to out_of_scope, for at most this many words;
 ARTICLES = {"a", "an"}  # one right after an article counts twice ("hire a bartender")
-DOMAIN_WORDS = {"ml", "ai"}  # a message that says it is about ML is exempt
+DOMAIN_WORDS = {"ml", "ai", "neurips", "icml", "iclr", "arxiv"}  # a message that says it is about ML (or names
+# a venue only ML researchers publish at) is exempt
 HIRER_ONLY = {"choose_role", "sourcing_channels", "time_to_fill", "talent_pool", "hiring_pitfalls", "review_req"}
 ROLE_BOUND = {"compare_roles", "day_to_day"}  # meaningless unless a role, or a word for one, is named
 ROLE_WORDS = {"role", "title", "job", "position", "engineer", "scientist", "researcher", "people", "hire", "ic",
@@ -77,7 +78,8 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
 RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress", "make", "makes",
-              "making", "made", "hit"}  # "how long to go from RS to senior RS": a climb when a level follows
+              "making", "made", "hit", "climb", "climbing", "stuck"}  # "how long to go from RS to senior RS", "stuck
+# at mid level": a climb (or the wait for one) when a level follows
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
@@ -457,7 +459,8 @@ class Understander:
             return "out_of_scope", best  # the sources' pitfalls are ML hiring's: "why do people quit startups?"
         if best == "skills" and not (entities.roles or reading.outside() or asker or words & (SOUGHT | ABLE)):
             return "out_of_scope", best  # "pytorch or jax for a new project?" asks about the tools, not a person
-        if best == "sourcing_channels" and asker != "hiring" and not (entities.roles or words & SOUGHT):
+        if best == "sourcing_channels" and asker != "hiring" and not (entities.roles or words & SOUGHT
+                                                                     or reading.term()):
             return "out_of_scope", best  # "to Kaggle or not to Kaggle" asks about the site, not who to find there
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope", None  # "the difference between precision and recall" compares no roles
@@ -490,6 +493,10 @@ class Understander:
         asks_which = bool(core) or bool(words & DECISION_WORDS) or people_or or (  # "how do we decide when to
             (kinds or "role" in words) and "or" in words)  # hire" does not; "a research role or an applied one?"
         # and "is that one role or two?" do
+        who_is = any(a == "who" and b in {"is", "was", "are", "were"} and c == "the" for a, b, c in
+                     zip(masked, masked[1:], masked[2:], strict=False))  # "who's the head of research at X?"
+        if best == "choose_role" and who_is and not words & HIRE_WORDS:
+            return "out_of_scope", None  # asks who someone is, not whom to hire
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
             return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
         if best == "choose_role" and len(entities.roles) >= 2 and figure and not decides:
