@@ -872,3 +872,26 @@ def test_what_a_question_is_about_beats_the_word_it_shares(engine, text, intent)
 def test_a_research_specialism_the_sources_do_not_describe_is_named(engine):
     reply = engine.ask("c", "what does an alignment researcher make at a frontier lab?")
     assert reply.headline.startswith("Alignment researcher is not in my sources"), render(reply)
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    # declined on their own words, but going on from the thread
+    ("how long to hire a senior AS?", "and if we're up against the big labs for the very same people?",
+     "time_to_fill"),
+    ("what skills do we screen research scientists for", "and the classic ways they flame out in year one?",
+     "hiring_pitfalls"),
+    # an aside says it leaves the thread
+    ("how long to fill a senior MLE role", "unrelated, but what's the best vector db these days", "out_of_scope"),
+    ("senior MLE comp?", "@sam can you paste this into the plan doc", "out_of_scope"),
+])
+def test_a_declined_follow_up_that_goes_on_from_the_thread_is_answered_on_it(engine, first, then, intent):
+    engine.ask("t", first)
+    reply = engine.ask("t", then)
+    assert reply.intent == intent, render(reply)
+
+
+def test_a_question_typed_during_the_walk_through_is_answered_as_an_aside(engine):
+    engine.ask("t", "help me choose between an MLE and an applied scientist")
+    reply = engine.ask("t", "actually how much would each one cost us")
+    assert reply.intent == "compensation" and len(reply.entities.roles) == 2, render(reply)
+    assert walk(engine, "t")["status"] == "active" and not walk(engine, "t")["asked"][1:]

@@ -9,11 +9,12 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from itertools import dropwhile
 
 from bot.engine import nearest, pay, reqs
 from bot.engine.entities import singular
 from bot.engine.types import Answer, Choice, Cited, Entities
-from bot.engine.understand import ANAPHORS, FOLLOWUP_WORDS, HIRE_WORDS, Understanding
+from bot.engine.understand import ACKS, ANAPHORS, FOLLOWUP_WORDS, HIRE_WORDS, Understanding
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.ids import INTENTS, LEVELS, ROLES
 from bot.knowledge.models import Fact, Uncovered
@@ -67,6 +68,8 @@ POINTERS = {"that", "this", "it", "those", "these", "so", "such"}  # what "is th
 WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insane", "crazy", "wild", "reasonable",
             "realistic", "fair", "high", "low", "steep", "expensive", "cheap", "accurate", "right", "true",
             "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
+ASIDE = re.compile(r"\b(unrelated|off topic|off-topic|different question|diff question|random question|btw|by the way|"
+                   r"side note|totally different)\b|@", re.IGNORECASE)  # a message that says it leaves the thread
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
 CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
@@ -194,8 +197,9 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     points_back = points_back or _how_long_of(heard, previous)
     if (heard.followup or points_back or (heard.lean and heard.lean == previous)) and previous:  # a lean the
         return previous, _inherit(said, context), heard.term or context.get("term")  # thread bears out is taken
-    if keeps_topic(heard, context):  # "same but for London?", "is that normal?", "which of those"
-        return previous, _inherit(said, context), heard.term or context.get("term")
+    topic = thread_topic(heard, context)  # "same but for London?", "is that normal?", "which of those"
+    if topic:
+        return topic, _inherit(said, context), heard.term or context.get("term")
     if heard.guess and previous and context.get("roles") and _points_at_thread(heard):  # "is that a mistake?"
         return heard.guess, _inherit(said, context), heard.term  # about the thread's roles: its topic is asked
     earlier = [r for r in context.get("roles", []) if r not in said.roles]
@@ -213,24 +217,37 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
     return heard.intent, said, heard.term
 
 
-def keeps_topic(heard: Understanding, context: dict) -> bool:
-    """Whether a message asks the thread's topic again though its own words lean elsewhere or nowhere: it says
-    it is the same question ("same thing but for a London team", "does the same hold for REs?"), weighs what was
+def thread_topic(heard: Understanding, context: dict) -> str | None:
+    """The topic a message asks of the thread though its own words lean elsewhere or nowhere (None: it does
+    not): the thread's when it says it is the same question ("same thing but for a London team", "does the same
+    hold for REs?"), weighs what was
     just said ("is that normal?", "is that true at startups too?"), picks among what was just listed ("out of
     those, which one is most predictive?"), or goes on from the thread ("ok and MLEs, do they need one?") with
-    no clear topic of its own."""
+    no clear topic of its own; or, declined on its own words, goes on from the thread ("and if we're up against
+    the big labs?", "nice, and the usual ways they flame out?") without saying it is an aside ("and unrelated,
+    but...", "and @dana can you..."): then the topic a clear word of it names, if any. Pointing back alone is not
+    enough there: "is that before tax?" asks what the sources never say."""
     previous = context.get("intent")
     words = set(heard.text.split())
     if previous is None or heard.intent == previous:
-        return False
-    if SAME.search(heard.text):
-        return True
-    if _points_at_thread(heard) and words & WEIGHING and words & POINTERS:
-        return True
-    if (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
-            and words & {"those", "these", "them"} and not {singular(w) for w in words} & HIRE_WORDS):
-        return True
-    return heard.ambiguous and heard.intent not in ROLE_FREE and heard.text.startswith(CONTINUATIONS)
+        return None
+    opened = " ".join(dropwhile(ACKS.__contains__, heard.text.split()))  # "nice, and ..." goes on as "and ..."
+    if (SAME.search(heard.text) or (_points_at_thread(heard) and words & WEIGHING and words & POINTERS)
+            or (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
+                and (words & {"those", "these", "them"} or "which one" in heard.text)
+                and not {singular(w) for w in words} & (HIRE_WORDS | {"need"}))  # "which one do we need?" is a hire
+            or (heard.ambiguous and heard.intent not in ROLE_FREE and opened.startswith(CONTINUATIONS))):
+        return previous
+    if (heard.intent == "out_of_scope" and previous not in ROLE_FREE and opened.startswith(CONTINUATIONS)
+            and not _elsewhere(heard) and not ASIDE.search(heard.raw)):
+        return heard.named or previous
+    return None
+
+
+def _elsewhere(heard: Understanding) -> bool:
+    """Out of scope for what it is, thread or not: a candidate's own question, one in another script, or one
+    about titles the sources do not describe."""
+    return heard.asker == "candidate" or heard.foreign or bool(heard.outside)
 
 
 def _points_at_thread(heard: Understanding) -> bool:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from itertools import dropwhile
 
 from rapidfuzz import fuzz
 
@@ -35,6 +36,7 @@ FUZZY = 85
 COMMAND_WORDS = 4
 QUESTION_WORDS = {"what", "what's", "whats", "how", "who", "where", "when", "which", "why", "can", "could",
                   "do", "does", "is", "are", "should", "tell", "explain", "define"}
+OPENERS = {"actually", "ok", "okay", "so", "and", "but", "hmm", "also", "oh", "btw", "quick", "sorry"}
 NOT_INFO = {"choose_role", "out_of_scope", "help"}
 RULE_MARGIN = 6.0  # a seed rule decides as surely as the clearest margin of points
 QUOTE_WORDS = 8  # of a typed answer, quoted back when it is not understood
@@ -174,7 +176,9 @@ def _command(diag: Diagnostic, text: str) -> str | None:
 
 
 def _is_question(raw: str, text: str) -> bool:
-    return raw.strip().endswith("?") or (bool(text) and text.split()[0] in QUESTION_WORDS)
+    """Ends in "?" or opens with a question word, after any openers ("actually how much would each cost?")."""
+    opened = list(dropwhile(OPENERS.__contains__, text.split()))
+    return raw.strip().endswith("?") or (bool(opened) and opened[0] in QUESTION_WORDS)
 
 
 def _clip_words(text: str, limit: int) -> str:

@@ -164,6 +164,7 @@ class Understanding(BaseModel):
     destination: str | None = None  # the role a move between two roles goes to ("skills to go from SWE to MLE")
     refers: bool = False  # short, points back ("why so high?", "per year?"), names nothing else: a follow-up
     foreign: bool = False  # written mostly in another script (Japanese, Cyrillic...): declined as unread
+    named: str | None = None  # declined, the topic a clear word of it names ("flame out": pitfalls) for a thread
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -374,6 +375,9 @@ class Understander:
                 and not reading.outside() and asker != "hiring" and _clarity(cues, best) < CLEAR_CUE):
             best, guess = "out_of_scope", best
         lean = guess
+        named = None if best != "out_of_scope" else next(  # declined, the topic a clear word of it names
+            (i for i in sorted(scores, key=lambda i: -scores[i])
+             if i not in ROLE_FREE and _clarity(cues, i) >= CLEAR_CUE), None)
         if guess and not _clarity(cues, guess):
             guess = None  # nothing in the message names the topic: nothing to offer ("it", "sup?")
         ambiguous = best != "out_of_scope" and (top < AMBIGUOUS_SCORE or top - second < GAP)
@@ -389,6 +393,7 @@ class Understander:
             ambiguous=ambiguous,
             guess=guess,
             lean=lean,
+            named=named,
             destination=destination,
             refers=refers,
             outside=reading.outside(),
