@@ -260,3 +260,14 @@ def test_a_role_without_the_figure_asked_is_said_to_have_none(engine, question, 
 def test_a_why_question_is_headed_by_the_reason(engine, question, says):
     answer = engine.ask(f"t:{question}", question)
     assert says in answer.headline, answer.headline
+
+
+def test_time_spent_at_a_rung_is_answered_with_that_rungs_duration(engine):
+    engine.ask("t:rung", "what does the research scientist ladder look like")
+    answer = engine.ask("t:rung", "typical time spent at the mid rung before a promo?")
+    assert "3-6 years" in answer.headline, answer.headline
+
+
+def test_a_pay_trend_question_says_the_figures_are_no_forecast(engine):
+    answer = engine.ask("t:trend", "will research scientist salaries keep climbing?")
+    assert answer.notes[0].startswith("My sources are a snapshot and make no forecast"), answer.notes

@@ -895,3 +895,18 @@ def test_a_question_typed_during_the_walk_through_is_answered_as_an_aside(engine
     reply = engine.ask("t", "actually how much would each one cost us")
     assert reply.intent == "compensation" and len(reply.entities.roles) == 2, render(reply)
     assert walk(engine, "t")["status"] == "active" and not walk(engine, "t")["asked"][1:]
+
+
+def test_my_manager_is_a_boss_not_the_management_level():
+    heard = HEAR.understand("my manager says I should publish more to get promoted as an applied scientist")
+    assert heard.entities.level is None
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how many people work at anthropic these days", "out_of_scope"),  # a company's headcount, not a pool
+    ("nicest way to turn down an internal applicant?", "out_of_scope"),  # no offer-acceptance question
+])
+def test_a_companys_headcount_and_turning_someone_down_are_not_sourcing_figures(engine, text, intent):
+    reply = engine.ask("c", text)
+    assert reply.intent == intent and "acceptance" not in reply.headline and "career" not in reply.headline, \
+        render(reply)

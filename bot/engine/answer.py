@@ -71,7 +71,8 @@ WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insa
 ASIDE = re.compile(r"\b(unrelated|off topic|off-topic|different question|diff question|random question|btw|by the way|"
                    r"side note|totally different)\b|@", re.IGNORECASE)  # a message that says it leaves the thread
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
-HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years)\b")
+HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years|time (spent|in|at)|spend|"
+                      r"spent)\b")
 CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
                    r"step up|from)\b")  # asked from a level, these ask what comes above it
 DURATION = re.compile(r"\b\d+(-\d+)? (years|months)\b")  # a fact that says how long

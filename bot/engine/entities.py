@@ -16,6 +16,7 @@ _CLAUSE_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+|[,;!?:()—–]|\.(?=\s|$)|(?
 # punctuation, a spaced hyphen ("forget pay - how do I interview them") among it
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _NEIGHBOURS = {"vs", "or", "v"}
+_POSSESSIVES = {"my", "our", "your", "their", "his", "her"}
 _DETERMINERS = {"a", "an", "the", "my", "our", "your", "their", "his", "her", "its", "this", "that"}
 KINDS = ("role", "outside", "level", "tier", "region", "term")
 PLACEHOLDER = {"role": "_role_", "outside": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
@@ -369,7 +370,8 @@ class Lexicon:
     def _spans(self, stems: list[str]) -> list[Span]:
         """Entity mentions (longest first), then glossary terms, which may overlap them; a term that is exactly
         a role mention is the role ("what is an applied scientist" asks about the role)."""
-        found = self._match(stems, term=False)
+        found = [s for s in self._match(stems, term=False)  # "my manager says..." is a boss, not the level
+                 if not (s.kind == "level" and s.value == "manager" and s.start and stems[s.start - 1] in _POSSESSIVES)]
         roles = {(s.start, s.end) for s in found if s.kind == "role"}
         return found + [s for s in self._match(stems, term=True) if (s.start, s.end) not in roles]
 
