@@ -910,3 +910,13 @@ def test_a_companys_headcount_and_turning_someone_down_are_not_sourcing_figures(
     reply = engine.ask("c", text)
     assert reply.intent == intent and "acceptance" not in reply.headline and "career" not in reply.headline, \
         render(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("how many engineers does anthropic have now", "out_of_scope"),
+    ("how many ML researchers do frontier labs have", "talent_pool"),  # a pool of a role
+    ("how do I write a more inclusive ML job ad", "out_of_scope"),  # asks how: no req pasted to check
+    ("average tenure of an MLE before they job hop?", "hiring_pitfalls"),
+])
+def test_short_questions_near_a_topic_are_read_for_what_they_ask(engine, text, intent):
+    assert engine.ask("c", text).intent == intent

@@ -61,6 +61,7 @@ CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question",
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
+PASTED_WORDS = 15  # a req check shorter than this pastes no req: "write an inclusive job posting" asks how
 WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
 REASON = re.compile(r"\b(because|since|explains?|reflects?|driven by|due to)\b")  # a fact that gives a reason
 SAME = re.compile(r"\b(same (thing|question|deal|goes|holds?|for|but|again|applies)|does the same|is the same true)\b")
@@ -137,7 +138,8 @@ def compose(
         heard = heard.model_copy(update={"followup": True, "ambiguous": False})
     intent, entities, term = _resolve(heard, context)
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
-    uncovered = uncovered_topic(kb, heard.text) if intent not in UNDECLINED else None
+    pasted = intent in UNDECLINED and (intent != "review_req" or len(heard.raw.split()) >= PASTED_WORDS)
+    uncovered = None if pasted else uncovered_topic(kb, heard.text)
     if uncovered:
         intent = "out_of_scope"
         reply = _not_covered(ask, uncovered)

@@ -448,9 +448,11 @@ class Understander:
             return "career_ladder", None  # "how long do people stay at senior before staff"
         if best == "talent_pool" and (stays or rises):
             return "career_ladder", None  # "how many years do people sit at senior RS"
-        if best == "talent_pool" and not entities.roles and any(
-                a in {"work", "working", "employed"} and b in {"at", "for"} for a, b in pairwise(masked)):
-            return "out_of_scope", None  # "how many people work at OpenAI" is a company's headcount
+        if best == "talent_pool" and not entities.roles and (any(
+                a in {"work", "working", "employed"} and b in {"at", "for"} for a, b in pairwise(masked))
+                or (entities.employer_tier and set(reading.words) & {"have", "has", "employ", "employs"})):
+            return "out_of_scope", None  # "how many people work at OpenAI", "does DeepMind have": a company's
+            # headcount
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed
             a != "it" and b == "take" for a, b in pairwise(reading.masked()))
         if best == "time_to_fill" and not timed:  # "how to hire X" asks how, not how long
