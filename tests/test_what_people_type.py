@@ -920,3 +920,8 @@ def test_a_companys_headcount_and_turning_someone_down_are_not_sourcing_figures(
 ])
 def test_short_questions_near_a_topic_are_read_for_what_they_ask(engine, text, intent):
     assert engine.ask("c", text).intent == intent
+
+
+def test_a_comparison_on_one_aspect_answers_that_aspect(engine):
+    reply = engine.ask("c", "skip the pay numbers - how do MLEs and applied scientists differ on degrees?")
+    assert reply.intent == "credentials" and "PhD" in reply.headline and "$" not in render(reply), render(reply)

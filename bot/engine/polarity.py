@@ -26,7 +26,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'’+/-]*|[.,;:!?()—–]|(?<!\S)--?(?!\S)"
 PUNCTUATION = frozenset([*".,;:!?()—–", "-", "--"])  # a spaced hyphen is a dash
 NEGATORS = frozenset({
     "not", "no", "never", "none", "nobody", "noone", "nothing", "neither", "nor", "without", "zero", "nope",
-    "nah", "hardly", "cannot", "nowhere", "nil", "forget", "ignore",  # "forget pay, how do I interview them"
+    "nah", "hardly", "cannot", "nowhere", "nil", "forget", "ignore", "skip",  # "forget pay, how do I interview them"
 })
 CONTRACTIONS = frozenset({  # apostrophes dropped, as people often type them
     "dont", "doesnt", "didnt", "wont", "wouldnt", "cant", "couldnt", "shouldnt", "isnt", "arent", "wasnt",

@@ -105,6 +105,8 @@ AGAINST = {"vs", "versus", "v", "or", "between", "than", "from", "compared", "co
            "and", "other", "both", "two", "each", "these", "those"}  # what a comparison sets a role against
 FIGURE_TOPICS = ("compensation", "time_to_fill", "talent_pool")  # "the pay difference between AS and MLE"
 FIGURE_CUE = 0.4  # a cue of a figure topic this heavy makes a comparison about that figure
+ASPECTS = ("credentials", "skills", "interview_loop", "sourcing_channels")  # ...and one heavier of these, about
+# it ("how to hire" weighs 0.4: a comparison of roles it is)
 AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000", the "000" of "180,000"
 DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say beside a term asked about
 ASKS_WHAT = {"what", "define", "definition", "mean", "means", "meaning", "stand", "explain"}  # a clause asking
@@ -494,8 +496,9 @@ class Understander:
                 return "career_ladder", None  # "IC vs management track" compares tracks of the ladder
             if len(entities.roles) <= 1 and len(levels) >= 2:
                 return "career_ladder", None
-            if figure:
-                return figure[0], None
+            aspect = [t for t in ASPECTS if _clarity(cues, t) > FIGURE_CUE]  # "how do AS and MLE differ on
+            if figure or aspect:  # degrees?" compares their credentials
+                return (figure or aspect)[0], None
         core = [r for r in entities.roles if r in self.core]
         bare = [w for w in stems if w not in ARTICLES]  # "a scientist or an engineer?" sets two people side by side
         people_or = any(a in PEOPLE_WORDS and b == "or" and c in PEOPLE_WORDS
