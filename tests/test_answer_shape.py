@@ -276,3 +276,12 @@ def test_a_pay_trend_question_says_the_figures_are_no_forecast(engine):
 def test_ml_engineer_vs_research_engineer_says_what_each_does(engine):
     answer = engine.ask("t:mle-re", "MLE vs research engineer, what's the real difference?")
     assert "Research engineer: Builds the systems that make ML research possible" in answer.headline, answer.headline
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    ("what does an ML PM actually own day to day?", "ML product manager: Ships behavior against an evaluation rubric"),
+    ("what does a data scientist do all day", "Data scientist: Works on business-analytics problems"),
+])
+def test_the_work_of_a_role_named_in_passing_is_the_line_the_sources_give_it(engine, question, says):
+    answer = engine.ask(f"t:{question}", question)
+    assert answer.headline.startswith(says) and "say no more" in answer.headline, answer.headline

@@ -579,12 +579,19 @@ def _names(ask: Ask, roles: list[str] | None = None) -> str:
 
 
 def _role_gap(ask: Ask, pool: list[Fact]) -> Answer:
-    """No fact of the topic is about the role asked: say so, and offer the nearest role's facts, labelled."""
+    """No fact of the topic is about the role asked: say so, and offer the nearest role's facts, labelled; the
+    work of a role the sources name only in passing (an ML PM, a data scientist) is the one line they give it."""
     kb = ask.kb
     e = ask.entities
     noun = NOUNS.get(ask.intent, TOPICS.get(ask.intent, ask.intent).lower())
     near = [r for role in e.roles for r in (kb.roles[role].nearest if role in kb.roles else [])]
     near += [r for r in dict.fromkeys(x for f in pool for x in f.roles) if r not in near and r not in e.roles]
+    said = [kb.roles[r] for r in e.roles if r in kb.roles and not kb.roles[r].core]
+    if ask.intent == "day_to_day" and len(e.roles) == 1 and said:  # what the sources say of the role is its work
+        profile = said[0]
+        cited = Cited(text=profile.one_liner, source=profile.source, as_of=kb.sources[profile.source].as_of)
+        return Answer(intent=ask.intent, title=f"Day to day: {ask.who()}", basis=[cited],
+                      headline=f"{cap(profile.name)}: {profile.one_liner} My sources say no more of their work.")
     for other in near:
         theirs = nearest.rank([f for f in pool if other in f.roles], e.model_copy(update={"roles": [other]}))
         heads = [f for f in theirs if _headline_kind(ask.intent, f)]
