@@ -925,3 +925,12 @@ def test_short_questions_near_a_topic_are_read_for_what_they_ask(engine, text, i
 def test_a_comparison_on_one_aspect_answers_that_aspect(engine):
     reply = engine.ask("c", "skip the pay numbers - how do MLEs and applied scientists differ on degrees?")
     assert reply.intent == "credentials" and "PhD" in reply.headline and "$" not in render(reply), render(reply)
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("how do we hire our first head of AI?", "Head of AI is not in my sources"),
+    ("good questions to ask a reference for an MLE?", "My sources don't cover background and reference checks"),
+])
+def test_leaders_and_reference_calls_are_named_as_not_covered(engine, text, says):
+    reply = engine.ask("c", text)
+    assert reply.headline.startswith(says), render(reply)
