@@ -285,3 +285,13 @@ def test_ml_engineer_vs_research_engineer_says_what_each_does(engine):
 def test_the_work_of_a_role_named_in_passing_is_the_line_the_sources_give_it(engine, question, says):
     answer = engine.ask(f"t:{question}", question)
     assert answer.headline.startswith(says) and "say no more" in answer.headline, answer.headline
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("after staff research scientist, what's the next rung?", "ML research scientist ladder, top IC rung:"),
+    ("how long do folks sit at staff before principal?", "My sources don't say how long people spend at the staff"),
+])
+def test_staff_and_principal_are_one_rung(engine, question, head):
+    answer = engine.ask(f"t:{question}", question)
+    assert answer.headline.startswith(head), answer.headline
+    assert "Principal Research Scientist shares" not in answer.headline

@@ -76,6 +76,8 @@ HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|
                       r"spent)\b")
 CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
                    r"step up|from)\b")  # asked from a level, these ask what comes above it
+STAYS = re.compile(r"\b(stay|stays|staying|sit|sits|sitting|spend|spent|stuck|remain)\b")  # ...unless it asks
+# how long people stay ("how long do people sit at staff before principal")
 DURATION = re.compile(r"\b\d+(-\d+)? (years|months)\b")  # a fact that says how long
 SAY_MORE = re.compile(  # asking for more of the thread's last answer: "tell me more", "example?", "why so?"
     r"(?:(?:ok|okay|thanks|thx|cool|great|hmm|and|so|pls|please)\W+)*(?:(?:can|could) you\W+)?"
@@ -637,19 +639,19 @@ def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
 
 def _ladder(ask: Ask, rungs: list[Fact]) -> tuple[list[Fact], str]:
     """The ladder's rungs, and what to say before them. Asked about a level, its own rung comes first; asked how to
-    climb from it ("what comes after senior?"), the rungs above it. The level asked is then no longer a gap: each
-    rung describes its own level. Asked how long, a rung that says how long comes first when it is about the
-    level asked, or the one below it ("how long till I make senior?": most spend 3-6 years at mid); else the
-    answer says first that the sources do not say it for that level."""
+    climb from it ("what comes after senior?"), the rungs above it (staff and principal are one rung). The level
+    asked is then no longer a gap: each rung describes its own level. Asked how long, a rung that says how long
+    comes first when it is about the level asked, or the one below it ("how long till I make senior?": most spend
+    3-6 years at mid); else the answer says first that the sources do not say it for that level."""
     level = ask.entities.level
     said = ""
     if level in LEVELS:
         ask.entities = ask.entities.model_copy(update={"level": None})
         at = LEVELS.index(level)
-        climbs = CLIMB.search(ask.heard.text) is not None
+        climbs = CLIMB.search(ask.heard.text) is not None and not STAYS.search(ask.heard.text)
         order = (1, 0) if climbs else (0, 1)  # the level's own rung and those above it, in this order, first
-        rungs = sorted(rungs, key=lambda f: 2 if f.level is None else order[0] if LEVELS.index(f.level) == at
-                       else order[1] if LEVELS.index(f.level) > at else 2)
+        rungs = sorted(rungs, key=lambda f: (2 if not _rung(f) else order[0] if at in _rung(f)
+                                             else order[1] if min(_rung(f)) > at else 2, f.level != level))
     if HOW_LONG.search(ask.heard.text):
         timed = [f for f in rungs if DURATION.search(f.text) and (level is None or _before(f, level, rungs))]
         if level in LEVELS and not timed:  # another level's duration would read as this one's: left out
@@ -659,12 +661,18 @@ def _ladder(ask: Ask, rungs: list[Fact]) -> tuple[list[Fact], str]:
     return rungs, said
 
 
+def _rung(fact: Fact) -> list[int]:
+    """The positions on the ladder of the levels a rung describes (none for a fact that is no rung)."""
+    return sorted(LEVELS.index(x) for x in nearest.levels_of(fact))
+
+
 def _before(rung: Fact, level: str, rungs: list[Fact]) -> bool:
     """Whether `rung` is `level`'s own or the one right below it on the ladder (how long until `level`)."""
-    if rung.level == level:
+    at = LEVELS.index(level)
+    if at in _rung(rung):
         return True
-    above = [f.level for f in rungs if f.level and LEVELS.index(f.level) > LEVELS.index(rung.level or level)]
-    return bool(above) and min(above, key=LEVELS.index) == level
+    above = [min(_rung(f)) for f in rungs if _rung(f) and min(_rung(f)) > max(_rung(rung) or [at])]
+    return bool(above) and min(above) == at
 
 
 def _compare(ask: Ask) -> Answer:
