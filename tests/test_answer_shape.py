@@ -295,3 +295,20 @@ def test_staff_and_principal_are_one_rung(engine, question, head):
     answer = engine.ask(f"t:{question}", question)
     assert answer.headline.startswith(head), answer.headline
     assert "Principal Research Scientist shares" not in answer.headline
+
+
+def test_a_why_answer_is_the_askers_roles_reason_and_claims_no_gap(engine):
+    engine.ask("t:why", "senior AS comp at a top-50 lab")
+    answer = engine.ask("t:why", "why so high?")
+    assert "reflects" in answer.headline and not answer.headline.startswith("My sources have no"), answer.headline
+    answer = engine.ask("t:why-rs", "why do research scientist searches take longer than MLE searches?")
+    assert "applied scientist's longer time-to-fill" not in answer.headline, answer.headline
+
+
+@pytest.mark.parametrize(("question", "head"), [
+    ("how long do people stay at senior before staff?", "My sources don't say how long people spend at the senior"),
+    ("how long till a research scientist reaches staff?", "My sources don't say how long it takes to reach staff."),
+])
+def test_the_mid_levels_years_are_said_of_no_other_wait(engine, question, head):
+    answer = engine.ask(f"t:{question}", question)
+    assert answer.headline.startswith(head) and "3-6 years" not in answer.headline, answer.headline

@@ -875,9 +875,11 @@ def test_a_research_specialism_the_sources_do_not_describe_is_named(engine):
 
 
 @pytest.mark.parametrize(("first", "then", "intent"), [
-    # declined on their own words, but going on from the thread
-    ("how long to hire a senior AS?", "and if we're up against the big labs for the very same people?",
-     "time_to_fill"),
+    # declined on their own words, but going on from the thread with a word that names a topic
+    ("what should we budget for a senior MLE?", "cool, and a realistic time until someone signs?", "time_to_fill"),
+    # ...or naming none, or only a hire: not the thread's topic for that
+    ("senior MLE comp?", "and what's the weather like in London?", "out_of_scope"),
+    ("how long to hire an AS?", "and can you recommend a good lawyer?", "out_of_scope"),
     ("what skills do we screen research scientists for", "and the classic ways they flame out in year one?",
      "hiring_pitfalls"),
     # an aside says it leaves the thread
@@ -934,3 +936,26 @@ def test_a_comparison_on_one_aspect_answers_that_aspect(engine):
 def test_leaders_and_reference_calls_are_named_as_not_covered(engine, text, says):
     reply = engine.ask("c", text)
     assert reply.headline.startswith(says), render(reply)
+
+
+@pytest.mark.parametrize(("first", "then", "intent"), [
+    # a message's own clear topic is kept, though it says "same" or "normal"
+    ("senior AS pay at a top-50 lab?", "are research engineers and MLEs basically the same thing?", "compare_roles"),
+    ("frontier AS pay?", "is it normal to skip the PhD?", "credentials"),
+])
+def test_a_clear_topic_of_its_own_beats_the_threads(engine, first, then, intent):
+    engine.ask("t", first)
+    assert engine.ask("t", then).intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent", "roles"), [
+    ("who's the better fit for us, an MLE or an applied scientist?", "choose_role", None),  # whom to hire
+    ("what should we pay a senior as this year?", "compensation", ["applied_scientist"]),
+    ("is an applied scientist salary inclusive of equity?", "compensation", None),  # no diversity question
+    ("what's the hourly breakdown of an MLE's interview loop?", "interview_loop", None),  # no freelance rate
+    ("any predictions for applied scientist pay next year?", "compensation", None),  # figures, said to be a snapshot
+])
+def test_everyday_words_near_a_rule_leave_the_question_alone(engine, text, intent, roles):
+    reply = engine.ask("c", text)
+    assert reply.intent == intent, render(reply)
+    assert roles is None or reply.entities.roles == roles

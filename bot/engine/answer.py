@@ -64,20 +64,20 @@ UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention
 PASTED_WORDS = 15  # a req check shorter than this pastes no req: "write an inclusive job posting" asks how
 WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
 REASON = re.compile(r"\b(because|since|explains?|reflects?|driven by|due to)\b")  # a fact that gives a reason
-SAME = re.compile(r"\b(same (thing|question|deal|goes|holds?|for|but|again|applies)|does the same|is the same true)\b")
-POINTERS = {"that", "this", "it", "those", "these", "so", "such"}  # what "is that normal?" weighs
+SAME = re.compile(r"(the )?same (thing|question|deal|goes|holds?|for|but|again|applies)\b|does the same\b|"
+                  r"is the same true\b")  # said first: "same thing but for London", "does the same hold for REs"
+POINTERS = ANAPHORS - {"and", "per", "why", "so"}  # words that point back at what was said: "is that normal?"
 WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insane", "crazy", "wild", "reasonable",
             "realistic", "fair", "high", "low", "steep", "expensive", "cheap", "accurate", "right", "true",
             "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
 ASIDE = re.compile(r"\b(unrelated|off topic|off-topic|different question|diff question|random question|btw|by the way|"
                    r"side note|totally different)\b|@", re.IGNORECASE)  # a message that says it leaves the thread
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
-HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years|time (spent|in|at)|spend|"
-                      r"spent)\b")
-CLIMB = re.compile(r"\b(next|after|above|beyond|promot\w*|before|till|until|make|reach|get to|become|move up|"
-                   r"step up|from)\b")  # asked from a level, these ask what comes above it
-STAYS = re.compile(r"\b(stay|stays|staying|sit|sits|sitting|spend|spent|stuck|remain)\b")  # ...unless it asks
-# how long people stay ("how long do people sit at staff before principal")
+HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years|time (spent|in|at)|"
+                      r"(spend|spent|sit|stay) at)\b")
+NEXT = re.compile(r"\b(next|after|above|beyond|past|move up|step up)\b")  # asks what comes above a level
+TOWARD = ("till|until|to|reach|reaches|reaching|make|makes|making|made|become|becomes|becoming|hit|hits|get to|"
+          "gets to")  # before a level: where people go ("how long till senior", "makes staff")
 DURATION = re.compile(r"\b\d+(-\d+)? (years|months)\b")  # a fact that says how long
 SAY_MORE = re.compile(  # asking for more of the thread's last answer: "tell me more", "example?", "why so?"
     r"(?:(?:ok|okay|thanks|thx|cool|great|hmm|and|so|pls|please)\W+)*(?:(?:can|could) you\W+)?"
@@ -224,28 +224,30 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
 
 def thread_topic(heard: Understanding, context: dict) -> str | None:
     """The topic a message asks of the thread though its own words lean elsewhere or nowhere (None: it does
-    not): the thread's when it says it is the same question ("same thing but for a London team", "does the same
-    hold for REs?"), weighs what was
-    just said ("is that normal?", "is that true at startups too?"), picks among what was just listed ("out of
-    those, which one is most predictive?"), or goes on from the thread ("ok and MLEs, do they need one?") with
-    no clear topic of its own; or, declined on its own words, goes on from the thread ("and if we're up against
-    the big labs?", "nice, and the usual ways they flame out?") without saying it is an aside ("and unrelated,
-    but...", "and @dana can you..."): then the topic a clear word of it names, if any. Pointing back alone is not
-    enough there: "is that before tax?" asks what the sources never say."""
+    not). The thread's, when it opens by saying it is the same question ("same thing but for a London team",
+    "does the same hold for REs?"), or, with no clear topic of its own, says so later, weighs what was just said
+    ("is that normal?", "is that true at startups too?") or goes on from it ("ok and MLEs, do they need one?");
+    or when it picks among what was just listed ("out of those, which one is most predictive?") without asking
+    for a hire. Declined on its own words but going on from the thread ("nice, and realistic time until someone
+    accepts?") without saying it is an aside ("and unrelated, but...", "and @dana can you..."): the topic a
+    clear word of it names, if any ("and what's the weather in London?" names none)."""
     previous = context.get("intent")
     words = set(heard.text.split())
     if previous is None or heard.intent == previous:
         return None
     opened = " ".join(dropwhile(ACKS.__contains__, heard.text.split()))  # "nice, and ..." goes on as "and ..."
-    if (SAME.search(heard.text) or (_points_at_thread(heard) and words & WEIGHING and words & POINTERS)
-            or (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
-                and (words & {"those", "these", "them"} or "which one" in heard.text)
-                and not {singular(w) for w in words} & (HIRE_WORDS | {"need"}))  # "which one do we need?" is a hire
-            or (heard.ambiguous and heard.intent not in ROLE_FREE and opened.startswith(CONTINUATIONS))):
+    unsure = heard.intent == "out_of_scope" or heard.ambiguous
+    same = SAME.match(opened) or (unsure and SAME.search(heard.text))
+    weighs = unsure and _points_at_thread(heard) and bool(words & WEIGHING)
+    goes_on = heard.ambiguous and heard.intent not in ROLE_FREE and opened.startswith(CONTINUATIONS)
+    picks = (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
+             and bool(words & {"those", "these", "them"} or "which one" in heard.text)
+             and not {singular(w) for w in words} & (HIRE_WORDS | {"need"}))  # "which one do we need?" is a hire
+    if same or weighs or goes_on or picks:
         return previous
     if (heard.intent == "out_of_scope" and previous not in ROLE_FREE and opened.startswith(CONTINUATIONS)
-            and not _elsewhere(heard) and not ASIDE.search(heard.raw)):
-        return heard.named or previous
+            and not _elsewhere(heard) and not ASIDE.search(heard.raw) and heard.named != "choose_role"):
+        return heard.named
     return None
 
 
@@ -258,7 +260,7 @@ def _elsewhere(heard: Understanding) -> bool:
 def _points_at_thread(heard: Understanding) -> bool:
     """Short, names no role and points back ("is that a mistake?", "does it pay well?")."""
     return (len(heard.raw.split()) <= FOLLOWUP_WORDS and not heard.entities.roles
-            and bool(ANAPHORS & set(heard.text.split())))
+            and bool(POINTERS & set(heard.text.split())))
 
 
 def _how_long_of(heard: Understanding, previous: str | None) -> bool:
@@ -463,13 +465,15 @@ def _lookup(ask: Ask) -> Answer:
     if topic == "career_ladder" and not figures:  # a remark about titles is no ladder: say there is none
         return _role_gap(ask, pool)
     first = (figures or ranked)[0]
-    reason = next((f for f in ranked if REASON.search(f.text)), None) if WHY.search(ask.heard.raw) else None
+    reason = next((f for f in ranked if REASON.search(f.text) and (not e.roles or e.roles[0] in f.roles)),
+                  None) if WHY.search(ask.heard.raw) else None  # of the role asked first
     if reason:  # "why are AS so expensive?": what explains the figure heads the answer, not the figure again
         first, figures = reason, []
     heads = _each_role(ask, topic, first) if figures else [first]
     first = heads[0]
     rest = [f for f in ranked if all(f is not h for h in heads)]
-    missed = [nearest.gaps(h, e.model_copy(update={"roles": h.roles})) for h in heads]
+    missed = [[] if h is reason else nearest.gaps(h, e.model_copy(update={"roles": h.roles})) for h in heads]  # a
+    # reason holds for the population asked: "why so high?" after senior top-50 AS pay
     if all(m == missed[0] for m in missed):  # what the figures leave out said once for all of them
         headline, basis = _headline(ask, first, missed[0])
         headline += "".join(f" {h.text}" for h in heads[1:])
@@ -638,26 +642,33 @@ def _footer(ask: Ask, reply: Answer, said: list[Fact]) -> None:
 
 
 def _ladder(ask: Ask, rungs: list[Fact]) -> tuple[list[Fact], str]:
-    """The ladder's rungs, and what to say before them. Asked about a level, its own rung comes first; asked how to
-    climb from it ("what comes after senior?"), the rungs above it (staff and principal are one rung). The level
+    """The ladder's rungs, and what to say before them. Asked about a level, its own rung comes first; asked what
+    comes after it ("what's next after senior?"), the rungs above it (staff and principal are one rung). The level
     asked is then no longer a gap: each rung describes its own level. Asked how long, a rung that says how long
-    comes first when it is about the level asked, or the one below it ("how long till I make senior?": most spend
-    3-6 years at mid); else the answer says first that the sources do not say it for that level."""
+    comes first when it is about where people wait: the level asked ("how long at mid?"), the first of two ("from
+    senior to staff"), or the one below a level they go to ("how long till I make senior?": most spend 3-6 years
+    at mid); else the answer says first that the sources do not say it."""
     level = ask.entities.level
+    text = ask.heard.text
     said = ""
     if level in LEVELS:
         ask.entities = ask.entities.model_copy(update={"level": None})
         at = LEVELS.index(level)
-        climbs = CLIMB.search(ask.heard.text) is not None and not STAYS.search(ask.heard.text)
+        named = [x for x in re.findall(r"[a-z]+", text) if x in LEVELS]
+        toward = len(named) == 1 and re.search(rf"\b({TOWARD})\b(\s+\w+){{0,2}}\s+{level}\b", text) is not None
+        climbs = NEXT.search(text) is not None and not toward
         order = (1, 0) if climbs else (0, 1)  # the level's own rung and those above it, in this order, first
         rungs = sorted(rungs, key=lambda f: (2 if not _rung(f) else order[0] if at in _rung(f)
                                              else order[1] if min(_rung(f)) > at else 2, f.level != level))
-    if HOW_LONG.search(ask.heard.text):
-        timed = [f for f in rungs if DURATION.search(f.text) and (level is None or _before(f, level, rungs))]
-        if level in LEVELS and not timed:  # another level's duration would read as this one's: left out
-            said = f"My sources don't say how long people spend at the {level} level."
-            rungs = [f for f in rungs if not DURATION.search(f.text)]
-        rungs = timed + [f for f in rungs if f not in timed]
+        if HOW_LONG.search(text):
+            timed = [f for f in rungs
+                     if DURATION.search(f.text) and (_below(f, at, rungs) if toward else at in _rung(f))]
+            if not timed:  # another level's duration would read as this one's: left out
+                said = (f"My sources don't say how long it takes to reach {level}." if toward else
+                        f"My sources don't say how long people spend at the {level} level.")
+            rungs = timed + [f for f in rungs if f not in timed and not DURATION.search(f.text)]
+    elif HOW_LONG.search(text):
+        rungs = sorted(rungs, key=lambda f: DURATION.search(f.text) is None)
     return rungs, said
 
 
@@ -666,13 +677,10 @@ def _rung(fact: Fact) -> list[int]:
     return sorted(LEVELS.index(x) for x in nearest.levels_of(fact))
 
 
-def _before(rung: Fact, level: str, rungs: list[Fact]) -> bool:
-    """Whether `rung` is `level`'s own or the one right below it on the ladder (how long until `level`)."""
-    at = LEVELS.index(level)
-    if at in _rung(rung):
-        return True
-    above = [min(_rung(f)) for f in rungs if _rung(f) and min(_rung(f)) > max(_rung(rung) or [at])]
-    return bool(above) and min(above) == at
+def _below(rung: Fact, at: int, rungs: list[Fact]) -> bool:
+    """Whether `rung` is the one right below position `at` on the ladder (where people wait to reach it)."""
+    under = [max(_rung(f)) for f in rungs if _rung(f) and max(_rung(f)) < at]
+    return bool(_rung(rung)) and bool(under) and max(_rung(rung)) == max(under)
 
 
 def _compare(ask: Ask) -> Answer:

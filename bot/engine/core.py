@@ -71,11 +71,10 @@ class Engine:
         recent = [t for t in state.get("recent", []) if isinstance(t, str)][-RECENT:]
         if walk is None and answer.asks_of_term(heard, context):  # "who usually produces them?" after a term
             heard = heard.model_copy(update={"intent": "define_term", "followup": True})
-        declined = walk is None and answer.uncovered_topic(self.kb, heard.text)  # "a contractor or a hire?"
-        declined = declined or (walk is None and answer.thread_topic(heard, context) is not None)  # "which of
-        # those?" after the loop asks about the loop
-        if diagnose.wants(walk, heard) and not declined:  # a walk-through under way goes first; choose_role
-            # starts one unless it asks about what the sources do not cover
+        elsewhere = walk is None and bool(answer.uncovered_topic(self.kb, heard.text)  # "a contractor or a hire?"
+                                          or answer.thread_topic(heard, context))  # "which of those?" after the loop
+        if diagnose.wants(walk, heard) and not elsewhere:  # a walk-through under way goes first; choose_role
+            # starts one unless it asks about what the sources do not cover, or about the thread's topic
             if walk is None and heard.entities.employer_tier is None and context.get("employer_tier"):
                 heard = heard.model_copy(update={"entities": heard.entities.model_copy(
                     update={"employer_tier": context["employer_tier"]})})

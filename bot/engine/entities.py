@@ -17,7 +17,8 @@ _CLAUSE_TOKEN = re.compile(r"\$+|£|€|[a-z0-9_]+|[,;!?:()—–]|\.(?=\s|$)|(?
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 _NEIGHBOURS = {"vs", "or", "v"}
 _POSSESSIVES = {"my", "our", "your", "their", "his", "her"}
-_DETERMINERS = {"a", "an", "the", "my", "our", "your", "their", "his", "her", "its", "this", "that"}
+_DETERMINERS = {"a", "an", "the", "my", "our", "your", "their", "his", "her", "its"}  # not "this": "a senior as
+# this year" is an applied scientist
 KINDS = ("role", "outside", "level", "tier", "region", "term")
 PLACEHOLDER = {"role": "_role_", "outside": "_role_", "level": "_level_", "tier": "_tier_", "region": "_region_"}
 _SHARED_HEAD = re.compile(  # "applied/research scientists" names two roles: the head noun is shared

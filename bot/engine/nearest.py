@@ -16,14 +16,15 @@ from bot.knowledge.models import Fact
 REGION_NAMES = {"us": "US", "europe": "European", "apac": "APAC"}
 OUTLIER_TIER = "frontier_lab"  # frontier pay and searches are far from every other tier's
 WORD = re.compile(r"[a-z][a-z0-9]+")
-WITHOUT = re.compile(r"\b(without|no|not|nor)\b[^,;.()]*")  # up to the clause's end
+WITHOUT = re.compile(r"\bwithout\b[^,;.()]*")  # up to the clause's end
 MIN_WORD = 4
 NAMED = 2  # words a question and a fact share before that puts the fact first among equals
 COMMON = {"what", "which", "when", "where", "there", "their", "they", "them", "then", "than", "that", "this",
           "these", "those", "with", "without", "from", "into", "about", "your", "ours", "worth", "does", "have",
           "should", "would", "could", "much", "many", "more", "most", "some", "also", "just", "like", "really",
           "role", "research", "researcher", "scientist", "engineer", "applied", "machine", "learning", "hire",
-          "hiring", "people", "team", "senior", "junior", "staff", "principal", "lead", "entry", "level"}  # as
+          "hiring", "people", "team", "senior", "junior", "staff", "principal", "lead", "entry", "level", "ladder",
+          "rung", "time", "after", "before"}  # as
 # read (a plural as its singular); levels are weighed by `closeness`
 
 

@@ -77,9 +77,10 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
                 "advancing", "ladder", "rung"}  # a duration at a level, not of a search
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
-RISE_WORDS = {"go", "going", "move", "moving", "reach", "reaching", "become", "becoming", "progress", "make", "makes",
-              "making", "made", "hit", "climb", "climbing", "stuck"}  # "how long to go from RS to senior RS", "stuck
-# at mid level": a climb (or the wait for one) when a level follows
+RISE_WORDS = {"go", "going", "move", "moving", "reach", "reache", "reaching", "become", "becomes", "becoming",
+              "progress", "make", "makes", "making", "made", "hit", "hits", "climb", "climbing", "stuck"}  # "how long
+# to go from RS to senior RS", "stuck at mid level": a climb (or the wait for one) when a level follows (as read:
+# "reaches" is "reache")
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
@@ -111,7 +112,7 @@ AMOUNT = re.compile(r"\d+(?:\.\d+)?[km]|000|\d{5,}")  # "180k", "1.2m", "180000"
 DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say beside a term asked about
 ASKS_WHAT = {"what", "define", "definition", "mean", "means", "meaning", "stand", "explain"}  # a clause asking
 # what a term is says one of these ("we're series B, is it dumb to open an AS role?" asks no definition)
-SENTENCE_END = re.compile(r"(?<=[?!.,])\s+")  # or a clause's
+CLAUSE_END = re.compile(r"(?<=[?!.,])\s+")  # a sentence's or a clause's end
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
                               "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
                               "the", "higher", "lower", "over", "under", "above", "below", "equity", "base", "cash",
@@ -508,7 +509,7 @@ class Understander:
         # and "is that one role or two?" do
         who_is = any(a == "who" and b in {"is", "was", "are", "were"} and c == "the" for a, b, c in
                      zip(masked, masked[1:], masked[2:], strict=False))  # "who's the head of research at X?"
-        if best == "choose_role" and who_is and not words & HIRE_WORDS:
+        if best == "choose_role" and who_is and not entities.roles and not words & HIRE_WORDS:
             return "out_of_scope", None  # asks who someone is, not whom to hire
         if best == "choose_role" and words & TENURE_WORDS and not words & {"hire", "hiring"}:
             return "career_ladder", None  # "how do they choose who to promote" is about the ladder, not a hire
@@ -598,7 +599,7 @@ class Understander:
         never met the phrase", not "what's a research artifact? and what do AS earn?")."""
         if self._defines(reading):
             return True
-        sentences = SENTENCE_END.split(raw)
+        sentences = CLAUSE_END.split(raw)
         if len(sentences) < 2:
             return False
         defines, asks_else = False, False  # asks else: "what's a research artifact? and what do AS earn?"
