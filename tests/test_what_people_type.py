@@ -100,19 +100,22 @@ def test_denials_in_an_opening_message_answer_the_walk_through(engine, opening, 
 # -- titles the sources do not describe ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "intent", "headline"), [
+@pytest.mark.parametrize(("text", "topic", "headline"), [
     ("what does an AI engineer make?", "compensation", "AI engineer is not in my sources; the nearest is ML engineer:"),
     ("what does an MLOps engineer do all day", "day_to_day",
      "MLOps engineer is not in my sources; the nearest is ML engineer:"),
     ("how do we interview LLM engineers", "interview_loop",
      "LLM engineer is not in my sources; the nearest is ML engineer:"),
-    ("do we need a data engineer?", "out_of_scope", "Data engineer is not in my sources"),
-    ("where do we find NLP engineers?", "out_of_scope", "NLP engineer is not in my sources"),
+    ("do we need a data engineer?", None, "Data engineer is not in my sources"),
+    ("where do we find NLP engineers?", None, "NLP engineer is not in my sources"),
 ])
-def test_titles_outside_the_sources_are_named_honestly(engine, text, intent, headline):
-    reply = engine.ask("c", text)
-    assert reply.intent == intent and reply.headline.startswith(headline), render(reply)
+def test_titles_outside_the_sources_are_named_honestly(engine, text, topic, headline):
+    reply = engine.ask("c", text)  # out of scope: answered for the nearest role the sources describe, if any
+    assert reply.intent == "out_of_scope" and reply.headline.startswith(headline), render(reply)
     assert reply.entities.roles == [] and walk(engine) is None
+    assert (reply.kind == "answer") == (topic is not None)
+    if topic:  # the thread keeps the topic asked: a follow-up is about it
+        assert engine.ask("c", "and at a frontier lab?").intent == topic
 
 
 def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_through(engine):

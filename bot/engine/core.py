@@ -63,6 +63,8 @@ class Engine:
             scope.frame(self.kb, said, reply)
             if stood_in is not said:  # the answer is about the nearest roles; its entities are what was named
                 reply.entities = reply.entities.model_copy(update={"roles": said.entities.roles})
+                if said.outside and not said.entities.roles:  # only titles the sources do not describe: out of
+                    reply.intent = "out_of_scope"  # scope, answered for the nearest role (the thread keeps the topic)
             answer.fit(reply)  # what frame put in front of the headline counts against the answer's length
             return reply
 
