@@ -213,6 +213,12 @@ def test_total_comp_held_to_a_base_pay_figure_is_said_not_like_for_like(engine):
     ("does product sense matter for an applied scientist?", "Product sense"),
     ("how long until a research scientist usually makes senior?", "3-6 years"),  # asked how long: a rung that says
     ("how many years do RSs sit at mid level?", "3-6 years"),
+    # a role asked beside another that has no figure of the kind asked is said to have none
+    ("what do we pay an applied scientist and a research engineer?", "no pay figure for research engineers"),
+    ("time to fill for an AS vs an RE?", "no time-to-fill figure for research engineers"),
+    # asked why, the reason heads
+    ("why are applied scientists so pricey?", "reflects"),
+    ("how come AS searches take so long?", "explains"),
 ])
 def test_the_headline_is_the_fact_about_what_was_asked(engine, question, says):
     reply = engine.ask(question, question)
@@ -242,24 +248,6 @@ def test_a_frontier_figure_is_no_nearest_figure_for_another_tier(engine):
 def test_a_fact_that_says_it_is_without_something_does_not_answer_for_it(engine):
     answer = engine.ask("t:paper", "how many minutes does the paper discussion round take?")
     assert "75" in answer.headline and "without" not in answer.headline, answer.headline
-
-
-@pytest.mark.parametrize(("question", "says"), [
-    ("what do we pay an applied scientist and a research engineer?", "no pay figure for research engineers"),
-    ("time to fill for an AS vs an RE?", "no time-to-fill figure for research engineers"),
-])
-def test_a_role_without_the_figure_asked_is_said_to_have_none(engine, question, says):
-    answer = engine.ask(f"t:{question}", question)
-    assert says in answer.headline, answer.headline
-
-
-@pytest.mark.parametrize(("question", "says"), [
-    ("why are applied scientists so pricey?", "reflects"),
-    ("how come AS searches take so long?", "explains"),
-])
-def test_a_why_question_is_headed_by_the_reason(engine, question, says):
-    answer = engine.ask(f"t:{question}", question)
-    assert says in answer.headline, answer.headline
 
 
 def test_time_spent_at_a_rung_is_answered_with_that_rungs_duration(engine):

@@ -780,16 +780,6 @@ def test_a_name_in_another_script_leaves_an_english_question_read(engine):
     assert reply.intent == "compensation", render(reply)
 
 
-@pytest.mark.parametrize(("first", "then", "intent"), [
-    ("what does the AS interview loop look like", "and how long is that all told?", "interview_loop"),
-    ("walk me through the research scientist ladder", "how long at each rung, roughly?", "career_ladder"),
-    ("what does the AS interview loop look like", "how long does it take to hire one?", "time_to_fill"),
-])
-def test_how_long_after_the_loop_or_the_ladder_asks_its_length(engine, first, then, intent):
-    engine.ask("t", first)
-    assert engine.ask("t", then).intent == intent
-
-
 def test_as_before_an_article_is_the_preposition():
     heard = HEAR.understand("how long till I make senior as a research scientist?")
     assert heard.entities.roles == ["research_scientist"]
@@ -823,17 +813,6 @@ def test_a_question_pointing_back_in_a_walk_through_asks_about_its_roles(engine)
     assert walk(engine, "t") is not None  # the walk-through waits for its answer
 
 
-@pytest.mark.parametrize(("first", "then", "intent"), [
-    ("how big is the ML engineer talent pool", "vs applied scientists?", "talent_pool"),
-    ("senior AS comp at a top-50 lab", "how does that stack up against an MLE?", "compensation"),
-    ("what does a research engineer do", "how's that different from an AS?", "compare_roles"),
-])
-def test_a_comparison_after_a_figure_compares_that_figure(engine, first, then, intent):
-    engine.ask("t", first)
-    reply = engine.ask("t", then)
-    assert reply.intent == intent and len(reply.entities.roles) == 2, render(reply)
-
-
 @pytest.mark.parametrize("text", [
     "what's the hourly rate for a freelance data scientist these days",
     "is the market for dentists hotter than for data analysts or software engineers",
@@ -848,17 +827,29 @@ def test_a_tier_said_beside_a_question_is_not_asked_to_be_defined(engine):
     assert reply.intent != "define_term", render(reply)
 
 
-@pytest.mark.parametrize(("first", "then", "intent"), [
-    ("senior AS pay at a top-50 lab?", "same deal but for a team in Berlin?", "compensation"),
-    ("how long does a frontier lab AS search take", "is that typical? sounds brutal", "time_to_fill"),
-    ("do research scientists need a PhD", "does the same go for REs", "credentials"),
-    ("walk me through the AS interview loop", "of those, which block tells you the most?", "interview_loop"),
-    ("is a PhD expected for research scientists", "ok and MLEs, is one needed there", "credentials"),
+@pytest.mark.parametrize(("first", "then", "intent", "roles"), [
+    ("senior AS pay at a top-50 lab?", "same deal but for a team in Berlin?", "compensation", None),
+    ("how long does a frontier lab AS search take", "is that typical? sounds brutal", "time_to_fill", None),
+    ("do research scientists need a PhD", "does the same go for REs", "credentials", None),
+    ("walk me through the AS interview loop", "of those, which block tells you the most?", "interview_loop", None),
+    ("is a PhD expected for research scientists", "ok and MLEs, is one needed there", "credentials", None),
+    # "how long" after the loop or the ladder asks their length
+    ("what does the AS interview loop look like", "and how long is that all told?", "interview_loop", None),
+    ("walk me through the research scientist ladder", "how long at each rung, roughly?", "career_ladder", None),
+    ("what does the AS interview loop look like", "how long does it take to hire one?", "time_to_fill", None),
+    # a message's own clear topic is kept, though it says "same" or "normal"
+    ("senior AS pay at a top-50 lab?", "are REs and MLEs basically the same thing?", "compare_roles", None),
+    ("frontier AS pay?", "is it normal to skip the PhD?", "credentials", None),
+    # a comparison after a figure compares that figure, for both roles
+    ("how big is the ML engineer talent pool", "vs applied scientists?", "talent_pool", 2),
+    ("senior AS comp at a top-50 lab", "how does that stack up against an MLE?", "compensation", 2),
+    ("what does a research engineer do", "how's that different from an AS?", "compare_roles", 2),
 ])
-def test_a_follow_up_that_keeps_the_threads_topic_is_answered_on_it(engine, first, then, intent):
+def test_a_follow_up_that_keeps_the_threads_topic_is_answered_on_it(engine, first, then, intent, roles):
     engine.ask("t", first)
     reply = engine.ask("t", then)
     assert reply.intent == intent and walk(engine, "t") is None, render(reply)
+    assert roles is None or len(reply.entities.roles) == roles, reply.entities
 
 
 @pytest.mark.parametrize(("text", "intent"), [
@@ -939,16 +930,6 @@ def test_a_comparison_on_one_aspect_answers_that_aspect(engine):
 def test_leaders_and_reference_calls_are_named_as_not_covered(engine, text, says):
     reply = engine.ask("c", text)
     assert reply.headline.startswith(says), render(reply)
-
-
-@pytest.mark.parametrize(("first", "then", "intent"), [
-    # a message's own clear topic is kept, though it says "same" or "normal"
-    ("senior AS pay at a top-50 lab?", "are research engineers and MLEs basically the same thing?", "compare_roles"),
-    ("frontier AS pay?", "is it normal to skip the PhD?", "credentials"),
-])
-def test_a_clear_topic_of_its_own_beats_the_threads(engine, first, then, intent):
-    engine.ask("t", first)
-    assert engine.ask("t", then).intent == intent
 
 
 @pytest.mark.parametrize(("text", "intent", "roles"), [
