@@ -949,7 +949,6 @@ def test_everyday_words_near_a_rule_leave_the_question_alone(engine, text, inten
     ("thanks in advance: what's the best way to interview for machine learning roles?", "interview_loop"),
     ("hey all, is a PhD really needed for AI research jobs these days?", "credentials"),
     ("hey there", "help"),  # alone, a greeting is one
-    ("thanks so much, that's exactly what our planning doc needed", "help"),  # a long thanks asks nothing
 ])
 def test_a_greeting_or_thanks_in_a_longer_question_is_only_a_pleasantry(engine, text, intent):
     assert engine.ask("c", text).intent == intent
