@@ -943,12 +943,3 @@ def test_everyday_words_near_a_rule_leave_the_question_alone(engine, text, inten
     reply = engine.ask("c", text)
     assert reply.intent == intent, render(reply)
     assert roles is None or reply.entities.roles == roles
-
-
-@pytest.mark.parametrize(("text", "intent"), [
-    ("thanks in advance: what's the best way to interview for machine learning roles?", "interview_loop"),
-    ("hey all, is a PhD really needed for AI research jobs these days?", "credentials"),
-    ("hey there", "help"),  # alone, a greeting is one
-])
-def test_a_greeting_or_thanks_in_a_longer_question_is_only_a_pleasantry(engine, text, intent):
-    assert engine.ask("c", text).intent == intent

@@ -213,7 +213,7 @@ def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | 
         # figure (pay, time to fill, the pool) compares that figure
         both = said.model_copy(update={"roles": [earlier[0], *said.roles]})
         if previous in FIGURE_TOPICS and (len(heard.raw.split()) <= FOLLOWUP_WORDS
-                                          or POINTERS & set(heard.text.split())):  # "how does that compare"
+                                          or ANAPHORS & set(heard.text.split())):  # "how does that compare"
             return previous, _inherit(both, context), heard.term
         return heard.intent, both, heard.term
     continues = heard.text.startswith(CONTINUATIONS) and heard.intent not in ROLE_FREE

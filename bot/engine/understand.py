@@ -125,8 +125,6 @@ COUNTED = {"people", "person", "expert", "engineer", "researcher", "scientist", 
 UNITS = {"hour", "minute", "day", "week", "month", "year", "round", "stage", "step", "interview", "question",
          "paper", "publication", "level", "rung", "time"}  # what "how many" counts when not people
 FOLLOWUP_WORDS = 7
-SOCIAL = {("hi",), ("hey",), ("hello",), ("help",), ("thanks",), ("thank", "you"), ("good", "morning")}  # help's
-# cues that, in a longer message, are only pleasantries
 ANAPHORS = {"that", "this", "it", "those", "these", "them", "they", "so", "such", "per", "and", "why"}  # words
 # that point back to what the thread said ("why so high?", "does that include equity", "per year?")
 CUELESS_WORDS = 7  # typed words: a message this short may ask about a `needs_cue` topic without its words
@@ -543,10 +541,6 @@ class Understander:
         for intent, heard in cues.items():
             if intent in ROLE_FREE and in_scope:
                 continue
-            if intent == "help" and len(raw.split()) > FOLLOWUP_WORDS:  # "thanks in advance: how do we interview
-                heard = {p: w for p, w in heard.items() if p not in SOCIAL}  # for ML?" is no request for help
-                if not heard:
-                    continue
             cued = cued or (intent not in ROLE_FREE and any(not w.startswith("_") for p in heard for w in p))
             weights = heard.values()
             scores[intent] += max(min(CUE_CAP, sum(weights)), max(weights))
