@@ -22,8 +22,10 @@ phrases: "make the switch from SWE to MLE" asks how, not pay; "look for in a job
 sources do not describe ("AI engineer") never starts it either; a comparison that asks who to hire is the
 walk-through; "the difference" between things that are not roles is no role
 comparison, between two levels of one role it is the career ladder, and one that asks for a figure (pay, time to
-fill, pool size) is about it. Sourcing seeks someone and skills are a person's: a channel or a tool asked about for
-itself ("top ML conferences to attend", "pytorch or jax?") is neither.
+fill, pool size) or weighs one aspect (degrees, skills, the loop, sourcing) is about it. Sourcing seeks someone and
+skills are a person's: a channel or a tool asked about for itself ("top ML conferences to attend", "pytorch or
+jax?") is neither, unless the sources name it (the MLOps Community Slack). A company's headcount ("how many people
+work at OpenAI") is no pool; "who is the head of X" asks who someone is, not whom to hire.
 Words are read for what they do: a `needs_cue` topic (pay) needs one of its words in a message longer than a
 follow-up; a "when" that joins clauses or a "who" that describes people asks nothing; two kinds of work the sources
 split roles by ("research vs production") name those roles.
@@ -77,10 +79,10 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
                 "advancing", "ladder", "rung"}  # a duration at a level, not of a search
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
-RISE_WORDS = {"go", "going", "move", "moving", "reach", "reache", "reaching", "become", "becomes", "becoming",
-              "progress", "make", "makes", "making", "made", "hit", "hits", "climb", "climbing", "stuck"}  # "how long
-# to go from RS to senior RS", "stuck at mid level": a climb (or the wait for one) when a level follows (as read:
-# "reaches" is "reache")
+RISE_WORDS = {"go", "going", "move", "moving", "reach", "reache", "reaching", "become", "becoming", "progress",
+              "make", "making", "made", "hit", "climb", "climbing", "stuck"}  # "how long to go from RS to
+# senior RS", "stuck at mid level": a climb (or the wait for one) when a level follows (as read, singular:
+# "reaches" is "reache", "becomes" "become")
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
