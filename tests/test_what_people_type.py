@@ -943,3 +943,16 @@ def test_everyday_words_near_a_rule_leave_the_question_alone(engine, text, inten
     reply = engine.ask("c", text)
     assert reply.intent == intent, render(reply)
     assert roles is None or reply.entities.roles == roles
+
+
+@pytest.mark.parametrize(("then", "intent"), [
+    ("so what's the gap in %?", "compensation"),
+    ("how do the two compare?", "compensation"),
+])
+def test_a_gap_asked_after_two_roles_figures_sets_them_side_by_side(engine, then, intent):
+    engine.ask("t", "senior applied scientist pay at a top-50 lab?")
+    engine.ask("t", "and an MLE?")
+    reply = engine.ask("t", then)
+    assert reply.intent == intent and sorted(reply.entities.roles) == ["applied_scientist", "ml_engineer"], \
+        render(reply)
+    assert "50 percent more" in reply.headline, reply.headline

@@ -72,6 +72,7 @@ WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insa
             "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
 ASIDE = re.compile(r"\b(unrelated|off topic|off-topic|different question|diff question|random question|btw|by the way|"
                    r"side note|totally different)\b|@", re.IGNORECASE)  # a message that says it leaves the thread
+GAP = re.compile(r"\b(gap|difference|differ|compare|compared|versus|vs|between the two|both of them|each)\b")
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years|time (spent|in|at)|"
                       r"(spend|spent|sit|stay) at)\b")
@@ -165,6 +166,9 @@ def compose(
     if intent not in ROLE_FREE or (reply.kind == "answer" and intent == "define_term"):
         keep = remember(intent, entities, term)
         keep["shown"] = sorted(seen | {_key(f) for f in [*reply.basis, *reply.facts]})  # what "more" skips
+        before = [r for r in context.get("roles", []) if r not in entities.roles]
+        if intent == context.get("intent") and entities.roles and before:  # "and an MLE?" after AS pay: "what's
+            keep["before"] = before  # the gap?" then sets the two side by side
     return reply, keep
 
 
@@ -194,10 +198,15 @@ def remember(intent: str, entities: Entities, term: str | None = None) -> dict:
 def _resolve(heard: Understanding, context: dict) -> tuple[str, Entities, str | None]:
     """Apply the conversation's context. An elliptical follow-up ("and in Europe?") keeps the last intent and
     changes only what it names; a message that continues the thread ("what about MLE comp?") or names no role
-    keeps the slots it leaves out; a comparison naming one role sets it against the thread's; a new, complete
-    question starts fresh."""
+    keeps the slots it leaves out; a comparison naming one role sets it against the thread's, and a gap asked
+    after one role's figure and then another's ("and an MLE?", "so what's the gap?") sets those two side by side;
+    a new, complete question starts fresh."""
     said = heard.entities
     previous = context.get("intent")
+    if (previous in FIGURE_TOPICS and context.get("before") and not said.roles and GAP.search(heard.text)
+            and heard.intent in (previous, "compare_roles", "out_of_scope")):  # "so what's the gap in %?"
+        both = said.model_copy(update={"roles": [*context["before"], *context.get("roles", [])]})
+        return previous, _inherit(both, context), heard.term
     points_back = heard.refers and heard.intent == "out_of_scope"  # "why so high?": nothing else named
     points_back = points_back or _how_long_of(heard, previous)
     if (heard.followup or points_back or (heard.lean and heard.lean == previous)) and previous:  # a lean the
