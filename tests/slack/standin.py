@@ -95,6 +95,9 @@ class StandIn:
             body = self.answer(method, params)
             call.ts = body.get("ts")
         data = json.dumps(body).encode()
+        with self.changed:  # recorded before the client can read the response: a test that asserts right after
+            self.calls.append(call)  # the client's call returns always finds it
+            self.changed.notify_all()
         request.send_response(status)
         request.send_header("Content-Type", "application/json")
         request.send_header("Content-Length", str(len(data)))
@@ -102,9 +105,6 @@ class StandIn:
             request.send_header("Retry-After", str(retry_after))
         request.end_headers()
         request.wfile.write(data)
-        with self.changed:
-            self.calls.append(call)
-            self.changed.notify_all()
 
     def answer(self, method: str, params: dict) -> dict:
         if method == "auth.test":
