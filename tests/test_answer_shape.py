@@ -256,11 +256,6 @@ def test_time_spent_at_a_rung_is_answered_with_that_rungs_duration(engine):
     assert "3-6 years" in answer.headline, answer.headline
 
 
-def test_a_pay_trend_question_says_the_figures_are_no_forecast(engine):
-    answer = engine.ask("t:trend", "will research scientist salaries keep climbing?")
-    assert answer.notes[0].startswith("My sources are a snapshot and make no forecast"), answer.notes
-
-
 def test_ml_engineer_vs_research_engineer_says_what_each_does(engine):
     answer = engine.ask("t:mle-re", "MLE vs research engineer, what's the real difference?")
     assert "Research engineer: Builds the systems that make ML research possible" in answer.headline, answer.headline

@@ -60,6 +60,7 @@ TOPICS = {
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
+NO_FORECAST = "My sources are a snapshot and make no forecast."
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
 PASTED_WORDS = 15  # a req check shorter than this pastes no req: "write an inclusive job posting" asks how
 WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
@@ -70,6 +71,12 @@ POINTERS = ANAPHORS - {"and", "per", "why", "so"}  # words that point back at wh
 WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insane", "crazy", "wild", "reasonable",
             "realistic", "fair", "high", "low", "steep", "expensive", "cheap", "accurate", "right", "true",
             "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
+VARIES = re.compile(r"\b(does|would|will|do|can|could) (that|it|this|those|these) (change|differ|vary|shift|move|"
+                    r"look different|be different)|"
+                    r"\b(is|are|would) (that|it|this|those|these) (be )?(any |much |very )?different\b")  # "does
+# that change a lot if the company is openai": the thread's topic, for that company
+PICKS = re.compile(r"\bwhich (one|of (them|those|these|the two))\b|\b(between|of) (them|those|these|the two)\b|"
+                   r"\beither (one|of them)\b")  # picks among what the thread named
 ASIDE = re.compile(r"\b(unrelated|off topic|off-topic|different question|diff question|random question|btw|by the way|"
                    r"side note|totally different)\b|@", re.IGNORECASE)  # a message that says it leaves the thread
 GAP = re.compile(r"\b(gap|difference|differ|compare|compared|versus|vs|between the two|both of them|each)\b")
@@ -143,11 +150,17 @@ def compose(
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
     pasted = intent in UNDECLINED and (intent != "review_req" or len(heard.raw.split()) >= PASTED_WORDS)
     uncovered = None if pasted else uncovered_topic(kb, heard.text)
+    projects = not pasted and (heard.forecast or bool(uncovered and uncovered.forecast))  # asks for a forecast
+    forecasts = next((u for u in kb.uncovered if u.forecast), None) if projects else None
+    if projects and intent in FORECAST_TOPICS:
+        uncovered = None  # the figure as it stood, if the question names whose ("will ML pay drop?" does not)
+    elif forecasts:
+        uncovered = forecasts
+    reply = _not_covered(ask, uncovered) if uncovered else COMPOSERS.get(intent, _lookup)(ask)
+    if projects and reply.kind != "answer" and forecasts:
+        uncovered, reply = forecasts, _not_covered(ask, forecasts)
     if uncovered:
         intent = "out_of_scope"
-        reply = _not_covered(ask, uncovered)
-    else:
-        reply = COMPOSERS.get(intent, _lookup)(ask)
     seen = set(context.get("shown", [])) if says_more else set()
     if says_more and reply.kind == "answer":
         _say_more(reply, seen)
@@ -157,7 +170,11 @@ def compose(
     reply.entities = entities
     reply.confidence = round(heard.confidence, 3)
     add_stale_note(reply)
-    add_forecast_note(kb, heard.text, reply)
+    if projects and reply.kind == "answer":
+        reply.headline = f"{NO_FORECAST} {reply.headline or ''}".strip()
+        reply.intent = "out_of_scope"  # a forecast: not covered; the thread keeps the figure's topic
+    else:
+        add_forecast_note(kb, heard.text, reply)
     if not uncovered:
         _differ(ask, reply)
     name_sources(kb, reply)
@@ -235,7 +252,8 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     """The topic a message asks of the thread though its own words lean elsewhere or nowhere (None: it does
     not). The thread's, when it opens by saying it is the same question ("same thing but for a London team",
     "does the same hold for REs?"), or, with no clear topic of its own, says so later, weighs what was just said
-    ("is that normal?", "is that true at startups too?") or goes on from it ("ok and MLEs, do they need one?");
+    ("is that normal?", "is that true at startups too?"), asks whether it changes ("does that change if the company
+    is OpenAI?") or goes on from it ("ok and MLEs, do they need one?");
     or when it picks among what was just listed ("out of those, which one is most predictive?") without asking
     for a hire. Declined on its own words but going on from the thread ("nice, and realistic time until someone
     accepts?") without saying it is an aside ("and unrelated, but...", "and @dana can you..."): the topic a
@@ -248,16 +266,23 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     unsure = heard.intent == "out_of_scope" or heard.ambiguous
     same = SAME.match(opened) or (unsure and SAME.search(heard.text))
     weighs = unsure and _points_at_thread(heard) and bool(words & WEIGHING)
+    varies = unsure and VARIES.search(heard.text) is not None and not _elsewhere(heard)
     goes_on = heard.ambiguous and heard.intent not in ROLE_FREE and opened.startswith(CONTINUATIONS)
     picks = (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
              and bool(words & {"those", "these", "them"} or "which one" in heard.text)
              and not {singular(w) for w in words} & (HIRE_WORDS | {"need"}))  # "which one do we need?" is a hire
-    if same or weighs or goes_on or picks:
+    if same or weighs or varies or goes_on or picks:
         return previous
     if (heard.intent == "out_of_scope" and previous not in ROLE_FREE and opened.startswith(CONTINUATIONS)
             and not _elsewhere(heard) and not ASIDE.search(heard.raw) and heard.named != "choose_role"):
         return heard.named
     return None
+
+
+def picks_among(heard: Understanding, context: dict) -> bool:
+    """Whether a message picks among the roles the thread just named ("which one should we hire first?", "which
+    of the two?") rather than naming its own."""
+    return len(context.get("roles", [])) >= 2 and PICKS.search(heard.text) is not None
 
 
 def _elsewhere(heard: Understanding) -> bool:
@@ -356,7 +381,7 @@ def add_forecast_note(kb: KnowledgeBase, text: str, reply: Answer) -> None:
     fill or the pool asks where the market is going ("will MLE pay keep rising?")."""
     future = kb.vocabulary.forecast if kb.vocabulary else []
     if reply.kind == "answer" and reply.intent in FORECAST_TOPICS and _whole_word(tuple(future)).search(text):
-        reply.notes.insert(0, "My sources are a snapshot and make no forecast: this is where things stood then.")
+        reply.notes.insert(0, f"{NO_FORECAST} This is where things stood then.")
 
 
 def words(reply: Answer) -> int:

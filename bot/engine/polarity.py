@@ -27,6 +27,7 @@ PUNCTUATION = frozenset([*".,;:!?()—–", "-", "--"])  # a spaced hyphen is a 
 NEGATORS = frozenset({
     "not", "no", "never", "none", "nobody", "noone", "nothing", "neither", "nor", "without", "zero", "nope",
     "nah", "hardly", "cannot", "nowhere", "nil", "forget", "ignore", "skip",  # "forget pay, how do I interview them"
+    "besides", "excluding",  # "what differs, besides title and salary" sets them aside
 })
 CONTRACTIONS = frozenset({  # apostrophes dropped, as people often type them
     "dont", "doesnt", "didnt", "wont", "wouldnt", "cant", "couldnt", "shouldnt", "isnt", "arent", "wasnt",

@@ -80,9 +80,11 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
 RISE_WORDS = {"go", "going", "move", "moving", "reach", "reache", "reaching", "become", "becoming", "progress",
-              "make", "making", "made", "hit", "climb", "climbing", "stuck"}  # "how long to go from RS to
-# senior RS", "stuck at mid level": a climb (or the wait for one) when a level follows (as read, singular:
+              "make", "making", "made", "hit", "climb", "climbing", "stuck", "till", "til", "until"}  # "how
+# long to go from RS to senior RS", "stuck at mid level", "years till senior": a climb (or the wait for one) when a
+# level follows (as read, singular:
 # "reaches" is "reache", "becomes" "become")
+CLIMB_TIME = {"long", "year", "month", "soon", "fast", "quickly", "time"}  # with a climb to a level: how long it takes
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
@@ -115,6 +117,8 @@ DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say b
 ASKS_WHAT = {"what", "define", "definition", "mean", "means", "meaning", "stand", "explain"}  # a clause asking
 # what a term is says one of these ("we're series B, is it dumb to open an AS role?" asks no definition)
 CLAUSE_END = re.compile(r"(?<=[?!.,])\s+")  # a sentence's or a clause's end
+QUESTION_STARTS = {"what", "which", "who", "how", "why", "when", "where", "will", "would", "do", "does", "is", "are",
+                   "can", "could", "should", "any", "thoughts", "think"}  # a clause that opens with one asks
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
                               "comp", "compensation", "salary", "premium", "of", "they", "we", "you", "a", "an",
                               "the", "higher", "lower", "over", "under", "above", "below", "equity", "base", "cash",
@@ -170,6 +174,8 @@ class Understanding(BaseModel):
     refers: bool = False  # short, points back ("why so high?", "per year?"), names nothing else: a follow-up
     foreign: bool = False  # written mostly in another script (Japanese, Cyrillic...): declined as unread
     named: str | None = None  # declined, the topic a clear word of it names ("flame out": pitfalls) for a thread
+    forecast: bool = False  # asks where the market is going ("will ML salaries drop next year?"): the sources
+    # make no forecast
 
 
 def _features(masked: list[str]) -> dict[str, int]:
@@ -192,6 +198,12 @@ def _word_features(word: str) -> tuple[str, ...]:
         return ("w:" + word,)
     padded = f"<{word}>"
     return ("w:" + word, *("c:" + padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)))
+
+
+def _phrases(phrases: list[str], after_who: bool = True) -> re.Pattern:
+    """Any of `phrases` as whole words (`after_who`: also right after "who"); a pattern that never matches for none."""
+    who = "" if after_who else r"(?<!\bwho )"
+    return re.compile(rf"{who}(?<![\w'])(?:{'|'.join(map(re.escape, phrases)) or '(?!)'})(?!\w)")
 
 
 def _asking(masked: list[str]) -> list[str]:
@@ -231,13 +243,18 @@ def _amount(said: list[str], i: int) -> str:
 def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
     """Whether a cue (said[:end]) means something other than its topic here: "make" with a level or a thing right
     after it ("make senior", "make mistakes") or a mistake before it ("the mistakes new hires make"), "how much"
-    followed by a thing ("how much math"), "how many" by a unit ("how many hours"), "looking for" by people
+    followed by a thing ("how much math"), "how many" by a unit ("how many hours"), "or" by a verb ("or is that
+    overkill" asks about one thing), "level" by "of" (an amount), "looking for" by people
     ("looking for research engineers" seeks them: no skill), "experience" after "with 5 years of" (it describes
     the person)."""
     if phrase == ("how", "much"):  # "how much math do you need" asks an amount of something else
         return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase == ("how", "many"):  # "how many hours", "how many years at senior" count no people
         return end < len(said) and singular(said[end]) in UNITS
+    if phrase == ("or",):  # "do ASs need stats, or is that overkill" weighs one thing, not two hires
+        return end < len(said) and said[end] in AUXILIARIES
+    if phrase[-1] == "level":  # "what level of skills" is an amount, not a rung
+        return end < len(said) and said[end] == "of"
     start = end - len(phrase)
     before = said[max(0, start - 4):start]
     if phrase[-1] == "experience" and "with" in before and any(w[:1].isdigit() for w in before):
@@ -271,6 +288,7 @@ class Understander:
             texts[spec.id != "out_of_scope"] += [*spec.examples, *spec.cues]
         texts[True] += [f.text for f in kb.facts.values()] + [t.definition for t in kb.terms]
         texts[True] += [f"{r.name} {r.short} {r.one_liner}" for r in kb.roles.values()]
+        texts[True] += kb.vocabulary.chat  # "lol", "tbh": tone, no topic
         texts[False] += [p for phrases in kb.vocabulary.askers.values() for p in phrases]  # "chances" is no typo
         self.lexicon = Lexicon(kb, texts[True], texts[False])
         self.labels: list[str] = []
@@ -317,6 +335,8 @@ class Understander:
             if phrase:
                 self.fields[phrase[0]].append(phrase)
         self.core = {r.id for r in kb.roles.values() if r.core}
+        self.forecast = {kind: _phrases(phrases, after_who=kind != "future")  # "someone who will grow" is a person
+                         for kind, phrases in kb.vocabulary.forecast_asked.items()}
         self.askers: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)  # by first word
         for who, phrases in kb.vocabulary.askers.items():
             for p in phrases:
@@ -403,7 +423,22 @@ class Understander:
             refers=refers,
             outside=reading.outside(),
             asker=asker,
+            forecast=self._asks_forecast(raw),
         )
+
+    def _asks_forecast(self, raw: str) -> bool:
+        """Whether a clause that asks (it ends with "?", opens like a question, or is the whole message) asks for a
+        forecast: a future word and a change word ("will ML salaries drop next year?"), or a prediction ("any
+        predictions?"). A forecast only stated ("salaries will rise, what should we pay?") asks none."""
+        clauses = CLAUSE_END.split(raw.lower())
+        for clause in clauses:
+            opens = clause.split()[0].strip("'\"(") if clause.split() else ""
+            if not (clause.endswith("?") or opens in QUESTION_STARTS or len(clauses) == 1):
+                continue
+            said = {kind: bool(pattern.search(clause)) for kind, pattern in self.forecast.items()}
+            if said.get("asked") or (said.get("future") and said.get("change")):
+                return True
+        return False
 
     def _asker(self, reading: Reading) -> tuple[str | None, set[tuple[str, ...]]]:
         """"hiring" when the message says a hirer's phrase, else "candidate" when it says a candidate's (a
@@ -453,9 +488,12 @@ class Understander:
             return "career_ladder", None  # "how long do people stay at senior before staff"
         if best == "talent_pool" and (stays or rises):
             return "career_ladder", None  # "how many years do people sit at senior RS"
-        if best == "talent_pool" and not entities.roles and (any(
-                a in {"work", "working", "employed"} and b in {"at", "for"} for a, b in pairwise(masked))
-                or (entities.employer_tier and set(reading.words) & {"have", "has", "employ", "employs"})):
+        if rises and words & CLIMB_TIME and best != "compensation":
+            return "career_ladder", None  # "how many years until staff for an MLE" asks the climb's length
+        employs = bool(entities.employer_tier and set(reading.words) & {"employ", "employs"})  # a role or not
+        works = any(a in {"work", "working", "employed"} and b in {"at", "for"} for a, b in pairwise(masked))
+        has = bool(entities.employer_tier and set(reading.words) & {"have", "has"})
+        if best == "talent_pool" and (employs or (not entities.roles and (works or has))):
             return "out_of_scope", None  # "how many people work at OpenAI", "does DeepMind have": a company's
             # headcount
         timed = words & DURATION_WORDS - {"take"} or any(  # "what does it take" asks what is needed

@@ -228,6 +228,8 @@ def _cross_check(kb: KnowledgeBase, problems: list[str], where: dict[int, str]) 
         for ref in item.nearest:
             if ref not in kb.facts:
                 problems.append(f"{where[id(item)]}.nearest: no fact with id {ref!r}")
+    for item in [u for u in kb.uncovered if u.forecast][1:]:
+        problems.append(f"{where[id(item)]}.forecast: another topic is already the one forecasts are declined as")
     if kb.vocabulary is None:
         problems.append(f"{kb.root}: vocabulary: no file defines the entity vocabulary")
     missing = sorted(set(INTENTS) - set(kb.intents))

@@ -118,10 +118,15 @@ class Vocabulary(Strict):
         default={}, description="a title the sources do not describe -> the nearest role they do (None: none)")
     forecast: list[str] = Field(
         default=[], description="phrases that ask where the market is going: the answer says it is no forecast")
+    forecast_asked: dict[Literal["future", "change", "asked"], list[str]] = Field(
+        default={}, description="a future and a change word in a clause that asks, or a prediction asked for: a "
+        "question that asks for a forecast (out of scope; a figure as it stood)")
     work_kinds: dict[str, Role] = Field(
         default={}, description="a kind of ML work the sources split roles by -> the role that does it")
     other_fields: list[str] = Field(
         default=[], description="fields whose research roles are not ML's (\"research scientist in chemistry\")")
+    chat: list[str] = Field(default=[], description="words of tone and chat shorthand ('lol', 'tbh'): known, and "
+                            "no sign of a topic the sources do not cover")
     askers: dict[Literal["candidate", "personal", "seeking", "hiring"], list[str]] = Field(
         default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer; "
         "'personal' ones are a candidate's only in a message that says I, me or my, or a 'seeking' phrase (a job "
@@ -274,6 +279,8 @@ class Uncovered(Strict):
     phrases: list[str] = Field(min_length=1, description="whole words or phrases of a question that ask about it")
     nearest: list[str] = Field(default=[], description="ids of the facts nearest to it, said labelled")
     ask: list[str] = Field(default=[], description="questions the sources can answer instead (buttons)")
+    forecast: bool = Field(default=False, description="the topic a question asking for a forecast is declined as "
+                           "(vocabulary.yaml forecast_asked), unless it asks a figure: that is given as it stood")
 
 
 class Starter(Strict):
