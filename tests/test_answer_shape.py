@@ -138,11 +138,24 @@ def test_a_figure_question_naming_two_roles_heads_with_a_figure_for_each(engine,
     ("would $500,000 land a senior applied scientist?", "At or above the median: $500,000"),
     ("is 500k too much for a senior AS?", "At or above the median: $500,000"),  # where it stands, not "yes"
     ("can a frontier lab applied scientist be had for 1.2m?", "Above the range: $1,200,000"),
+    ("senior AS at a top-50 lab, we're offering 400. too low?", "Under the median: $400,000"),
 ])
 def test_an_amount_asked_about_is_placed_against_the_figure_first(engine, question, starts):
     reply = engine.ask("amount", question)
     assert reply.intent == "compensation" and reply.headline.startswith(starts), render(reply)
     assert reply.basis, "the figure that says so is cited"
+
+
+def test_base_or_total_asked_of_a_figure_is_said_first_with_the_populations_base(engine):
+    engine.ask("basis", "senior research scientist, what are they paid")
+    reply = engine.ask("basis", "hang on, is that base or total?")
+    assert reply.headline.startswith("That figure is total comp."), render(reply)
+    assert "$200K to $320K" in reply.headline, render(reply)  # the same population's base pay
+
+
+def test_a_figure_for_another_employer_category_comes_with_how_the_categories_differ(engine):
+    reply = engine.ask("tier", "what would a research scientist make at an insurance company vs the big labs?")
+    assert reply.intent == "compensation" and "non-tech employers such as finance" in reply.headline, render(reply)
 
 
 def test_a_base_salary_held_to_a_total_comp_figure_is_said_not_like_for_like(engine):
@@ -188,6 +201,9 @@ def test_the_nearest_figure_and_its_gap_are_true_to_the_population_asked(engine,
     ("500k budget for two senior MLEs, enough?", None),  # a budget for several
     ("is a 50k equity refresh normal?", None),  # a part of pay, not a year's
     ("level 5 after 3 years?", None),
+    ("we're offering 260 for them. too low?", 260_000),  # thousands, as people say them in pay talk
+    ("is 240 enough for a staff RE", 240_000),
+    ("we pay around 15 people in that team", None),
 ])
 def test_the_amount_a_question_holds_against_one_persons_pay(text, amount):
     assert pay.amount_in(text) == amount

@@ -97,6 +97,15 @@ def test_denials_in_an_opening_message_answer_the_walk_through(engine, opening, 
     assert walk(engine)["answers"] == answers
 
 
+@pytest.mark.parametrize("opening", [
+    "we have zero models in production so far, MLE or applied scientist?",
+    "we don't have a research team yet; which role should we hire?",
+])
+def test_a_denied_possession_tells_what_they_have_not_the_work(engine, opening):
+    reply = engine.ask("c", opening)
+    assert reply.intent == "choose_role" and "deliverable" not in walk(engine)["answers"], render(reply)
+
+
 # -- titles the sources do not describe ------------------------------------------------------------------------
 
 

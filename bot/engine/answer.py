@@ -59,6 +59,8 @@ TOPICS = {
 }
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
+BASIS_ASKED = re.compile(r"\bbase\b.{0,30}\b(or|vs|versus)\b.{0,12}\btotal\b|\btotal\b.{0,30}\b(or|vs|versus)\b.{0,12}"
+                         r"\bbase\b|\b(is|was) (that|it|this)( figure| number)? (base|total)\b", re.IGNORECASE)
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 NO_FORECAST = "My sources are a snapshot and make no forecast."
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
@@ -523,8 +525,20 @@ def _lookup(ask: Ask) -> Answer:
         headline += f" My sources give no {NOUNS[topic]} figure for {_names(ask, absent)}."
     if topic == "compensation" and len(heads) == 1 and not missed[0]:
         headline = _pay_verdict(ask, first) + headline
+    if topic == "compensation" and BASIS_ASKED.search(ask.heard.raw):  # "is that base or total?"
+        headline = f"That figure is {'base pay' if 'base' in first.tags else 'total comp'}. {headline}"
+        base = next((f for f in ask.kb.topic("compensation") if "base" in f.tags and "base" not in first.tags
+                     and set(f.roles) & set(first.roles) and f.tier == first.tier), None)  # same population's
+        if base is not None:
+            headline += f" {base.text}"
+            basis.append(base)
     if said:
         headline = f"{said} {headline}"
+    if topic == "compensation" and e.employer_tier and e.employer_tier != first.tier:  # how the employer asked
+        between = [f for f in ask.kb.topic("compensation") if "tier_adjustment" in f.tags  # differs from the figure's
+                   and set(f.roles) & set(first.roles)]
+        basis += between[:1]
+        headline += "".join(f" {f.text}" for f in between[:1])
     if topic == "compensation" and e.region and e.region != "us":
         adjust = [f for f in ask.kb.topic("compensation") if "region_adjustment" in f.tags and f.region == e.region]
         basis += adjust[:1]

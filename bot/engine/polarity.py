@@ -48,6 +48,7 @@ COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "it's", 
 TRAILING = frozenset({"needed", "required", "necessary", "important", "wanted", "expected", "involved",
                       "relevant", "planned", "happening", "really", "at", "all", "much", "a", "priority", "either",
                       "so", "here", "anymore"})
+HAVE = frozenset({"have", "has", "had", "got", "having", "'ve", "ve"})  # "we have no X" tells what they have
 HEDGES = frozenset({"maybe", "perhaps", "possibly", "probably", "kinda", "sorta", "guess", "somewhat",
                     "might", "unclear", "likely", "mostly", "partly"})
 SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rarely",), ("a", "little", "of"),
@@ -69,6 +70,7 @@ class Word:
     negator: bool = False  # it denies other words
     clause: int = 0  # which clause of the message it is in
     side: bool = False  # its clause says it is a side matter ("on the side", "sometimes")
+    owned: bool = False  # denied as something they have, not something they do ("we have zero models in prod")
 
 
 def words(text: str) -> list[str]:
@@ -130,10 +132,20 @@ def mark(tokens: list[str]) -> list[Word]:
         negators = _negators(clause)
         backward = [n for n in negators if _backward(clause, n)]
         side = _sides(clause)
+        owns = [n for n in negators if _owns(clause, n)]
         for i, word in enumerate(clause):
             flips = sum(1 for n in negators if n < i) + sum(1 for n in backward if n > i)
-            out.append(Word(word, flips % 2 == 1, i in negators, number, side[i]))
+            owned = flips % 2 == 1 and any(n < i for n in owns)
+            out.append(Word(word, flips % 2 == 1, i in negators, number, side[i], owned))
     return out
+
+
+def _owns(clause: list[str], at: int) -> bool:
+    """Whether the negator at `at` denies having something ("have zero models", "don't have any research"), not
+    doing it."""
+    before = clause[at - 1] if at else ""
+    after = clause[at + 1] if at + 1 < len(clause) else ""
+    return before in HAVE or after in HAVE or clause[at] in {"haven't", "havent", "hasn't", "hasnt"}
 
 
 def is_side_matter(phrase: str) -> bool:
@@ -184,7 +196,7 @@ def _phrase(phrase: str) -> tuple[list[str], bool]:
 def find(said: list[Word], phrase: str) -> list[tuple[bool, bool]]:
     """Each place `phrase` (compared by stems) is said: whether it is denied there (its first word is; a phrase
     that is itself a denial, "definitely not", only by negators before it), and whether it is said as a side
-    matter."""
+    matter. A denial of having it ("we have no models in production") says nothing of the work: not a place."""
     wanted, denial = _phrase(phrase)
     size = len(wanted)
     if not size:
@@ -194,9 +206,9 @@ def find(said: list[Word], phrase: str) -> list[tuple[bool, bool]]:
         return []
     found = []
     for i in range(len(said) - size + 1):
-        if stems[i:i + size] == wanted:
-            before = [w for w in said[:i] if w.clause == said[i].clause and w.negator]
-            found.append((len(before) % 2 == 1 if denial else said[i].denied, said[i].side))
+        if stems[i:i + size] == wanted and not said[i].owned:  # "we have zero models in production" says
+            before = [w for w in said[:i] if w.clause == said[i].clause and w.negator]  # what they have, not
+            found.append((len(before) % 2 == 1 if denial else said[i].denied, said[i].side))  # the work
     return found
 
 
