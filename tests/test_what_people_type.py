@@ -584,6 +584,16 @@ def test_a_company_employing_people_is_its_headcount_not_the_pool():
     assert HEAR.understand("how many research engineers does deepmind employ").intent == "out_of_scope"
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("what are the usual mistakes when hiring data scientists", "out_of_scope"),  # none the sources give them
+    ("how big is the pool of ML product managers", "out_of_scope"),
+    ("what does an ML product manager actually do", "day_to_day"),  # the line the sources give the role
+])
+def test_a_role_named_in_passing_is_answered_only_as_far_as_the_sources_go(engine, text, intent):
+    reply = engine.ask("c", text)  # answered either way: with the nearest roles' facts when out of scope
+    assert reply.intent == intent and reply.kind == "answer", render(reply)
+
+
 def test_thanks_before_a_follow_up_keeps_the_thread(engine):
     engine.ask("t", "what do senior ML engineers make?")
     reply = engine.ask("t", "thanks! and what about europe?")

@@ -177,6 +177,8 @@ def compose(
         reply.intent = "out_of_scope"  # a forecast: not covered; the thread keeps the figure's topic
     else:
         add_forecast_note(kb, heard.text, reply)
+    if reply.kind == "answer" and _beyond_sources(ask):
+        reply.intent = "out_of_scope"  # answered with the nearest roles' facts; the thread keeps the topic
     if not uncovered:
         _differ(ask, reply)
     name_sources(kb, reply)
@@ -360,6 +362,17 @@ class Ask:
         said = {f.id for f in facts}
         refs = dict.fromkeys(ref for f in facts for ref in f.caveats if ref not in said)
         return [self.kb.facts[ref] for ref in refs]
+
+
+def _beyond_sources(ask: Ask) -> bool:
+    """Whether the question is only about roles named in passing (a data scientist, a software engineer) and the
+    sources say nothing of its topic for them ("why do data scientists leave?"): out of scope, though answered
+    with the nearest roles' facts. Not their work: the sources give each such role its line."""
+    roles = set(ask.entities.roles)
+    if not roles or ask.intent in ROLE_FREE | {"day_to_day", "choose_role"}:
+        return False
+    return not any(ask.kb.roles[r].core for r in roles if r in ask.kb.roles) and not any(
+        roles & set(f.roles) for f in ask.kb.topic(ask.intent))
 
 
 def _did_you_mean(ask: Ask) -> list[Choice]:

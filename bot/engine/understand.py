@@ -89,6 +89,7 @@ DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recomme
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
 # role?", "our first ML person"
 GENERIC_PEOPLE = {"people", "employee", "staffer", "worker", "developer", "scientist", "person"}  # no ML said:
+AI_TIERS = {"frontier_lab", "top50"}  # employer tiers that are AI's own: naming one says the message is about ML
 ANCHOR_WORDS = {"research", "model", "phd", "llm", "data", "deep", "researcher", "engineer"}  # ...nor these
 AUXILIARIES = {"will", "can", "could", "should", "do", "does", "did", "is", "are", "would", "might", "may", "to",
                "shall"}  # "when (roughly) will it close" asks when; "when hiring" does not
@@ -518,8 +519,9 @@ class Understander:
         if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
             return "out_of_scope", None  # "the difference between precision and recall" compares no roles
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
-        anchored = reading.spans or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person
-        # to hire" asks for a hiring decision, the walk-through's
+        named = [s for s in reading.spans if s.kind not in ("level", "tier", "region") or s.value in AI_TIERS]
+        anchored = named or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person to
+        # hire" asks for a hiring decision, the walk-through's; "entry-level employees at big tech" names no ML
         if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
             return "out_of_scope", (None if best in ROLE_FREE else best)  # "how come hiring anyone takes us
             # months?" may not be about ML roles: what it leaned to is offered
