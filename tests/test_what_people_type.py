@@ -47,6 +47,7 @@ def walk(engine: Engine, conversation: str = "c") -> dict | None:
     ("shipping, not research", {"research"}, {"shipping"}),
     ("forget papers - we ship", {"papers"}, {"ship"}),  # "forget" sets aside; a spaced hyphen ends a clause
     ("don't forget the research side", set(), {"research"}),
+    ("not sure they need to publish", set(), {"publish"}),  # a hedge, not a denial
 ])
 def test_denials_are_read_per_clause(text, denied, said):
     words = {w.text: w.denied for w in polarity.read(text)}
@@ -571,6 +572,16 @@ def test_a_candidate_asking_if_publishing_matters_gets_the_credentials():
 ])
 def test_how_long_to_climb_to_a_level_is_the_ladder_not_a_search(text):
     assert HEAR.understand(text).intent == "career_ladder", HEAR.understand(text).ranked
+
+
+@pytest.mark.parametrize(("text", "roles"), [
+    ("we don't want a research scientist, we want someone who keeps models running. what role?", []),
+    ("not an applied scientist, then who do we hire for ranking?", []),
+    ("not sure if we need an MLE or an applied scientist", ["ml_engineer", "applied_scientist"]),
+])
+def test_a_role_denied_in_a_choice_of_hire_is_not_weighed(text, roles):
+    heard = HEAR.understand(text)
+    assert heard.intent == "choose_role" and heard.entities.roles == roles, heard.entities
 
 
 def test_which_one_after_two_roles_weighs_those_two(engine):

@@ -40,7 +40,8 @@ PRONOUNS = frozenset({
     "they're", "it's", "that's",
 })
 NOT_DENIALS = (("not", "only"), ("not", "just"), ("nothing", "but"), ("no", "doubt"), ("no", "matter"),
-               ("not", "least"), ("no", "less"), ("no", "fewer"))
+               ("not", "least"), ("no", "less"), ("no", "fewer"), ("not", "sure"), ("not", "certain"))  # "not
+# sure we need an RS" hedges; it denies nothing
 BOUNDARIES = frozenset({"but", "though", "although", "however", "yet", "instead", "whereas", "except", "rather",
                         "otherwise", "while"})
 COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "it's", "s", "'s", "isn't", "aren't",

@@ -390,6 +390,9 @@ class Understander:
         # for" in "look for in a job") tells their situation, not the topic
         best, guess = self._settle(best, reading, entities, asker, [i for i, _ in ranked], cues, own,
                                    {singular(w) for w in asked}, len(raw.split()))
+        if best == "choose_role":  # "we don't want a researcher, which role ships models?": not a role weighed
+            entities = entities.model_copy(update={"roles": list(dict.fromkeys(
+                s.value for s in reading.spans if s.kind == "role" and reading.said(s)))})
         moves = any(b in {"to", "into"} and c == "_role_" and (a == "_role_" or MOVE_WORDS & set(masked[: i + 1]))
                     for i, (a, b, c) in enumerate(zip(masked, masked[1:], masked[2:], strict=False)))
         destination = entities.roles[-1] if best in MOVE_TOPICS and len(entities.roles) == 2 and moves else None
