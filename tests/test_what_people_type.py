@@ -340,6 +340,9 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
      "choose_role", {"research_engineer"}),
     ("what topics do you cover", "help", set()),
     ("how not to hire a research engineer", "hiring_pitfalls", {"research_engineer"}),
+    # "other" sets a role against other people, not against other companies
+    ("does the MLE interview loop differ much at other companies?", "interview_loop", {"ml_engineer"}),
+    ("how is a research engineer different from other engineers?", "compare_roles", {"research_engineer"}),
     ("research engineers, what do you actually do at work?", "day_to_day", {"research_engineer"}),
 ])
 

@@ -533,8 +533,11 @@ class Understander:
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
         figure = [t for t in FIGURE_TOPICS if _clarity(cues, t) >= FIGURE_CUE]  # pay, time to fill, the pool
+        others = any(a == "other" and (b == "_role_" or singular(b) in PEOPLE_WORDS)  # "other roles", not
+                     for a, b in pairwise(masked))  # "other companies"
+        against = words & AGAINST - (set() if others else {"other"})
         if (best == "compare_roles" and len(entities.roles) <= 1 and not reading.outside() and not kinds
-                and words & DIFFERENT and not words & AGAINST):
+                and words & DIFFERENT and not against):
             best = next((i for i in ranked if i != best), "out_of_scope")  # "why hiring MLEs is different" sets
             # the role against nothing
         if best == "compare_roles":
