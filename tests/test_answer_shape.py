@@ -205,6 +205,8 @@ def test_the_nearest_figure_and_its_gap_are_true_to_the_population_asked(engine,
     ("we're offering 260 for them. too low?", 260_000),  # thousands, as people say them in pay talk
     ("is 240 enough for a staff RE", 240_000),
     ("we pay around 15 people in that team", None),
+    ("we're paying 15 for the recruiter fee on an MLE hire, normal?", None),  # under a year's pay
+    ("we offer 90 minutes of interviews", None),
 ])
 def test_the_amount_a_question_holds_against_one_persons_pay(text, amount):
     assert pay.amount_in(text) == amount

@@ -48,6 +48,7 @@ def walk(engine: Engine, conversation: str = "c") -> dict | None:
     ("forget papers - we ship", {"papers"}, {"ship"}),  # "forget" sets aside; a spaced hyphen ends a clause
     ("don't forget the research side", set(), {"research"}),
     ("not sure they need to publish", set(), {"publish"}),  # a hedge, not a denial
+    ("do we need them to publish or not", set(), {"publish"}),  # "or not" asks
 ])
 def test_denials_are_read_per_clause(text, denied, said):
     words = {w.text: w.denied for w in polarity.read(text)}
@@ -96,6 +97,11 @@ def test_denials_in_an_opening_message_answer_the_walk_through(engine, opening, 
     reply = engine.ask("c", opening)
     assert reply.intent == "choose_role", render(reply)
     assert walk(engine)["answers"] == answers
+
+
+def test_a_denied_interest_is_still_a_denial(engine):
+    engine.ask("c", "we don't have any interest in publishing papers; which role should we hire?")
+    assert walk(engine)["answers"].get("research_depth") == "no", walk(engine)
 
 
 @pytest.mark.parametrize("opening", [
@@ -418,6 +424,14 @@ def test_a_forecast_with_no_figure_to_give_is_declined_as_forecasts(engine, text
     assert reply.headline.startswith("My sources don't cover forecasts"), reply.headline
 
 
+@pytest.mark.parametrize("text", [
+    "if we hire in London, will pay go down?",  # what a choice does, not where the market goes
+    "will our research scientist still need to publish once we grow?",
+])
+def test_a_condition_asks_no_forecast(text):
+    assert not HEAR.understand(text).forecast
+
+
 @pytest.mark.parametrize(("text", "declined"), [
     ("how negotiable is the offer for a senior MLE?", True),
     ("is the salary negotiable for research scientists at labs?", True),
@@ -581,6 +595,8 @@ def test_how_long_to_climb_to_a_level_is_the_ladder_not_a_search(text):
     ("we don't want a research scientist, we want someone who keeps models running. what role?", []),
     ("not an applied scientist, then who do we hire for ranking?", []),
     ("not sure if we need an MLE or an applied scientist", ["ml_engineer", "applied_scientist"]),
+    ("do we need a research scientist or not?", ["research_scientist"]),
+    ("is a research scientist needed, or would an MLE do?", ["research_scientist", "ml_engineer"]),
 ])
 def test_a_role_denied_in_a_choice_of_hire_is_not_weighed(text, roles):
     heard = HEAR.understand(text)

@@ -80,9 +80,9 @@ class Engine:
             if walk is None and heard.entities.employer_tier is None and context.get("employer_tier"):
                 heard = heard.model_copy(update={"entities": heard.entities.model_copy(
                     update={"employer_tier": context["employer_tier"]})})
-            if walk is None and not heard.entities.roles and answer.picks_among(heard, context):  # "which one
-                heard = heard.model_copy(update={"entities": heard.entities.model_copy(  # should we hire
-                    update={"roles": context["roles"]})})  # first?" after two roles: those two
+            if walk is None and not heard.entities.roles and answer.picks_among(heard, context):
+                heard = heard.model_copy(update={"entities": heard.entities.model_copy(
+                    update={"roles": context["roles"]})})  # "which one first?" after two roles: those two
             walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today, tuple(recent))
             if reply.intent == "choose_role" and reply.entities.roles:  # the roles named or recommended: "is
                 context = answer.remember("choose_role", reply.entities)  # that a mistake?" asks about them

@@ -11,8 +11,7 @@ from bot.knowledge.models import Fact
 AMOUNT = re.compile(r"(\$\s?)?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\.\d\d)?\s?([km]\b)?", re.IGNORECASE)
 SMALLEST = 20_000  # under this is not a year's pay ("$5k")
 THOUSANDS = re.compile(r"\b(?:offer(?:ing|ed)?|pay(?:ing)?|paid)\s+(?:(?:them|him|her|about|around|roughly|like)\s+)?"
-                       r"(\d{2,3})\b(?!\s*(?:%|percent|people|persons?|employees?|engineers?|scientists?|"
-                       r"researchers?|candidates?|folks|hires?|roles?|positions?|years?|months?|days?|hours?))|"
+                       r"(\d{2,3})(?=\s*(?:[.,;:?!]|$|for\b|base\b|total\b|tc\b|all in\b|a year\b))|"
                        r"\b(\d{2,3})\s*(?:is\s+)?(?:too low|too high|enough|competitive|fair|lowball)\b",
                        re.IGNORECASE)  # "we're offering 260. too low?", "is 240 enough": thousands, as said in pay talk
 PEOPLE = re.compile(r"\s*(people|persons?|employees?|engineers?|scientists?|researchers?|candidates?|folks)\b",
@@ -23,10 +22,10 @@ WELL_UNDER = 0.75  # with no spread said of the figure's population, under 3/4 o
 
 
 def amount_in(text: str) -> float | None:
-    """The yearly pay a message holds against one person's figure ("250k", "$250,000", "1.2m", "offering 260"
-    in pay talk), or None: none
-    named, or the amount is a budget, a part of pay or for several people ("500k budget for two MLEs", "a 50k
-    equity refresh"), or a count of people ("a 100k people company")."""
+    """The yearly pay a message holds against one person's figure ("250k", "$250,000", "1.2m"; "offering 260"
+    or "is 240 enough" in pay talk, in thousands), or None: none named, under SMALLEST, or the amount is a
+    budget, a part of pay or for several people ("500k budget for two MLEs", "a 50k equity refresh"), or a
+    count of people ("a 100k people company")."""
     if NOT_ONE_SALARY.search(text):
         return None
     for match in AMOUNT.finditer(text):
@@ -37,7 +36,8 @@ def amount_in(text: str) -> float | None:
         if value >= SMALLEST:
             return value
     said = THOUSANDS.search(text)
-    return float(said.group(1) or said.group(2)) * 1_000 if said else None
+    value = float(said.group(1) or said.group(2)) * 1_000 if said else 0.0
+    return value if value >= SMALLEST else None
 
 
 def offer_spread(kb: KnowledgeBase, fact: Fact) -> tuple[float, Fact | None]:

@@ -50,6 +50,8 @@ TRAILING = frozenset({"needed", "required", "necessary", "important", "wanted", 
                       "relevant", "planned", "happening", "really", "at", "all", "much", "a", "priority", "either",
                       "so", "here", "anymore"})
 HAVE = frozenset({"have", "has", "had", "got", "having", "'ve", "ve"})  # "we have no X" tells what they have
+WANTING = frozenset({"interest", "time", "budget", "plan", "plans", "appetite", "desire", "intention", "need",
+                     "capacity", "bandwidth", "wish"})  # ...unless what they lack is a will or means to do X
 HEDGES = frozenset({"maybe", "perhaps", "possibly", "probably", "kinda", "sorta", "guess", "somewhat",
                     "might", "unclear", "likely", "mostly", "partly"})
 SIDE_MATTERS = (("on", "the", "side"), ("sometimes",), ("occasionally",), ("rarely",), ("a", "little", "of"),
@@ -106,6 +108,8 @@ def _negators(clause: list[str]) -> list[int]:
         after = clause[i + 1] if i + 1 < len(clause) else None
         if word in INTERJECTIONS and i == 0 and (after is None or after in PRONOUNS or word != "no"):
             continue  # "nope, ...", "no they don't ...": the answer word itself
+        if i and clause[i - 1] == "or" and after is None:
+            continue  # "do we need an RS or not?" asks; it denies nothing
         found.append(i)
     return found
 
@@ -146,7 +150,8 @@ def _owns(clause: list[str], at: int) -> bool:
     doing it."""
     before = clause[at - 1] if at else ""
     after = clause[at + 1] if at + 1 < len(clause) else ""
-    return before in HAVE or after in HAVE or clause[at] in {"haven't", "havent", "hasn't", "hasnt"}
+    wanting = bool(WANTING & set(clause[at + 1:]))  # "we don't have any interest in publishing" denies it
+    return not wanting and (before in HAVE or after in HAVE or clause[at] in {"haven't", "havent", "hasn't", "hasnt"})
 
 
 def is_side_matter(phrase: str) -> bool:

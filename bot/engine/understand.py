@@ -80,10 +80,9 @@ TENURE_WORDS = {"promotion", "promoted", "promote", "tenure", "progress", "progr
 HIRE_WORDS = {"hire", "hiring", "fill", "filling", "req", "requisition", "candidate", "recruit", "recruiting",
               "source", "sourcing"}
 RISE_WORDS = {"go", "going", "move", "moving", "reach", "reache", "reaching", "become", "becoming", "progress",
-              "make", "making", "made", "hit", "climb", "climbing", "stuck", "till", "til", "until"}  # "how
-# long to go from RS to senior RS", "stuck at mid level", "years till senior": a climb (or the wait for one) when a
-# level follows (as read, singular:
-# "reaches" is "reache", "becomes" "become")
+              "make", "making", "made", "hit", "climb", "climbing", "stuck", "till", "til", "until"}
+# "how long to go from RS to senior RS", "stuck at mid level", "years till senior": a climb (or the wait for one)
+# when a level follows (as read, singular: "reaches" is "reache", "becomes" "become")
 CLIMB_TIME = {"long", "year", "month", "soon", "fast", "quickly", "time"}  # with a climb to a level: how long it takes
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
@@ -118,6 +117,8 @@ DEFINITION_FREE = ROLE_FREE | {"define_term"}  # cues another sentence may say b
 ASKS_WHAT = {"what", "define", "definition", "mean", "means", "meaning", "stand", "explain"}  # a clause asking
 # what a term is says one of these ("we're series B, is it dumb to open an AS role?" asks no definition)
 CLAUSE_END = re.compile(r"(?<=[?!.,])\s+")  # a sentence's or a clause's end
+CONDITION = re.compile(r"\b(if|once|unless|assuming|suppose|when we|when you)\b")  # a forecast asks no choice's
+GROWS_INTO = re.compile(r"\bgrow(s|ing)? (into|as|in)\b")  # effect: "will pay drop if we hire remote?"
 QUESTION_STARTS = {"what", "which", "who", "how", "why", "when", "where", "will", "would", "do", "does", "is", "are",
                    "can", "could", "should", "any", "thoughts", "think"}  # a clause that opens with one asks
 HOW_MUCH_PAY = AUXILIARIES | {"for", "_role_", "_level_", "_amount_", "more", "less", "extra", "money", "pay",
@@ -252,10 +253,11 @@ def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
         return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase == ("how", "many"):  # "how many hours", "how many years at senior" count no people
         return end < len(said) and singular(said[end]) in UNITS
-    if phrase == ("or",):  # "do ASs need stats, or is that overkill" weighs one thing, not two hires
-        return end < len(said) and said[end] in AUXILIARIES
-    if phrase[-1] == "level":  # "what level of skills" is an amount, not a rung
-        return end < len(said) and said[end] == "of"
+    if phrase == ("or",):  # "do ASs need stats, or is that overkill" weighs one thing, not two hires ("is an
+        return end < len(said) and said[end] in AUXILIARIES and "_role_" not in said[end:]  # RS needed or would
+    # an MLE do?" does)
+    if phrase[-1] == "level":  # "what level of skills" is an amount, not a rung ("level of seniority" is one)
+        return end + 1 < len(said) and said[end] == "of" and said[end + 1] != "seniority"
     start = end - len(phrase)
     before = said[max(0, start - 4):start]
     if phrase[-1] == "experience" and "with" in before and any(w[:1].isdigit() for w in before):
@@ -434,7 +436,10 @@ class Understander:
         """Whether a clause that asks (it ends with "?", opens like a question, or is the whole message) asks for a
         forecast: a future word and a change word ("will ML salaries drop next year?"), or a prediction ("any
         predictions?"). A forecast only stated ("salaries will rise, what should we pay?") asks none."""
-        clauses = CLAUSE_END.split(raw.lower())
+        text = raw.lower()
+        if CONDITION.search(text):  # "if we hire in London, will pay go down?" asks what a choice does
+            return False
+        clauses = CLAUSE_END.split(GROWS_INTO.sub(" ", text))  # "grow into a senior role" is a person's climb
         for clause in clauses:
             opens = clause.split()[0].strip("'\"(") if clause.split() else ""
             if not (clause.endswith("?") or opens in QUESTION_STARTS or len(clauses) == 1):
@@ -494,7 +499,8 @@ class Understander:
             return "career_ladder", None  # "how many years do people sit at senior RS"
         if rises and words & CLIMB_TIME and best != "compensation":
             return "career_ladder", None  # "how many years until staff for an MLE" asks the climb's length
-        employs = bool(entities.employer_tier and set(reading.words) & {"employ", "employs"})  # a role or not
+        employs = bool(entities.employer_tier and set(reading.words) & {"employ", "employs", "employed"})  # a role
+        # or not
         works = any(a in {"work", "working", "employed"} and b in {"at", "for"} for a, b in pairwise(masked))
         has = bool(entities.employer_tier and set(reading.words) & {"have", "has"})
         if best == "talent_pool" and (employs or (not entities.roles and (works or has))):
