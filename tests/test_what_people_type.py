@@ -134,6 +134,19 @@ def test_titles_outside_the_sources_are_named_honestly(engine, text, topic, head
         assert engine.ask("c", "and at a frontier lab?").intent == topic
 
 
+@pytest.mark.parametrize(("text", "roles", "headline"), [
+    ("applied scientist vs ML scientist, what's the split?", ["applied_scientist"],
+     "ML scientist is not in my sources; the nearest is ML research scientist:"),
+    ("is a research engineer any different from a researcher", ["research_engineer"],
+     "Researcher is not in my sources; the nearest is ML research scientist:"),
+])
+def test_a_loose_research_title_beside_a_role_is_a_title_of_its_own(engine, text, roles, headline):
+    reply = engine.ask("c", text)  # compared with the title's nearest; alone it is the research scientist
+    assert reply.intent == "compare_roles" and reply.entities.roles == roles, render(reply)
+    assert reply.headline.startswith(headline), reply.headline
+    assert HEAR.understand("what do ML scientists make at frontier labs?").entities.roles == ["research_scientist"]
+
+
 def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_through(engine):
     reply = engine.ask("c", "should we hire an AI engineer or an applied scientist?")
     assert reply.intent == "compare_roles" and walk(engine) is None, render(reply)

@@ -189,6 +189,7 @@ class Lexicon:
         domain |= {w for entries in self.phrases.values() for p in entries for w in p[0]}
         domain |= {w for exp in self.abbreviations.values() for w in exp}
         self.domain_stems = {singular(w) for w in domain}
+        self.loose = {tuple(singular(w) for w in self.expand(tokens(t))): t for t in vocab.loose_titles}
         self.known = domain | {w for text in out_of_scope for w in self.expand(tokens(text))}
         self.dictionary = sorted(w for w in self.known if w.isalpha() and len(w) >= 5)
         self.corrections: dict[str, str] = {}
@@ -284,7 +285,17 @@ class Lexicon:
         marked = polarity.mark(self._lowered_roles(words))
         words = [w.text for w in marked]
         stems = [singular(w) for w in words]
-        return Reading(words, stems, self._spans(stems), [w.denied for w in marked])
+        return Reading(words, stems, self._unloosed(stems, self._spans(stems)), [w.denied for w in marked])
+
+    def _unloosed(self, stems: list[str], spans: list[Span]) -> list[Span]:
+        """`spans` with the loose titles read as titles of their own (outside the sources) when another role or
+        an outside title is named beside them ("applied scientist vs ML scientist" names one role the sources
+        describe, and a title whose nearest is the research scientist)."""
+        loose = [s for s in spans if s.kind == "role" and tuple(stems[s.start:s.end]) in self.loose]
+        if not loose or not any(s.kind == "outside" or (s.kind == "role" and s not in loose) for s in spans):
+            return spans
+        return [Span("outside", self.loose[tuple(stems[s.start:s.end])], s.start, s.end) if s in loose else s
+                for s in spans]
 
     def _share_heads(self, words: list[str]) -> list[str]:
         """ "applied vs research scientist" names two roles: a role's first word before "vs", "or" or "and" and

@@ -24,12 +24,18 @@ def stand_in(kb: KnowledgeBase, heard: Understanding) -> Understanding:
     """The question asked about the nearest roles the sources describe, when it names only titles they do not
     ("AI engineer pay" is answered with ML engineer pay, said to be so by `frame`), or only kinds of work they
     split roles by ("research vs production" compares the roles that do each); a move between two roles is
-    answered for the role it goes to ("skills to go from SWE to MLE" are the MLE's)."""
+    answered for the role it goes to ("skills to go from SWE to MLE" are the MLE's); a role compared with a title
+    they do not describe is compared with that title's nearest ("AS vs ML scientist": AS and research scientist)."""
     if heard.destination:
         return heard.model_copy(update={"entities": heard.entities.model_copy(update={"roles": [heard.destination]})})
+    if heard.intent == "compare_roles" and heard.entities.roles and kb.vocabulary:  # "AS vs ML scientist": the
+        beside = [r for t in heard.outside if (r := kb.vocabulary.nearest_role(t)) and r not in heard.entities.roles]
+        if beside:  # named role against the title's nearest
+            roles = list(dict.fromkeys([*heard.entities.roles, *beside]))
+            return heard.model_copy(update={"entities": heard.entities.model_copy(update={"roles": roles})})
     if heard.entities.roles or heard.intent in NO_ROLE_ANSWER or heard.intent == "choose_role" or not kb.vocabulary:
         return heard
-    nearest = [r for t in heard.outside if (r := kb.vocabulary.outside_roles.get(t))]
+    nearest = [r for t in heard.outside if (r := kb.vocabulary.nearest_role(t))]
     if not nearest:
         kinds = kb.vocabulary.work_kinds
         nearest = [kinds[k] for k in work_kinds(heard.text.split(), kinds)]
@@ -45,7 +51,7 @@ def frame(kb: KnowledgeBase, heard: Understanding, reply: Answer) -> None:
     said: list[str] = []
     nearest_roles: list[str] = []
     for title in heard.outside:
-        nearest = kb.vocabulary.outside_roles.get(title) if kb.vocabulary else None
+        nearest = kb.vocabulary.nearest_role(title) if kb.vocabulary else None
         name = title_name(title)
         if nearest:
             said.append(f"{name} is not in my sources; the nearest is {kb.role_name(nearest)}:")

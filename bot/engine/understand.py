@@ -330,7 +330,7 @@ class Understander:
                 if phrase:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
         self.needs_cue = {spec.id for spec in specs if spec.needs_cue}
-        self.nearest = kb.vocabulary.outside_roles
+        self.nearest = kb.vocabulary.nearest_role
         self.work_kinds = set(kb.vocabulary.work_kinds)
         self.fields: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # by first word
         for f in kb.vocabulary.other_fields:
@@ -475,7 +475,7 @@ class Understander:
         other_field = not DOMAIN_WORDS & set(stems) and any(
             tuple(stems[i:i + len(f)]) == f for i, stem in enumerate(stems) for f in self.fields.get(stem, ()))
         outside_only = reading.outside() and not entities.roles and not any(
-            self.nearest.get(t) for t in reading.outside())
+            self.nearest(t) for t in reading.outside())
         return other_field or bool(outside_only)
 
     def _settle(self, best: str, reading: Reading, entities: Entities, asker: str | None, ranked: list[str],

@@ -118,6 +118,9 @@ class Vocabulary(Strict):
         default={}, description="a title the sources do not describe -> the nearest role they do (None: none)")
     forecast: list[str] = Field(
         default=[], description="phrases that ask where the market is going: the answer says it is no forecast")
+    loose_titles: dict[str, Role] = Field(
+        default={}, description="role phrases that name their role only alone: beside another role or a title the "
+        "sources do not describe they are a title of their own, that role the nearest ('AS vs ML scientist')")
     forecast_asked: dict[Literal["future", "change", "asked"], list[str]] = Field(
         default={}, description="a future and a change word in a clause that asks, or a prediction asked for: a "
         "question that asks for a forecast (out of scope; a figure as it stood)")
@@ -131,6 +134,10 @@ class Vocabulary(Strict):
         default={}, description="phrases that show who is asking: a candidate about their own career, or a hirer; "
         "'personal' ones are a candidate's only in a message that says I, me or my, or a 'seeking' phrase (a job "
         "seeker's view: \"hard to get\", \"new grads\")")
+
+    def nearest_role(self, title: str) -> Role | None:
+        """The role the sources describe nearest to a title they do not (an outside or a loose title)."""
+        return self.outside_roles.get(title) or self.loose_titles.get(title)
 
 
 class DiagnosticChoice(Strict):
