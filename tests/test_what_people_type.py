@@ -297,6 +297,12 @@ def test_other_questions_do_not_start_the_walk_through(engine, text):
     # asks whether the answer changes for another population: the thread's topic, that population
     ("senior RS pay at top 50 labs?", "would that look different if the company were anthropic", "compensation",
      {"roles": ["research_scientist"], "employer_tier": "frontier_lab"}),
+    ("time to fill for a senior AS?", "and if we're up against the large labs for the same people?",
+     "time_to_fill", {"roles": ["applied_scientist"], "employer_tier": "frontier_lab"}),
+    ("how long to fill an MLE req?", "an RE instead of an MLE, same timeline?", "time_to_fill",
+     {"roles": ["research_engineer"]}),
+    ("how big is the applied scientist pool?", "where does that 4% come from", "talent_pool",
+     {"roles": ["applied_scientist"]}),
     ("what do applied scientists make", "is it any different in europe though?", "compensation",
      {"roles": ["applied_scientist"], "region": "europe"}),
 ])

@@ -79,6 +79,8 @@ VARIES = re.compile(r"\b(does|would|will|do|can|could) (that|it|this|those|these
 # that change a lot if the company is openai": the thread's topic, for that company
 PICKS = re.compile(r"\bwhich (one|of (them|those|these|the two))\b|\b(between|of) (them|those|these|the two)\b|"
                    r"\beither (one|of them)\b")  # picks among what the thread named
+SOURCED = re.compile(r"\bwhere (does|did|do) (the |that |this |those |these |your |it )?\S*( \S+)? come from\b|"
+                     r"\bwhere did you get (that|this|it|the)\b|\bsource (for|of) (that|this|it|the)\b")
 ASIDE = re.compile(r"\b(unrelated|off topic|off-topic|different question|diff question|random question|btw|by the way|"
                    r"side note|totally different)\b|@", re.IGNORECASE)  # a message that says it leaves the thread
 GAP = re.compile(r"\b(gap|difference|differ|compare|compared|versus|vs|between the two|both of them|each)\b")
@@ -257,7 +259,9 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     not). The thread's, when it opens by saying it is the same question ("same thing but for a London team",
     "does the same hold for REs?"), or, with no clear topic of its own, says so later, weighs what was just said
     ("is that normal?", "is that true at startups too?"), asks whether it changes ("does that change if the company
-    is OpenAI?") or goes on from it ("ok and MLEs, do they need one?");
+    is OpenAI?") or where a figure comes from ("where does the 4% come from?"), goes on from it naming only an
+    employer, a level or a region ("and if we compete with the big labs?") or goes on from it ("ok and MLEs, do
+    they need one?");
     or when it picks among what was just listed ("out of those, which one is most predictive?") without asking
     for a hire. Declined on its own words but going on from the thread ("nice, and realistic time until someone
     accepts?") without saying it is an aside ("and unrelated, but...", "and @dana can you..."): the topic a
@@ -271,11 +275,17 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     same = SAME.match(opened) or (unsure and SAME.search(heard.text))
     weighs = unsure and _points_at_thread(heard) and bool(words & WEIGHING)
     varies = unsure and VARIES.search(heard.text) is not None and not _elsewhere(heard)
+    sourced = unsure and SOURCED.search(heard.text) is not None  # "where does the 4% come from?"
+    entities = heard.entities
+    moves = (heard.intent == "out_of_scope" and opened.startswith(CONTINUATIONS) and not _elsewhere(heard)
+             and not heard.strange and heard.named is None
+             and bool(entities.employer_tier or entities.region or entities.level))  # "and if we're competing with
+    # the big AI labs?": the thread's question, for that employer (not "and the weather in London?")
     goes_on = heard.ambiguous and heard.intent not in ROLE_FREE and opened.startswith(CONTINUATIONS)
     picks = (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
              and bool(words & {"those", "these", "them"} or "which one" in heard.text)
              and not {singular(w) for w in words} & (HIRE_WORDS | {"need"}))  # "which one do we need?" is a hire
-    if same or weighs or varies or goes_on or picks:
+    if same or weighs or varies or sourced or moves or goes_on or picks:
         return previous
     if (heard.intent == "out_of_scope" and previous not in ROLE_FREE and opened.startswith(CONTINUATIONS)
             and not _elsewhere(heard) and not ASIDE.search(heard.raw) and heard.named != "choose_role"):

@@ -48,6 +48,8 @@ def clause_tokens(text: str) -> list[str]:
     return _CLAUSE_TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
 
 
+SET_ASIDE = {("instead", "of"), ("rather", "than")}  # "an RE instead of an MLE": the MLE is not the one asked about
+WEIGHED = {"extra", "more", "less", "difference", "gap", "cheaper", "pricier", "compare", "compared", "versus", "vs"}
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")  # a term's gloss: "IC (individual contributor)" is read as "IC"
 
 
@@ -88,15 +90,23 @@ class Reading:
         return not self.denied[span.start]
 
     def entities(self) -> Entities:
-        """Every role named (in order; the denied ones only when no role is affirmed: "an MLE, not an AS") and
+        """Every role named (in order; the denied ones, and one set aside by "instead of" or "rather than", only when
+        no other role is affirmed: "an MLE, not an AS", "an RE instead of an MLE") and
         the first level, tier (a frontier lab over the big-tech company it belongs to) and region not denied."""
         named = [s for s in self.spans if s.kind == "role"]
-        roles = list(dict.fromkeys(s.value for s in ([s for s in named if self.said(s)] or named)))
+        weighs = bool(WEIGHED & set(self.stems))  # "an AS instead of an MLE: how much extra?" weighs both
+        kept = [s for s in named if self.said(s) and (weighs or not self._set_aside(s))]
+        roles = list(dict.fromkeys(s.value for s in (kept or named)))
         first = {k: next((s.value for s in self.spans if s.kind == k and self.said(s)), None)
                  for k in ("level", "tier", "region")}
         if first["tier"] == "general_tech" and any(s.value == "frontier_lab" for s in self.spans if self.said(s)):
             first["tier"] = "frontier_lab"  # "Google pays people at DeepMind": the narrower employer is meant
         return Entities(roles=roles, level=first["level"], employer_tier=first["tier"], region=first["region"])
+
+    def _set_aside(self, span: Span) -> bool:
+        """Whether a mention follows "instead of" or "rather than" (an article between: "instead of an MLE")."""
+        before = [w for w in self.stems[max(0, span.start - 3):span.start] if w not in {"a", "an", "the"}]
+        return tuple(before[-2:]) in SET_ASIDE
 
     def term(self) -> str | None:
         """The first glossary term named, or None."""

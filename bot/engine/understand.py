@@ -176,6 +176,7 @@ class Understanding(BaseModel):
     refers: bool = False  # short, points back ("why so high?", "per year?"), names nothing else: a follow-up
     foreign: bool = False  # written mostly in another script (Japanese, Cyrillic...): declined as unread
     named: str | None = None  # declined, the topic a clear word of it names ("flame out": pitfalls) for a thread
+    strange: bool = False  # says words the sources never use ("weather"): about something else
     forecast: bool = False  # asks where the market is going ("will ML salaries drop next year?"): the sources
     # make no forecast
 
@@ -430,6 +431,7 @@ class Understander:
             outside=reading.outside(),
             asker=asker,
             forecast=self._asks_forecast(raw),
+            strange=self._unknown(reading) > 0,
         )
 
     def _asks_forecast(self, raw: str) -> bool:
