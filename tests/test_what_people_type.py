@@ -303,6 +303,18 @@ def test_other_questions_do_not_start_the_walk_through(engine, text):
      {"roles": ["research_engineer"]}),
     ("how big is the applied scientist pool?", "where does that 4% come from", "talent_pool",
      {"roles": ["applied_scientist"]}),
+    # pointing back in more words: a why, a weighing, "does that apply to", "one level up", what a figure includes
+    ("whats the RS interview loop", "8 hours of interviews is normal?? seems like a lot", "interview_loop", {}),
+    ("how long to fill a senior RE role", "how come it takes that long", "time_to_fill",
+     {"roles": ["research_engineer"]}),
+    ("do research scientists need a PhD", "does that apply to applied scientists too", "credentials",
+     {"roles": ["applied_scientist"]}),
+    ("senior MLE median comp", "does that include equity or is it just base", "compensation",
+     {"roles": ["ml_engineer"]}),
+    ("senior AS pay at top-50 labs", "and one level up, staff?", "compensation",
+     {"roles": ["applied_scientist"], "level": "staff"}),
+    ("RS comp in europe?", "wait, is that lower or higher than in the US?", "compensation",
+     {"roles": ["research_scientist"]}),
     ("what do applied scientists make", "is it any different in europe though?", "compensation",
      {"roles": ["applied_scientist"], "region": "europe"}),
 ])
@@ -365,6 +377,11 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
      "choose_role", {"research_engineer"}),
     ("what topics do you cover", "help", set()),
     ("how not to hire a research engineer", "hiring_pitfalls", {"research_engineer"}),
+    ("how do MLEs and REs differ, apart from pay?", "compare_roles", {"ml_engineer", "research_engineer"}),
+    ("our last RS hire never shipped anything in a year, is that a known pattern?", "hiring_pitfalls",
+     {"research_scientist"}),
+    ("what tends to go wrong when startups copy a big-lab JD", "hiring_pitfalls", set()),
+    ("can you help me work out which ML role to open first", "choose_role", set()),
     # "other" sets a role against other people, not against other companies
     ("does the MLE interview loop differ much at other companies?", "interview_loop", {"ml_engineer"}),
     ("how is a research engineer different from other engineers?", "compare_roles", {"research_engineer"}),
@@ -579,6 +596,7 @@ def test_the_cost_of_a_wrong_hire_is_a_pitfall_not_pay():
     ("what's the best way to ask for a raise as a staff MLE?", "raises and promotions"),
     ("what equity stake should our first ML engineer get", "equity amounts"),
     ("candidates keep turning down our offers, why", "offer acceptance"),
+    ("what's our headcount plan for next quarter", "headcount planning"),
 ])
 def test_a_sub_topic_the_sources_skip_is_declined_by_name(engine, text, topic):
     reply = engine.ask("c", text)
@@ -641,6 +659,11 @@ def test_a_company_employing_people_is_its_headcount_not_the_pool():
 def test_a_role_named_in_passing_is_answered_only_as_far_as_the_sources_go(engine, text, intent):
     reply = engine.ask("c", text)  # answered either way: with the nearest roles' facts when out of scope
     assert reply.intent == intent and reply.kind == "answer", render(reply)
+
+
+def test_an_acknowledgement_asks_nothing_again(engine):
+    engine.ask("t", "what skills do research engineers need?")
+    assert engine.ask("t", "got it 👍").intent == "help"
 
 
 def test_thanks_before_a_follow_up_keeps_the_thread(engine):

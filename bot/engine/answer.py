@@ -60,7 +60,9 @@ TOPICS = {
 CONTINUATIONS = ("what about", "how about", "and ", "same for", "same question", "what if", "ok and", "also ")
 ROLE_FREE = {"help", "out_of_scope", "define_term", "review_req"}
 BASIS_ASKED = re.compile(r"\bbase\b.{0,30}\b(or|vs|versus)\b.{0,12}\btotal\b|\btotal\b.{0,30}\b(or|vs|versus)\b.{0,12}"
-                         r"\bbase\b|\b(is|was) (that|it|this)( figure| number)? (base|total)\b", re.IGNORECASE)
+                         r"\bbase\b|\b(is|was) (that|it|this)( figure| number)? (base|total)\b|"
+                         r"\b(does|do|did) (that|it|this|those|these)( figure| number)? includ\w* (the )?(stock|equity|"
+                         r"bonus|bonuses|rsus?)\b|\bjust (the )?(base|salary)\b", re.IGNORECASE)
 FORECAST_TOPICS = {"compensation", "time_to_fill", "talent_pool"}  # figures a question may ask to project
 NO_FORECAST = "My sources are a snapshot and make no forecast."
 UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention a bonus or a visa
@@ -68,11 +70,16 @@ PASTED_WORDS = 15  # a req check shorter than this pastes no req: "write an incl
 WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
 REASON = re.compile(r"\b(because|since|explains?|reflects?|driven by|due to)\b")  # a fact that gives a reason
 SAME = re.compile(r"(the )?same (thing|question|deal|goes|holds?|for|but|again|applies)\b|does the same\b|"
-                  r"is the same true\b")  # said first: "same thing but for London", "does the same hold for REs"
+                  r"is the same true\b|(does|would|will) (that|it|this) (apply|hold)\b")  # said first: "same thing but
+# for London", "does the same hold for REs", "does that apply to REs too?"
 POINTERS = ANAPHORS - {"and", "per", "why", "so"}  # words that point back at what was said: "is that normal?"
 WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insane", "crazy", "wild", "reasonable",
-            "realistic", "fair", "high", "low", "steep", "expensive", "cheap", "accurate", "right", "true",
-            "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
+            "realistic", "fair", "high", "low", "higher", "lower", "steep", "expensive", "cheap", "accurate", "right",
+            "true", "correct", "legit", "enough"}  # "is that normal?": a word that weighs what the thread just said
+WEIGHING_WORDS = 10  # such a message may be this long ("wait, is that lower or higher than the US?")
+OPENERS = ACKS | {"hm", "hmm", "ah", "oh", "wow", "wait", "huh", "ugh", "right", "so", "um", "uh"}  # said first, not
+# part of what follows ("hm, and the openai-type places?" goes on as "and ...")
+WHY = re.compile(r"(why|how come)\b")  # a why pointing back asks the reason for what the thread just said
 VARIES = re.compile(r"\b(does|would|will|do|can|could) (that|it|this|those|these) (change|differ|vary|shift|move|"
                     r"look different|be different)|"
                     r"\b(is|are|would) (that|it|this|those|these) (be )?(any |much |very )?different\b")  # "does
@@ -153,7 +160,8 @@ def compose(
     intent, entities, term = _resolve(heard, context)
     ask = Ask(kb, intent, entities, heard, term, today or date.today())
     pasted = intent in UNDECLINED and (intent != "review_req" or len(heard.raw.split()) >= PASTED_WORDS)
-    uncovered = None if pasted else uncovered_topic(kb, heard.text)
+    uncovered = None if pasted or BASIS_ASKED.search(heard.raw) else uncovered_topic(kb, heard.text)  # "does that
+    # include bonus?" asks what a figure is
     projects = not pasted and (heard.forecast or bool(uncovered and uncovered.forecast))  # asks for a forecast
     forecasts = next((u for u in kb.uncovered if u.forecast), None) if projects else None
     if projects and intent in FORECAST_TOPICS:
@@ -259,9 +267,10 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     not). The thread's, when it opens by saying it is the same question ("same thing but for a London team",
     "does the same hold for REs?"), or, with no clear topic of its own, says so later, weighs what was just said
     ("is that normal?", "is that true at startups too?"), asks whether it changes ("does that change if the company
-    is OpenAI?") or where a figure comes from ("where does the 4% come from?"), goes on from it naming only an
-    employer, a level or a region ("and if we compete with the big labs?") or goes on from it ("ok and MLEs, do
-    they need one?");
+    is OpenAI?"), where a figure comes from ("where does the 4% come from?") or why ("how come it drags on that
+    long?"), names the thread's topic pointing at or weighing it ("6+ hours of interviews is standard??"), goes on
+    from it naming only an employer, a level or a region ("and if we compete with the large labs?") or goes on
+    from it ("ok and MLEs, do they need one?");
     or when it picks among what was just listed ("out of those, which one is most predictive?") without asking
     for a hire. Declined on its own words but going on from the thread ("nice, and realistic time until someone
     accepts?") without saying it is an aside ("and unrelated, but...", "and @dana can you..."): the topic a
@@ -270,10 +279,16 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     words = set(heard.text.split())
     if previous is None or heard.intent == previous:
         return None
-    opened = " ".join(dropwhile(ACKS.__contains__, heard.text.split()))  # "nice, and ..." goes on as "and ..."
+    opened = " ".join(dropwhile(OPENERS.__contains__, heard.text.split()))  # "nice, and ..." goes on as "and"
     unsure = heard.intent == "out_of_scope" or heard.ambiguous
     same = SAME.match(opened) or (unsure and SAME.search(heard.text))
-    weighs = unsure and _points_at_thread(heard) and bool(words & WEIGHING)
+    weighs = unsure and _points_at_thread(heard, WEIGHING_WORDS) and bool(words & WEIGHING)
+    asks_why = unsure and WHY.match(opened) is not None and _points_at_thread(heard, WEIGHING_WORDS)  # "wow, how
+    # come it drags on that long?"
+    echoes = (heard.intent == "out_of_scope" and heard.named == previous and not _elsewhere(heard)  # declined, but
+              and bool(words & (POINTERS | WEIGHING)) and not ASIDE.search(heard.raw))  # naming the thread's topic
+    # and pointing at or weighing what it said ("6+ hours of interviews is standard??" after the loop; not "where
+    # can I buy a used car" after sourcing)
     varies = unsure and VARIES.search(heard.text) is not None and not _elsewhere(heard)
     sourced = unsure and SOURCED.search(heard.text) is not None  # "where does the 4% come from?"
     entities = heard.entities
@@ -285,7 +300,7 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     picks = (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
              and bool(words & {"those", "these", "them"} or "which one" in heard.text)
              and not {singular(w) for w in words} & (HIRE_WORDS | {"need"}))  # "which one do we need?" is a hire
-    if same or weighs or varies or sourced or moves or goes_on or picks:
+    if same or weighs or asks_why or echoes or varies or sourced or moves or goes_on or picks:
         return previous
     if (heard.intent == "out_of_scope" and previous not in ROLE_FREE and opened.startswith(CONTINUATIONS)
             and not _elsewhere(heard) and not ASIDE.search(heard.raw) and heard.named != "choose_role"):
@@ -305,9 +320,9 @@ def _elsewhere(heard: Understanding) -> bool:
     return heard.asker == "candidate" or heard.foreign or bool(heard.outside)
 
 
-def _points_at_thread(heard: Understanding) -> bool:
-    """Short, names no role and points back ("is that a mistake?", "does it pay well?")."""
-    return (len(heard.raw.split()) <= FOLLOWUP_WORDS and not heard.entities.roles
+def _points_at_thread(heard: Understanding, most: int = FOLLOWUP_WORDS) -> bool:
+    """Short (at most `most` words), names no role and points back ("is that a mistake?", "does it pay well?")."""
+    return (len(heard.raw.split()) <= most and not heard.entities.roles
             and bool(POINTERS & set(heard.text.split())))
 
 
@@ -548,7 +563,8 @@ def _lookup(ask: Ask) -> Answer:
         headline += f" My sources give no {NOUNS[topic]} figure for {_names(ask, absent)}."
     if topic == "compensation" and len(heads) == 1 and not missed[0]:
         headline = _pay_verdict(ask, first) + headline
-    if topic == "compensation" and BASIS_ASKED.search(ask.heard.raw):  # "is that base or total?"
+    if topic == "compensation" and BASIS_ASKED.search(ask.heard.raw):  # "is that base or total?", "does that
+        # include stock?"
         headline = f"That figure is {'base pay' if 'base' in first.tags else 'total comp'}. {headline}"
         base = next((f for f in ask.kb.topic("compensation") if "base" in f.tags and "base" not in first.tags
                      and set(f.roles) & set(first.roles) and f.tier == first.tier), None)  # same population's

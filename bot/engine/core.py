@@ -86,6 +86,8 @@ class Engine:
             walk, reply = diagnose.step(self.kb, walk, heard, time.time(), respond, self.today, tuple(recent))
             if reply.intent == "choose_role" and reply.entities.roles:  # the roles named or recommended: "is
                 context = answer.remember("choose_role", reply.entities)  # that a mistake?" asks about them
+            if walk is not None and heard.intent == "choose_role":  # the reply names the roles the message named
+                reply.entities = reply.entities.model_copy(update={"roles": heard.entities.roles})
         else:
             reply = respond(heard)
         answer.name_sources(self.kb, reply)  # the walk-through's answers too: sources by publisher and title

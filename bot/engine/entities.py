@@ -48,6 +48,7 @@ def clause_tokens(text: str) -> list[str]:
     return _CLAUSE_TOKEN.findall(_APOSTROPHE.sub("", text.lower()))
 
 
+_MUSING = re.compile(r"^\s*h+m+\s*[,.!?…-]+", re.IGNORECASE)  # a leading "hm," or "hmm..." (not "HM" in a sentence)
 SET_ASIDE = {("instead", "of"), ("rather", "than")}  # "an RE instead of an MLE": the MLE is not the one asked about
 WEIGHED = {"extra", "more", "less", "difference", "gap", "cheaper", "pricier", "compare", "compared", "versus", "vs"}
 _PARENTHESIS = re.compile(r"\s*\([^)]*\)")  # a term's gloss: "IC (individual contributor)" is read as "IC"
@@ -287,7 +288,7 @@ class Lexicon:
 
     def read(self, raw: str) -> Reading:
         """Expand, correct and find the entity mentions of a cleaned message."""
-        raw = _SHARED_HEAD.sub(_share_head, raw)
+        raw = _SHARED_HEAD.sub(_share_head, _MUSING.sub("", raw))  # "hm, and at openai?" opens with no manager
         for pattern, expansion in self.caps:
             raw = pattern.sub(f" {expansion} ", raw)
         corrected = self._level_typos([self.correct(w) for w in self.expand(clause_tokens(raw))])

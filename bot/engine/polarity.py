@@ -131,7 +131,9 @@ def read(text: str) -> list[Word]:
 
 
 def mark(tokens: list[str]) -> list[Word]:
-    """`tokens` (words and clause punctuation) without the punctuation, each word marked denied or not."""
+    """`tokens` (words and clause punctuation) without the punctuation, each word marked denied or not ("apart
+    from" and "aside from" are read as "besides": they set aside what follows)."""
+    tokens = _set_asides(tokens)
     out: list[Word] = []
     for number, clause in enumerate(_clauses(tokens)):
         negators = _negators(clause)
@@ -152,6 +154,17 @@ def _owns(clause: list[str], at: int) -> bool:
     after = clause[at + 1] if at + 1 < len(clause) else ""
     wanting = bool(WANTING & set(clause[at + 1:]))  # "we don't have any interest in publishing" denies it
     return not wanting and (before in HAVE or after in HAVE or clause[at] in {"haven't", "havent", "hasn't", "hasnt"})
+
+
+def _set_asides(tokens: list[str]) -> list[str]:
+    """"apart from X" and "aside from X" as "besides X"."""
+    out: list[str] = []
+    for token in tokens:
+        if token == "from" and out and out[-1] in {"apart", "aside"}:
+            out[-1] = "besides"
+        else:
+            out.append(token)
+    return out
 
 
 def is_side_matter(phrase: str) -> bool:

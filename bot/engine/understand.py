@@ -140,6 +140,7 @@ CLEAR_CUE = 0.3  # a cue this heavy names its topic clearly ("pay", "phd"); ligh
 UNSURE = 0.5  # below this score, a message naming no role, hirer or clear cue is a guess: offered, not answered
 SURE_ENOUGH = {"help", "define_term", "choose_role"}  # settled by rules of their own
 FIRST_PERSON = {"i", "me", "my", "myself"}  # a "personal" asker phrase is a candidate's beside one of these
+POINTED = {"that", "it", "this", "same", "rule"}  # before "apply": a statement holding, no one applying
 ACKS = {"thanks", "thank", "thx", "ty", "cool", "great", "nice", "perfect", "awesome", "got", "it", "sure", "fine",
         "alright", "k", "kk", "ok", "okay", "yes", "yeah", "yep"}  # said before a follow-up, not part of it
 FOLLOWUP_MARKERS = (
@@ -257,9 +258,14 @@ def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
     if phrase == ("or",):  # "do ASs need stats, or is that overkill" weighs one thing, not two hires ("is an
         return end < len(said) and said[end] in AUXILIARIES and "_role_" not in said[end:]  # RS needed or would
     # an MLE do?" does)
+    start = end - len(phrase)
+    if phrase[0] == "level" and start and said[start - 1] in {"one", "a"} and said[start + 1:start + 2] in (
+            ["up"], ["down"], ["above"], ["below"], ["higher"], ["lower"]):  # "one level up, staff?" names the next
+        return True  # level; it asks no climb
+    if phrase in (("day",), ("days",)) and start and said[start - 1] in {"these", "those"}:
+        return True  # "the best vector db these days" means now, not a duration
     if phrase[-1] == "level":  # "what level of skills" is an amount, not a rung ("level of seniority" is one)
         return end + 1 < len(said) and said[end] == "of" and said[end + 1] != "seniority"
-    start = end - len(phrase)
     before = said[max(0, start - 4):start]
     if phrase[-1] == "experience" and "with" in before and any(w[:1].isdigit() for w in before):
         return True  # "an offer for an RE with 5 years of experience" describes the person; it asks no credential
@@ -401,6 +407,7 @@ class Understander:
         destination = entities.roles[-1] if best in MOVE_TOPICS and len(entities.roles) == 2 and moves else None
         followup = self._followup(raw, masked, reading, cued)
         refers = (len(raw.split()) <= FOLLOWUP_WORDS and len(reading.words) > 1 and not entities.roles
+                  and not set(reading.words) <= ACKS  # "got it" acknowledges; it asks nothing again
                   and bool(ANAPHORS & set(reading.words)) and not self._unknown(reading)
                   and not any(_clarity(cues, i) >= CLEAR_CUE for i in cues if i not in ROLE_FREE))
         if (top < UNSURE and best not in SURE_ENOUGH | {"out_of_scope"} and not followup and not entities.roles
@@ -459,7 +466,8 @@ class Understander:
         candidate, the phrases said: they tell the asker's situation, not the topic ("look for in a job",
         "evaluating an MLE role")."""
         hits = {(who, i, p) for stems in (reading.stems, reading.masked()) for i, stem in enumerate(stems)
-                for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p}
+                for who, p in self.askers.get(stem, ()) if tuple(stems[i:i + len(p)]) == p
+                and not (p[0] == "apply" and i and stems[i - 1] in POINTED)}  # "does that apply to REs?" holds
         personal = bool(FIRST_PERSON & set(reading.words)) or any(who == "seeking" for who, _, _ in hits)
         theirs = [(a, a + len(p)) for who, a, p in hits if who in ("candidate", "personal")]  # shields even idle
         found = {"candidate" if who == "personal" else who for who, a, p in hits
