@@ -69,7 +69,8 @@ UNDECLINED = {"review_req", "define_term"}  # a pasted req or a term may mention
 PASTED_WORDS = 15  # a req check shorter than this pastes no req: "write an inclusive job posting" asks how
 WHY = re.compile(r"\b(why|how come|what drives|what explains|reason|reasons)\b", re.IGNORECASE)
 REASON = re.compile(r"\b(because|since|explains?|reflects?|driven by|due to)\b")  # a fact that gives a reason
-SAME = re.compile(r"(the )?same (thing|question|deal|goes|holds?|for|but|again|applies)\b|does the same\b|"
+SAME = re.compile(r"(the )?same (thing|question|deal|goes|holds?|for|but|again|applies|number|figure)\b|"
+                  r"does the same\b|"
                   r"is the same true\b|(does|would|will) (that|it|this) (apply|hold)\b")  # said first: "same thing but
 # for London", "does the same hold for REs", "does that apply to REs too?"
 POINTERS = ANAPHORS - {"and", "per", "why", "so"}  # words that point back at what was said: "is that normal?"
@@ -292,7 +293,8 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     varies = unsure and VARIES.search(heard.text) is not None and not _elsewhere(heard)
     sourced = unsure and SOURCED.search(heard.text) is not None  # "where does the 4% come from?"
     entities = heard.entities
-    moves = (heard.intent == "out_of_scope" and opened.startswith(CONTINUATIONS) and not _elsewhere(heard)
+    moves = (heard.intent in ("out_of_scope", "define_term") and opened.startswith(CONTINUATIONS)
+             and not _elsewhere(heard)
              and not heard.strange and heard.named is None
              and bool(entities.employer_tier or entities.region or entities.level))  # "and if we're competing with
     # the big AI labs?": the thread's question, for that employer (not "and the weather in London?")
@@ -304,6 +306,8 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
         return previous
     if (heard.intent == "out_of_scope" and previous not in ROLE_FREE and opened.startswith(CONTINUATIONS)
             and not _elsewhere(heard) and not ASIDE.search(heard.raw) and heard.named != "choose_role"):
+        if heard.named is None and heard.lean not in (None, "choose_role") and words & POINTERS:
+            return heard.lean  # "and what does that person do once it ships?" leans to the work of who was meant
         return heard.named
     return None
 

@@ -49,6 +49,7 @@ COPULAS = frozenset({"is", "are", "was", "were", "be", "been", "being", "it's", 
 TRAILING = frozenset({"needed", "required", "necessary", "important", "wanted", "expected", "involved",
                       "relevant", "planned", "happening", "really", "at", "all", "much", "a", "priority", "either",
                       "so", "here", "anymore"})
+UNKNOWING = frozenset({"know", "understand", "get", "see"})  # after a negator: not knowing, which asks
 HAVE = frozenset({"have", "has", "had", "got", "having", "'ve", "ve"})  # "we have no X" tells what they have
 WANTING = frozenset({"interest", "time", "budget", "plan", "plans", "appetite", "desire", "intention", "need",
                      "capacity", "bandwidth", "wish"})  # ...unless what they lack is a will or means to do X
@@ -110,6 +111,8 @@ def _negators(clause: list[str]) -> list[int]:
             continue  # "nope, ...", "no they don't ...": the answer word itself
         if i and clause[i - 1] == "or" and after is None:
             continue  # "do we need an RS or not?" asks; it denies nothing
+        if set(clause[i + 1:i + 3]) & UNKNOWING and (after in UNKNOWING or after in {"really", "actually", "quite"}):
+            continue  # "I don't actually know the diff between X and Y" asks about it
         found.append(i)
     return found
 

@@ -83,6 +83,10 @@ RISE_WORDS = {"go", "going", "move", "moving", "reach", "reache", "reaching", "b
               "make", "making", "made", "hit", "climb", "climbing", "stuck", "till", "til", "until"}
 # "how long to go from RS to senior RS", "stuck at mid level", "years till senior": a climb (or the wait for one)
 # when a level follows (as read, singular: "reaches" is "reache", "becomes" "become")
+CHECK_ASKED = {"check", "review", "sanity", "feedback", "look", "critique", "audit", "scoped", "scoping", "paste",
+               "pasted", "draft", "this", "here", "thought", "ok", "okay", "right", "responsibility", "requirement",
+               "qualification"}  # a short message naming a req asks for a check (or pastes one) only with one of
+# these; without, the req is context for what it asks ("our JD needs a degree bar: masters or BS?")
 CLIMB_TIME = {"long", "year", "month", "soon", "fast", "quickly", "time"}  # with a climb to a level: how long it takes
 DECISION_WORDS = {"which", "who", "whom", "what", "diagnostic", "quiz", "recommend", "recommendation", "walk",
                   "choose", "choosing", "pick", "picking", "right", "best", "fit", "fits", "first"}  # "which
@@ -495,6 +499,11 @@ class Understander:
         and, when that is out_of_scope for want of evidence (not for what the question is), the intent the scores
         leaned to: offered, not answered. `own`: the cues outside a candidate's own phrases; `words`: the message's
         asking words (singular, placeholders); `typed`: how many words were typed."""
+        if best == "review_req" and typed < LONG_MESSAGE[1] and not words & CHECK_ASKED:  # a req named as context:
+            clear = [i for i in sorted(cues, key=lambda i: -_clarity(cues, i))  # "rewriting our
+                     if i not in ROLE_FREE | {best} and _clarity(cues, i) >= CLEAR_CUE]
+            if clear:  # JD and I don't know the diff between an MLE and an AS" asks the difference
+                best = clear[0]
         if best in self.needs_cue and not cues.get(best) and typed > CUELESS_WORDS:
             best = next((i for i in ranked if i != best), "out_of_scope")  # "more DS openings than MLE?" is no pay
         levels = {s.value for s in reading.spans if s.kind == "level"}
@@ -535,7 +544,8 @@ class Understander:
         if best == "sourcing_channels" and asker != "hiring" and not (entities.roles or words & SOUGHT
                                                                      or reading.term()):
             return "out_of_scope", best  # "to Kaggle or not to Kaggle" asks about the site, not who to find there
-        if best in ROLE_BOUND and not (words & ROLE_WORDS or reading.outside() or kinds):
+        if best in ROLE_BOUND and not (words & (ROLE_WORDS | {"person", "someone", "somebody"}) or reading.outside()
+                                       or kinds):
             return "out_of_scope", None  # "the difference between precision and recall" compares no roles
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
         named = [s for s in reading.spans if s.kind not in ("level", "tier", "region") or s.value in AI_TIERS]
