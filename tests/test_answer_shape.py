@@ -238,6 +238,8 @@ def test_total_comp_held_to_a_base_pay_figure_is_said_not_like_for_like(engine):
     # asked why, the reason heads
     ("why are applied scientists so pricey?", "reflects"),
     ("how come AS searches take so long?", "explains"),
+    ("Why are applied scientists so pricey?", "reflects"),  # however it is typed
+    ("what explains the applied scientist premium?", "reflects"),
 ])
 def test_the_headline_is_the_fact_about_what_was_asked(engine, question, says):
     reply = engine.ask(question, question)

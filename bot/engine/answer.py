@@ -80,7 +80,7 @@ WEIGHING = {"normal", "typical", "usual", "unusual", "common", "standard", "insa
 WEIGHING_WORDS = 10  # such a message may be this long ("wait, is that lower or higher than the US?")
 OPENERS = ACKS | {"hm", "hmm", "ah", "oh", "wow", "wait", "huh", "ugh", "right", "so", "um", "uh"}  # said first, not
 # part of what follows ("hm, and the openai-type places?" goes on as "and ...")
-WHY = re.compile(r"(why|how come)\b")  # a why pointing back asks the reason for what the thread just said
+ASKS_WHY = re.compile(r"(why|how come)\b")  # opening a message: asks the reason for what the thread just said
 VARIES = re.compile(r"\b(does|would|will|do|can|could) (that|it|this|those|these) (change|differ|vary|shift|move|"
                     r"look different|be different)|"
                     r"\b(is|are|would) (that|it|this|those|these) (be )?(any |much |very )?different\b")  # "does
@@ -284,7 +284,7 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
     unsure = heard.intent == "out_of_scope" or heard.ambiguous
     same = SAME.match(opened) or (unsure and SAME.search(heard.text))
     weighs = unsure and _points_at_thread(heard, WEIGHING_WORDS) and bool(words & WEIGHING)
-    asks_why = unsure and WHY.match(opened) is not None and _points_at_thread(heard, WEIGHING_WORDS)  # "wow, how
+    asks_why = unsure and ASKS_WHY.match(opened) is not None and _points_at_thread(heard, WEIGHING_WORDS)  # "wow, how
     # come it drags on that long?"
     echoes = (heard.intent == "out_of_scope" and heard.named == previous and not _elsewhere(heard)  # declined, but
               and bool(words & (POINTERS | WEIGHING)) and not ASIDE.search(heard.raw))  # naming the thread's topic
@@ -297,7 +297,7 @@ def thread_topic(heard: Understanding, context: dict) -> str | None:
              and not _elsewhere(heard)
              and not heard.strange and heard.named is None
              and bool(entities.employer_tier or entities.region or entities.level))  # "and if we're competing with
-    # the big AI labs?": the thread's question, for that employer (not "and the weather in London?")
+    # the large labs?": the thread's question, for that employer (not "and the weather in London?")
     goes_on = heard.ambiguous and heard.intent not in ROLE_FREE and opened.startswith(CONTINUATIONS)
     picks = (heard.intent == "choose_role" and previous != "choose_role" and not heard.entities.roles
              and bool(words & {"those", "these", "them"} or "which one" in heard.text)
