@@ -11,6 +11,10 @@ The rules, applied per clause (clauses end at punctuation and at "but", "though"
   trailing denial ("papers: not needed", "research, no") also denies the words before it in the clause;
 - "no"/"nope"/"nah" opening a clause before a pronoun or alone is an answer ("nope, they don't publish"),
   not a negator of what follows; "not only", "not just", "nothing but", "no doubt" deny nothing;
+- "not sure", a clause-ending "or not" and "don't (actually) know/get X" deny nothing (they hedge or ask);
+  "besides", "apart from" and "aside from" set aside what follows, as "forget" does;
+- a denial of having something ("we have zero models in production") is `owned`: it tells what they have, not
+  the work, unless what they lack is a will or means ("no interest in publishing" denies publishing);
 - hedges ("maybe", "kind of", "I guess") do not change polarity; `hedged` says whether the reply hedges;
 - a part of a clause that says its point is a side matter ("papers on the side", "sometimes we publish", "a
   bit of research"), or that comes second in a preference ("research matters more than shipping", "rather than

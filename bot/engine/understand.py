@@ -25,7 +25,9 @@ comparison, between two levels of one role it is the career ladder, and one that
 fill, pool size) or weighs one aspect (degrees, skills, the loop, sourcing) is about it. Sourcing seeks someone and
 skills are a person's: a channel or a tool asked about for itself ("top ML conferences to attend", "pytorch or
 jax?") is neither, unless the sources name it (the MLOps Community Slack). A company's headcount ("how many people
-work at OpenAI") is no pool; "who is the head of X" asks who someone is, not whom to hire.
+work at OpenAI") is no pool; "who is the head of X" asks who someone is, not whom to hire; a short message that
+names its req only as context ("rewriting our JD: what's the diff between an MLE and an AS?") asks what it asks,
+not for a check. A clause that asks where the market is going (a future and a change word) sets `forecast`.
 Words are read for what they do: a `needs_cue` topic (pay) needs one of its words in a message longer than a
 follow-up; a "when" that joins clauses or a "who" that describes people asks nothing; two kinds of work the sources
 split roles by ("research vs production") name those roles.
@@ -259,9 +261,9 @@ def _other_sense(said: list[str], end: int, phrase: tuple[str, ...]) -> bool:
         return end < len(said) and said[end] not in HOW_MUCH_PAY
     if phrase == ("how", "many"):  # "how many hours", "how many years at senior" count no people
         return end < len(said) and singular(said[end]) in UNITS
-    if phrase == ("or",):  # "do ASs need stats, or is that overkill" weighs one thing, not two hires ("is an
-        return end < len(said) and said[end] in AUXILIARIES and "_role_" not in said[end:]  # RS needed or would
-    # an MLE do?" does)
+    if phrase == ("or",):  # "do ASs need stats, or is that overkill" weighs one thing, not two hires; "is an RS
+        return end < len(said) and said[end] in AUXILIARIES and "_role_" not in said[end:]  # needed or would an MLE
+        # do?" weighs two
     start = end - len(phrase)
     if phrase[0] == "level" and start and said[start - 1] in {"one", "a"} and said[start + 1:start + 2] in (
             ["up"], ["down"], ["above"], ["below"], ["higher"], ["lower"]):  # "one level up, staff?" names the next
@@ -548,8 +550,8 @@ class Understander:
                                        or kinds):
             return "out_of_scope", None  # "the difference between precision and recall" compares no roles
         decides = sum(cues.get("choose_role", {}).values()) >= HIRING_DECISION
-        named = [s for s in reading.spans if s.kind not in ("level", "tier", "region") or s.value in AI_TIERS]
-        anchored = named or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person to
+        about_ml = [s for s in reading.spans if s.kind not in ("level", "tier", "region") or s.value in AI_TIERS]
+        anchored = about_ml or (DOMAIN_WORDS | ANCHOR_WORDS) & set(stems) or decides  # "what kind of person to
         # hire" asks for a hiring decision, the walk-through's; "entry-level employees at big tech" names no ML
         if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
             return "out_of_scope", (None if best in ROLE_FREE else best)  # "how come hiring anyone takes us
