@@ -147,6 +147,10 @@ def test_a_loose_research_title_beside_a_role_is_a_title_of_its_own(engine, text
     assert HEAR.understand("what do ML scientists make at frontier labs?").entities.roles == ["research_scientist"]
 
 
+def test_a_loose_title_beside_a_role_in_a_choice_of_hire_is_still_a_choice():
+    assert HEAR.understand("ML researcher or ML engineer: which do we hire first?").intent == "choose_role"
+
+
 def test_a_title_outside_the_sources_beside_one_inside_is_compared_not_walked_through(engine):
     reply = engine.ask("c", "should we hire an AI engineer or an applied scientist?")
     assert reply.intent == "compare_roles" and walk(engine) is None, render(reply)

@@ -344,6 +344,7 @@ class Understander:
                     self.cues[phrase[0]].append((spec.id, phrase, weight))
         self.needs_cue = {spec.id for spec in specs if spec.needs_cue}
         self.nearest = kb.vocabulary.nearest_role
+        self.loose = set(kb.vocabulary.loose_titles)  # titles read as outside only beside a role
         self.work_kinds = set(kb.vocabulary.work_kinds)
         self.fields: dict[str, list[tuple[str, ...]]] = defaultdict(list)  # by first word
         for f in kb.vocabulary.other_fields:
@@ -556,7 +557,9 @@ class Understander:
         if best != "out_of_scope" and not anchored and GENERIC_PEOPLE & set(stems) and len(stems) > FOLLOWUP_WORDS // 2:
             return "out_of_scope", (None if best in ROLE_FREE else best)  # "how come hiring anyone takes us
             # months?" may not be about ML roles: what it leaned to is offered
-        if best == "compare_roles" and decides and asker != "candidate" and not reading.outside():
+        unknown = [t for t in reading.outside() if t not in self.loose]  # no role near: "AI researcher vs MLE, who
+        # first?" weighs the research scientist and the MLE; "AI engineer or AS?" a title the sources lack
+        if best == "compare_roles" and decides and asker != "candidate" and not unknown:
             return "choose_role", None  # "MLE vs data scientist: who to hire and when" asks for a decision
         if best == "career_ladder" and len(entities.roles) >= 2 and not levels:
             best = "compare_roles"  # "career path: research scientist or research engineer?" weighs two roles
@@ -593,10 +596,10 @@ class Understander:
             return figure[0], None  # "which pays more, RE or AS?" compares a figure; it asks no hiring decision
         career = asker == "candidate" or (bool(words & {"career", "path"}) and asker != "hiring")  # a hirer
         # chooses a hire, a person a path
-        if best == "choose_role" and (career or reading.outside() or not asks_which):
-            if entities.roles and (reading.outside() or len(entities.roles) > 1):
+        if best == "choose_role" and (career or unknown or not asks_which):
+            if entities.roles and (unknown or len(entities.roles) > 1):
                 return "compare_roles", None
-            return "out_of_scope", None if career or reading.outside() else "choose_role"
+            return "out_of_scope", None if career or unknown else "choose_role"
         if asker == "candidate" and best == "career_ladder" and not levels:
             return "out_of_scope", None  # "is applied scientist a good career choice" is a choice, not a ladder
         if asker == "candidate" and (best in HIRER_ONLY | {"help"} or not entities.roles
