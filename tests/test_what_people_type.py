@@ -396,6 +396,15 @@ def test_follow_ups_keep_intent_and_roles(engine, first, then, intent, entities)
     ("should our AS posting ask for a PhD or is a masters enough", "credentials", {"applied_scientist"}),
     ("is the research engineer market really that thin? three applicants in six weeks", "talent_pool",
      {"research_engineer"}),
+    # asked of hirebot itself, a role's week, a price, a whose-job, a term referred to
+    ("what kinds of questions can you answer?", "help", set()),
+    ("pls list what u can do", "help", set()),
+    ("what usually fills a research scientist's calendar in a week", "day_to_day", {"research_scientist"}),
+    ("roughly what does a staff applied scientist go for these days", "compensation", {"applied_scientist"}),
+    ("is retraining the MLE's job or the data team's?", "day_to_day", {"ml_engineer"}),
+    ("a reviewer flagged 'benchmark gaming' in a candidate's papers, what does that refer to?", "define_term",
+     set()),
+    ("what are the classic ways an RS hire goes sideways", "hiring_pitfalls", {"research_scientist"}),
     ("deciding between a reserch engr and an ML engineer for our evals team, help me pick", "choose_role",
      {"research_engineer", "ml_engineer"}),
     # "other" sets a role against other people, not against other companies

@@ -675,7 +675,8 @@ class Understander:
     def _asks_definition(self, reading: Reading, raw: str) -> bool:
         """A glossary term plus nothing but definition words and fillers ("what's a research artifact"), in the
         whole message or in one of its sentences when no other asks something else ("what's a research artifact?
-        never met the phrase", not "what's a research artifact? and what do AS earn?")."""
+        never met the phrase", not "what's a research artifact? and what do AS earn?"); that sentence may point
+        back at the term another names ("they flagged 'benchmark gaming', what does that refer to?")."""
         if self._defines(reading):
             return True
         sentences = CLAUSE_END.split(raw)
@@ -683,8 +684,8 @@ class Understander:
             return False
         defines, asks_else = False, False  # asks else: "what's a research artifact? and what do AS earn?"
         for part in map(self.lexicon.read, sentences):
-            if part.term() is not None and self._defines(part) and ASKS_WHAT & set(part.words):
-                defines = True
+            if self._defines(part) and ASKS_WHAT & set(part.words):  # the term's own clause, or one pointing
+                defines = True  # back at it: "a reviewer flagged 'benchmark gaming'. what does that refer to?"
                 continue
             cues = self._cues(_asking(part.masked(singular=False)))
             asks_else = asks_else or any(_clarity(cues, i) >= CLEAR_CUE for i in cues if i not in DEFINITION_FREE)
