@@ -232,6 +232,7 @@ def test_total_comp_held_to_a_base_pay_figure_is_said_not_like_for_like(engine):
     ("does product sense matter for an applied scientist?", "Product sense"),
     ("how long until a research scientist usually makes senior?", "3-6 years"),  # asked how long: a rung that says
     ("how many years do RSs sit at mid level?", "3-6 years"),
+    ("what's the highest IC rung a research scientist can reach?", "top IC rung"),  # the top asked: the last rung
     # a role asked beside another that has no figure of the kind asked is said to have none
     ("what do we pay an applied scientist and a research engineer?", "no pay figure for research engineers"),
     ("time to fill for an AS vs an RE?", "no time-to-fill figure for research engineers"),

@@ -95,6 +95,7 @@ GAP = re.compile(r"\b(gap|difference|differ|compare|compared|versus|vs|between t
 TIMED_TOPICS = {"interview_loop", "career_ladder"}  # topics with lengths of their own (a loop's, a rung's)
 HOW_LONG = re.compile(r"\b(how long|how many (years|months)|how soon|till|until|years|time (spent|in|at)|"
                       r"(spend|spent|sit|stay) at)\b")
+TOP = re.compile(r"\b(top|highest|most senior|ceiling|max|maximum|how high|how far up)\b")  # asks the last rung
 NEXT = re.compile(r"\b(next|after|above|beyond|past|move up|step up)\b")  # asks what comes above a level
 TOWARD = ("till|until|to|reach|reaches|reaching|make|makes|making|made|become|becomes|becoming|hit|hits|get to|"
           "gets to")  # before a level: where people go ("how long till senior", "makes staff")
@@ -738,7 +739,7 @@ def _ladder(ask: Ask, rungs: list[Fact]) -> tuple[list[Fact], str]:
     asked is then no longer a gap: each rung describes its own level. Asked how long, a rung that says how long
     comes first when it is about where people wait: the level asked ("how long at mid?"), the first of two ("from
     senior to staff"), or the one below a level they go to ("how long till I make senior?": most spend 3-6 years
-    at mid); else the answer says first that the sources do not say it."""
+    at mid); else the answer says first that the sources do not say it. Asked for the top, the highest rung first."""
     level = ask.entities.level
     text = ask.heard.text
     said = ""
@@ -758,6 +759,10 @@ def _ladder(ask: Ask, rungs: list[Fact]) -> tuple[list[Fact], str]:
                 said = (f"My sources don't say how long it takes to reach {level}." if toward else
                         f"My sources don't say how long people spend at the {level} level.")
             rungs = timed + [f for f in rungs if f not in timed and not DURATION.search(f.text)]
+    elif TOP.search(text):  # "what's the top IC level for RS?": the highest rung first (of the IC ladder unless
+        ic = [i for i, x in enumerate(LEVELS) if x != "manager"]  # management is asked)
+        top = range(len(LEVELS)) if re.search(r"\b(manag\w*|director|vp)\b", text) else ic
+        rungs = sorted(rungs, key=lambda f: -max((r for r in _rung(f) if r in top), default=-1))
     elif HOW_LONG.search(text):
         rungs = sorted(rungs, key=lambda f: DURATION.search(f.text) is None)
     return rungs, said
