@@ -578,17 +578,16 @@ def _lookup(ask: Ask) -> Answer:
             basis.append(base)
     if said:
         headline = f"{said} {headline}"
-    if topic == "compensation" and e.employer_tier and e.employer_tier != first.tier:  # how the employer asked
-        between = [f for f in ask.kb.topic("compensation") if "tier_adjustment" in f.tags  # differs from the figure's
-                   and set(f.roles) & set(first.roles)]
-        basis += between[:1]
-        headline += "".join(f" {f.text}" for f in between[:1])
+    adjusts = []  # how the employer or the region asked differs from the figure's, as the sources say
+    if topic == "compensation" and e.employer_tier and e.employer_tier != first.tier:
+        adjusts.append(_adjustment(ask, "tier_adjustment", lambda f: bool(set(f.roles) & set(first.roles))))
     if topic == "compensation" and e.region and e.region != "us":
-        adjust = [f for f in ask.kb.topic("compensation") if "region_adjustment" in f.tags and f.region == e.region]
-        basis += adjust[:1]
-        headline += "".join(f" {f.text}" for f in adjust[:1])
-        if adjust and set(e.roles) != {"research_scientist"}:  # other roles asked too
-            headline += " That is said of research scientists only."
+        adjusts.append(_adjustment(ask, "region_adjustment", lambda f: f.region == e.region))
+    for adjust in filter(None, adjusts):
+        basis.append(adjust)
+        headline += f" {adjust.text}"
+        if "region_adjustment" in adjust.tags and set(e.roles) != {"research_scientist"}:  # other roles asked
+            headline += " That is said of research scientists only."  # (the sources' region lines are theirs)
     # facts compared by identity (the knowledge base holds each once), not by pydantic's ==, slow in a loop
     taken = {id(f) for f in specific}
     general = [f for f in pool if not f.roles and id(f) not in taken]  # other roles' facts are not "more"
@@ -601,6 +600,11 @@ def _lookup(ask: Ask) -> Answer:
     _footer(ask, reply, [first, *short])
     reply.more = [c for c in reply.more if c.text not in {b.text for b in reply.basis}]
     return reply
+
+
+def _adjustment(ask: Ask, tag: str, fits: Callable[[Fact], bool]) -> Fact | None:
+    """The first pay fact tagged `tag` (how pay differs by employer category or region) that `fits`."""
+    return next((f for f in ask.kb.topic("compensation") if tag in f.tags and fits(f)), None)
 
 
 def _pay_verdict(ask: Ask, figure: Fact) -> str:
